@@ -1,0 +1,36 @@
+# certgate — the two commands a new user needs: `make demo` and `make test`.
+BUILD      ?= build
+JOBS       ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build demo test unit e2e sanitize fuzz bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS)
+
+demo: build
+	$(BUILD)/certgate demo
+
+# Every test: unit + end-to-end (real binary, real curl/openssl/nginx), sanitizer and fuzz smoke runs.
+test: build
+	scripts/run-tests $(BUILD)
+
+unit: build
+	ctest --test-dir $(BUILD) -LE e2e --output-on-failure -j$(JOBS)
+
+e2e: build
+	ctest --test-dir $(BUILD) -L e2e --output-on-failure
+
+bench: deps
+	scripts/run-bench
+
+clean:
+	rm -rf $(BUILD) build-*

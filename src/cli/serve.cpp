@@ -1,0 +1,59 @@
+#include "cli/serve.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <memory>
+
+#include "cli/config_flags.hpp"
+#include "http/server.hpp"
+
+namespace certgate::cli {
+namespace {
+
+struct ServeOptions {
+  config::Overrides overrides;
+};
+
+int run_serve(const ServeOptions& opts) {
+  auto cfg = load_or_report(opts.overrides, config::Purpose::serve);
+  if (!cfg) return kExitUsage;
+  spdlog::set_level(spdlog::level::from_str(cfg->log_level));
+  std::shared_ptr<const server::Runtime> rt;
+  try {
+    rt = server::build_runtime(*cfg, 1);
+  } catch (const std::exception& e) {
+    std::cerr << "certgate: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  std::function<config::GatewayConfig()> reload;
+  if (opts.overrides.config_file) {
+    reload = [o = opts.overrides] { return config::load_config(o, config::Purpose::serve); };
+  }
+  try {
+    server::Server server(rt, reload);
+    server.start();
+    return server.wait();
+  } catch (const std::exception& e) {
+    std::cerr << "certgate: " << e.what() << "\n";
+    return kExitUsage;
+  }
+}
+
+}  // namespace
+
+void register_serve(CLI::App& app, int* exit_code) {
+  auto opts = std::make_shared<ServeOptions>();
+  CLI::App* sub = app.add_subcommand("serve", "terminate TLS, verify and map client certificates, proxy to the origin");
+  sub->footer(R"(Examples:
+  certgate serve -c certgate.toml
+  certgate serve --listen 127.0.0.1:8443 --cert server.pem --key server.key \
+                 --client-ca origin-pull-ca.pem --upstream http://127.0.0.1:8080
+  certgate serve -c certgate.toml --iis-config web.config --mode require
+
+Signals: SIGTERM/SIGINT drain in-flight requests and exit 0; SIGHUP reloads the configuration file.)");
+  add_config_flags(*sub, opts->overrides);
+  sub->callback([opts, exit_code] { *exit_code = run_serve(*opts); });
+}
+
+}  // namespace certgate::cli

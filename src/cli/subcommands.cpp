@@ -1,0 +1,11 @@
+#include "cli/subcommands.hpp"
+
+#include "cli/serve.hpp"
+
+namespace certgate::cli {
+
+void register_all(CLI::App& app, int* exit_code) {
+  register_serve(app, exit_code);
+}
+
+}  // namespace certgate::cli

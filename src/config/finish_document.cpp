@@ -1,0 +1,46 @@
+// After the file and the flags: read the IIS files, then let each [[host]] inherit from the default block.
+#include "config/load.hpp"
+#include "config/toml_document.hpp"
+
+namespace certgate::config {
+namespace {
+
+// The block's mapping comes from its IIS file; so does its mode, unless the block set one itself.
+void apply_iis(HostPolicy& block, bool mode_explicit) {
+  if (!block.iis) return;
+  IisPolicy policy = load_iis_file(block.iis->file, block.iis->location);
+  block.mapping = std::move(policy.mapping);
+  if (policy.mode && !mode_explicit) block.tls.mode = *policy.mode;
+}
+
+void inherit_tls(TlsSettings& tls, const TlsSettings& base, const ExplicitSettings& set) {
+  if (!set.cert) tls.cert_file = base.cert_file;
+  if (!set.key) tls.key_file = base.key_file;
+  if (!set.client_ca) tls.client_ca = base.client_ca;
+  if (!set.crl) tls.crl = base.crl;
+  if (!set.mode) tls.mode = base.mode;
+  if (!set.verify_depth) tls.verify_depth = base.verify_depth;
+  if (!set.min_version) tls.min_version = base.min_version;
+}
+
+}  // namespace
+
+GatewayConfig finish_document(TomlDocument document) {
+  GatewayConfig& config = document.config;
+  HostPolicy& base = config.default_host;
+  apply_iis(base, document.default_block.mode);
+  for (std::size_t i = 0; i < config.hosts.size(); ++i) {
+    HostPolicy& host = config.hosts[i];
+    const ExplicitSettings& set = document.host_blocks[i];
+    inherit_tls(host.tls, base.tls, set);
+    if (set.mapping) {
+      apply_iis(host, set.mode);
+    } else {
+      host.mapping = base.mapping;
+      host.iis = base.iis;
+    }
+  }
+  return std::move(config);
+}
+
+}  // namespace certgate::config

@@ -1,0 +1,30 @@
+#include "config/gateway_config.hpp"
+
+namespace certgate::config {
+
+std::string_view to_string(RejectMode m) {
+  switch (m) {
+    case RejectMode::http: return "http";
+    case RejectMode::handshake: return "handshake";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(DetailedErrors d) {
+  switch (d) {
+    case DetailedErrors::local: return "local";
+    case DetailedErrors::on: return "on";
+    case DetailedErrors::off: return "off";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(LogFormat f) {
+  switch (f) {
+    case LogFormat::text: return "text";
+    case LogFormat::json: return "json";
+  }
+  return "unknown";
+}
+
+}  // namespace certgate::config

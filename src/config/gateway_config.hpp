@@ -1,0 +1,109 @@
+#pragma once
+// The whole gateway configuration, as loaded from TOML (and/or IIS XML) plus command-line overrides.
+// Plain data; validated by the loaders; compiled into runtime state by the server at start-up.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/mapping_policy.hpp"
+#include "core/source_pos.hpp"
+
+namespace certgate::config {
+
+using Millis = std::chrono::milliseconds;
+
+struct ListenAddress {
+  std::string host;  // "127.0.0.1", "::1", "0.0.0.0", "::"
+  std::uint16_t port = 0;
+  core::SourcePos where;
+};
+
+// TLS settings of one host block. Empty fields of a [[host]] block inherit from [tls].
+struct TlsSettings {
+  std::string cert_file;                 // server certificate chain (PEM), leaf first
+  std::string key_file;                  // server private key (PEM)
+  std::vector<std::string> client_ca;    // trust anchors: PEM/DER files or directories of them
+  std::vector<std::string> crl;          // CRL files (PEM or DER)
+  core::ClientCertMode mode = core::ClientCertMode::require;
+  int verify_depth = 2;                  // intermediates allowed between leaf and anchor
+  std::string min_version = "1.2";       // "1.2" or "1.3"
+  core::SourcePos where;
+};
+
+struct IisSource {
+  std::string file;      // web.config or applicationHost.config
+  std::string location;  // <location path="..."> to read; "" = the top-level <system.webServer>
+};
+
+struct HostPolicy {
+  std::string name;                       // label for logs: first server name, or "default"
+  std::vector<std::string> server_names;  // exact names or "*.example.com"; empty for the default block
+  TlsSettings tls;
+  core::MappingPolicy mapping;
+  std::optional<IisSource> iis;           // mapping (and mode, from sslFlags) read from IIS XML
+  core::SourcePos where;
+};
+
+struct UpstreamConfig {
+  std::string url;          // "http://host:port" or "https://host:port"
+  bool tls = false;
+  std::string host;
+  std::uint16_t port = 0;
+  std::string ca_file;      // https: trust anchors for the upstream's certificate ("" = system default)
+  bool verify = true;       // https: verify the upstream certificate
+  std::string server_name;  // https: SNI and name to verify ("" = host)
+  std::size_t max_idle_per_worker = 32;
+  core::SourcePos where;
+};
+
+struct Limits {
+  Millis handshake_timeout{10'000};
+  Millis header_timeout{10'000};           // time to receive a complete request head
+  Millis idle_timeout{60'000};             // keep-alive wait between requests
+  Millis body_timeout{60'000};             // no progress on a request body for this long -> 408
+  Millis upstream_connect_timeout{5'000};
+  Millis upstream_response_timeout{60'000};
+  Millis drain_timeout{10'000};            // SIGTERM: how long in-flight requests may finish
+  std::size_t max_header_bytes = 16 * 1024;
+  std::uint64_t max_body_bytes = 100ull * 1024 * 1024;
+  std::size_t max_connections = 10'000;    // per process
+};
+
+struct HeaderNames {
+  std::string verify = "X-Client-Verify";
+  std::string identity = "X-Client-Identity";
+  std::string mapping = "X-Client-Mapping";
+  std::string subject = "X-Client-Cert-Subject";
+  std::string issuer = "X-Client-Cert-Issuer";
+  std::string fingerprint = "X-Client-Cert-Fingerprint";
+  std::string serial = "X-Client-Cert-Serial";
+  std::string client_cert = "Client-Cert";  // RFC 9440
+};
+
+enum class RejectMode { http, handshake };
+enum class DetailedErrors { local, on, off };
+enum class LogFormat { text, json };
+
+struct GatewayConfig {
+  std::vector<ListenAddress> listen;
+  int workers = 0;  // 0 = one per core
+  HostPolicy default_host;
+  std::vector<HostPolicy> hosts;
+  UpstreamConfig upstream;
+  Limits limits;
+  HeaderNames headers;
+  RejectMode reject = RejectMode::http;
+  DetailedErrors detailed_errors = DetailedErrors::local;
+  std::string access_log = "-";  // "-" = stdout, "" = off
+  LogFormat log_format = LogFormat::text;
+  std::string log_level = "info";
+  std::string source_file;  // the TOML file, "" when configured by flags alone
+};
+
+std::string_view to_string(RejectMode m);
+std::string_view to_string(DetailedErrors d);
+std::string_view to_string(LogFormat f);
+
+}  // namespace certgate::config

@@ -1,0 +1,277 @@
+// The TOML configuration file: every table and key of docs/config.md, typed and positioned.
+#include <algorithm>
+
+#include "config/config_error.hpp"
+#include "config/files.hpp"
+#include "config/load.hpp"
+#include "config/names.hpp"
+#include "config/toml_document.hpp"
+#include "config/toml_mapping.hpp"
+#include "config/toml_table.hpp"
+#include "config/upstream_url.hpp"
+#include "core/ascii.hpp"
+
+namespace certgate::config {
+namespace {
+
+const std::vector<std::pair<std::string_view, core::ClientCertMode>> mode_names = {
+    {"ignore", core::ClientCertMode::ignore},
+    {"accept", core::ClientCertMode::accept},
+    {"require", core::ClientCertMode::require}};
+
+}  // namespace
+
+void add_listen_address(std::vector<ListenAddress>& listen, const std::string& text, const core::SourcePos& where) {
+  auto address = parse_listen(text);
+  if (!address) {
+    throw ConfigError(where, "'" + text + "' is not a listen address (expected host:port, e.g. \"127.0.0.1:8443\" or "
+                             "\"[::1]:8443\")");
+  }
+  address->where = where;
+  for (const auto& earlier : listen) {
+    if (core::ascii::lower_copy(earlier.host) == core::ascii::lower_copy(address->host) && earlier.port == address->port) {
+      throw ConfigError(where, "listen address '" + text + "' is given twice");
+    }
+  }
+  listen.push_back(std::move(*address));
+}
+
+namespace {
+
+void read_server(const TomlTable& server, GatewayConfig& config) {
+  if (auto listen = server.strings("listen")) {
+    config.listen.clear();
+    for (const auto& entry : *listen) add_listen_address(config.listen, entry.value, entry.where);
+  }
+  if (auto workers = server.integer("workers", 0, 4096)) config.workers = static_cast<int>(*workers);
+  if (auto reject = server.choice<RejectMode>("reject", {{"http", RejectMode::http}, {"handshake", RejectMode::handshake}})) {
+    config.reject = *reject;
+  }
+  if (auto detailed = server.choice<DetailedErrors>(
+          "detailed_errors", {{"local", DetailedErrors::local}, {"on", DetailedErrors::on}, {"off", DetailedErrors::off}})) {
+    config.detailed_errors = *detailed;
+  }
+  if (auto access_log = server.string("access_log")) {
+    // "-" (standard output) and "" (off) are not paths.
+    config.access_log = (*access_log == "-" || access_log->empty()) ? *access_log : resolve_path(*access_log, server.file());
+  }
+  if (auto format = server.choice<LogFormat>("log_format", {{"text", LogFormat::text}, {"json", LogFormat::json}})) {
+    config.log_format = *format;
+  }
+  if (auto level = server.choice<std::string_view>(
+          "log_level", {{"trace", "trace"}, {"debug", "debug"}, {"info", "info"}, {"warn", "warn"}, {"error", "error"},
+                        {"off", "off"}})) {
+    config.log_level = std::string(*level);
+  }
+}
+
+void read_limits(const TomlTable& limits, Limits& out) {
+  auto positive_duration = [&](std::string_view key, Millis& field) {
+    if (auto value = limits.duration(key)) {
+      if (value->count() == 0) limits.fail(key, "must be greater than zero");
+      field = *value;
+    }
+  };
+  positive_duration("handshake_timeout", out.handshake_timeout);
+  positive_duration("header_timeout", out.header_timeout);
+  positive_duration("idle_timeout", out.idle_timeout);
+  positive_duration("body_timeout", out.body_timeout);
+  positive_duration("upstream_connect_timeout", out.upstream_connect_timeout);
+  positive_duration("upstream_response_timeout", out.upstream_response_timeout);
+  if (auto drain = limits.duration("drain_timeout")) out.drain_timeout = *drain;  // 0 = stop at once
+  if (auto header = limits.size("max_header_bytes")) {
+    if (*header == 0 || *header > (1u << 30)) limits.fail("max_header_bytes", "must be between 1 byte and 1GiB");
+    out.max_header_bytes = static_cast<std::size_t>(*header);
+  }
+  if (auto body = limits.size("max_body_bytes")) out.max_body_bytes = *body;
+  if (auto connections = limits.integer("max_connections", 1, 10'000'000)) {
+    out.max_connections = static_cast<std::size_t>(*connections);
+  }
+}
+
+void read_upstream(const TomlTable& upstream, UpstreamConfig& out) {
+  out.where = upstream.where();
+  if (auto url = upstream.string("url")) {
+    if (std::string error = parse_upstream_url(*url, out); !error.empty()) upstream.fail("url", "'" + *url + "': " + error);
+  }
+  if (auto ca = upstream.path("ca")) out.ca_file = *ca;
+  if (auto verify = upstream.boolean("verify")) out.verify = *verify;
+  if (auto name = upstream.string("server_name")) out.server_name = *name;
+  if (auto idle = upstream.integer("max_idle_per_worker", 0, 100'000)) out.max_idle_per_worker = static_cast<std::size_t>(*idle);
+}
+
+void read_headers(const TomlTable& headers, HeaderNames& out) {
+  std::vector<std::pair<std::string_view, std::string*>> fields = {
+      {"verify", &out.verify},   {"identity", &out.identity},       {"mapping", &out.mapping},
+      {"subject", &out.subject}, {"issuer", &out.issuer},           {"fingerprint", &out.fingerprint},
+      {"serial", &out.serial},   {"client_cert", &out.client_cert}};
+  for (auto& [key, field] : fields) {
+    if (auto name = headers.string(key)) {
+      if (!is_header_name(*name)) headers.fail(key, "'" + *name + "' is not a valid header name");
+      *field = *name;
+    }
+  }
+  // Two identity headers with one name would let one overwrite the other upstream.
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (core::ascii::lower_copy(*fields[i].second) == core::ascii::lower_copy(*fields[j].second)) {
+        headers.fail(fields[i].first, "header name '" + *fields[i].second + "' is already used by [headers] " +
+                                          std::string(fields[j].first));
+      }
+    }
+  }
+}
+
+// [tls] or the TLS keys of a [[host]] block.
+void read_tls(const TomlTable& table, TlsSettings& tls, ExplicitSettings& set) {
+  tls.where = table.where();
+  auto paths = [&](std::string_view key, std::vector<std::string>& out, bool& flag) {
+    if (auto list = table.strings(key)) {
+      out.clear();
+      for (const auto& entry : *list) {
+        if (entry.value.empty()) table.fail_at(entry.where, table.label() + " " + std::string(key) + ": empty path");
+        out.push_back(resolve_path(entry.value, table.file()));
+      }
+      flag = true;
+    }
+  };
+  if (auto cert = table.path("cert")) {
+    tls.cert_file = *cert;
+    set.cert = true;
+  }
+  if (auto key = table.path("key")) {
+    tls.key_file = *key;
+    set.key = true;
+  }
+  paths("client_ca", tls.client_ca, set.client_ca);
+  paths("crl", tls.crl, set.crl);
+  if (auto mode = table.choice<core::ClientCertMode>("mode", mode_names)) {
+    tls.mode = *mode;
+    set.mode = true;
+  }
+  if (auto depth = table.integer("verify_depth", 0, 16)) {
+    tls.verify_depth = static_cast<int>(*depth);
+    set.verify_depth = true;
+  }
+  if (auto version = table.choice<std::string_view>("min_version", {{"1.2", "1.2"}, {"1.3", "1.3"}})) {
+    tls.min_version = std::string(*version);
+    set.min_version = true;
+  }
+}
+
+void read_host(const toml::table& table, const std::string& file, std::size_t index, TomlDocument& document) {
+  TomlTable host(table, "[[host]]", file,
+                 {"names", "cert", "key", "client_ca", "crl", "mode", "verify_depth", "min_version", "mapping"});
+  HostPolicy policy;
+  ExplicitSettings set;
+  policy.where = host.where();
+  auto names = host.strings("names");
+  if (!names) host.fail_missing("names");
+  if (names->empty()) host.fail("names", "must name at least one host");
+  for (const auto& entry : *names) {
+    if (!is_server_name(entry.value)) {
+      host.fail_at(entry.where, "[[host]] names: '" + entry.value + "' is not a host name (e.g. \"api.example.com\" or "
+                                "\"*.example.com\")");
+    }
+    std::string name = core::ascii::lower_copy(entry.value);
+    for (std::size_t other = 0; other <= index; ++other) {
+      const auto& claimed = other < index ? document.config.hosts[other].server_names : policy.server_names;
+      if (std::find(claimed.begin(), claimed.end(), name) != claimed.end()) {
+        std::string owner = other < index ? "the [[host]] block at " + document.config.hosts[other].where.to_string()
+                                          : "this block";
+        host.fail_at(entry.where, "[[host]] names: '" + entry.value + "' is already claimed by " + owner);
+      }
+    }
+    policy.server_names.push_back(std::move(name));
+  }
+  policy.name = policy.server_names.front();
+  read_tls(host, policy.tls, set);
+  // A host's certificate and key go together: half of a pair inherited from [tls] would not match.
+  if (set.cert != set.key) {
+    throw ConfigError(host.where(), std::string("[[host]]: ") + (set.cert ? "cert is set but key is not" : "key is set but cert is not") +
+                                        " (a host's certificate and key go together)");
+  }
+  if (const toml::table* mapping = host.table("mapping")) {
+    read_mapping_table(*mapping, "host.mapping", file, policy.mapping, policy.iis);
+    set.mapping = true;
+  }
+  document.config.hosts.push_back(std::move(policy));
+  document.host_blocks.push_back(set);
+}
+
+}  // namespace
+
+TomlDocument new_document(const std::string& file) {
+  TomlDocument document;
+  GatewayConfig& config = document.config;
+  config.source_file = file;
+  config.default_host.name = "default";
+  config.default_host.where = core::SourcePos{file};
+  config.default_host.tls.where = core::SourcePos{file};
+  config.upstream.where = core::SourcePos{file};
+  document.server_where = core::SourcePos{file};
+  return document;
+}
+
+TomlDocument read_toml_document(std::string_view text, const std::string& file) {
+  toml::table root;
+  try {
+    root = toml::parse(text, std::string_view(file));
+  } catch (const toml::parse_error& error) {
+    throw ConfigError(toml_position(error.source(), file), "TOML syntax: " + std::string(error.description()));
+  }
+  TomlDocument document = new_document(file);
+  GatewayConfig& config = document.config;
+
+  TomlTable top(root, "", file, {"server", "limits", "upstream", "headers", "tls", "mapping", "host"});
+  if (const toml::table* server = top.table("server")) {
+    TomlTable table(*server, "[server]", file,
+                    {"listen", "workers", "reject", "detailed_errors", "access_log", "log_format", "log_level"});
+    read_server(table, config);
+    document.server_where = table.where();
+  }
+  if (const toml::table* limits = top.table("limits")) {
+    read_limits(TomlTable(*limits, "[limits]", file,
+                          {"handshake_timeout", "header_timeout", "idle_timeout", "body_timeout",
+                           "upstream_connect_timeout", "upstream_response_timeout", "drain_timeout", "max_header_bytes",
+                           "max_body_bytes", "max_connections"}),
+                config.limits);
+  }
+  if (const toml::table* upstream = top.table("upstream")) {
+    read_upstream(TomlTable(*upstream, "[upstream]", file, {"url", "ca", "verify", "server_name", "max_idle_per_worker"}),
+                  config.upstream);
+  }
+  if (const toml::table* headers = top.table("headers")) {
+    read_headers(TomlTable(*headers, "[headers]", file,
+                           {"verify", "identity", "mapping", "subject", "issuer", "fingerprint", "serial", "client_cert"}),
+                 config.headers);
+  }
+  if (const toml::table* tls = top.table("tls")) {
+    TomlTable table(*tls, "[tls]", file, {"cert", "key", "client_ca", "crl", "mode", "verify_depth", "min_version"});
+    read_tls(table, config.default_host.tls, document.default_block);
+    config.default_host.where = table.where();
+  }
+  if (const toml::table* mapping = top.table("mapping")) {
+    read_mapping_table(*mapping, "mapping", file, config.default_host.mapping, config.default_host.iis);
+    document.default_block.mapping = true;
+  }
+  if (const toml::array* hosts = top.table_array("host")) {
+    for (const toml::node& host : *hosts) read_host(*host.as_table(), file, config.hosts.size(), document);
+  }
+  return document;
+}
+
+TomlDocument read_toml_document_file(const std::string& path) {
+  std::string error;
+  auto text = read_file_bytes(path, error);
+  if (!text) throw ConfigError(core::SourcePos{path}, "cannot read the configuration file: " + error);
+  return read_toml_document(*text, path);
+}
+
+GatewayConfig parse_toml(std::string_view text, const std::string& file) {
+  return finish_document(read_toml_document(text, file));
+}
+
+GatewayConfig load_toml_file(const std::string& path) { return finish_document(read_toml_document_file(path)); }
+
+}  // namespace certgate::config

@@ -1,0 +1,69 @@
+#pragma once
+// A MappingPolicy compiled once at load into an immutable matcher structure: one-to-one certificates
+// indexed by SHA-256 (a hash lookup, not a scan), many-to-one rules with their subfield resolved to an
+// OID and their IIS wildcard pre-split. Shared read-only by every worker.
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/mapping_policy.hpp"
+
+namespace certgate::core {
+
+// An IIS wildcard, pre-split: exact "abc", prefix "abc*", suffix "*abc", contains "*abc*", any "*".
+// A '*' anywhere else is a literal character.
+struct WildcardPattern {
+  enum class Kind { exact, prefix, suffix, contains, any };
+  Kind kind = Kind::exact;
+  std::string text;  // the literal part; lower-cased when !case_sensitive
+  bool case_sensitive = true;
+
+  static WildcardPattern parse(std::string_view pattern, bool case_sensitive);
+  bool matches(std::string_view value) const;
+};
+
+struct CompiledRule {
+  RuleField field;
+  std::string oid;    // resolved dotted OID
+  std::string label;  // "subject.CN" as written, for traces
+  WildcardPattern pattern;
+  const MappingRule* source;  // points into CompiledPolicy::source()
+};
+
+struct CompiledMapping {
+  const ManyToOneMapping* source;
+  std::vector<CompiledRule> rules;
+};
+
+class CompiledPolicy {
+ public:
+  // Throws std::invalid_argument (message names the rule and its position) on an unknown subfield.
+  static std::shared_ptr<const CompiledPolicy> compile(MappingPolicy policy, ClientCertMode mode);
+
+  // Not copyable: the index and the compiled rules point into source_.
+  CompiledPolicy(const CompiledPolicy&) = delete;
+  CompiledPolicy& operator=(const CompiledPolicy&) = delete;
+
+  const MappingPolicy& source() const { return source_; }
+  ClientCertMode mode() const { return mode_; }
+  // True when no mapping is configured at all: a verified chain is enough, identity = subject CN.
+  bool chain_only() const { return !source_.has_mappings(); }
+
+  // Enabled one-to-one mapping for this certificate's SHA-256 (lowercase hex), or null.
+  const OneToOneMapping* find_one_to_one(const std::string& sha256_hex) const;
+  const std::vector<CompiledMapping>& many_to_one() const { return many_to_one_; }
+
+ private:
+  CompiledPolicy() = default;
+  MappingPolicy source_;
+  ClientCertMode mode_ = ClientCertMode::require;
+  std::unordered_map<std::string, const OneToOneMapping*> one_to_one_by_sha256_;
+  std::vector<CompiledMapping> many_to_one_;  // enabled mappings only, in order
+};
+
+// Subfield name (IIS CN OU O L S C E, ST alias, also emailAddress) or dotted OID -> dotted OID.
+// Returns "" when the name is unknown. Case-insensitive for names.
+std::string subfield_oid(std::string_view subfield);
+
+}  // namespace certgate::core

@@ -1,0 +1,363 @@
+// The decision procedure (IIS order): mode -> presence -> chain verification -> one-to-one ->
+// many-to-one -> anonymous. One code path serves both the server and `certgate explain`; the trace
+// is only built when asked for, so the server's path allocates nothing beyond the returned strings.
+#include <string_view>
+
+#include "core/decision.hpp"
+#include "core/rule_match.hpp"
+#include "core/sha256.hpp"
+
+namespace certgate::core {
+namespace {
+
+constexpr std::string_view kChainMapping = "(chain)";
+constexpr std::string_view kUnnamedOneToOne = "(one-to-one)";
+constexpr std::string_view kCommonNameOid = "2.5.4.3";
+
+// Collects trace steps when a trace was asked for; every string is built behind on().
+class Tracer {
+ public:
+  explicit Tracer(std::vector<TraceStep>* steps) : steps_(steps) {}
+  bool on() const { return steps_ != nullptr; }
+
+  std::size_t add(TraceStep::Kind kind, std::string label, std::string actual, bool matched, std::string note) {
+    steps_->push_back(TraceStep{kind, std::move(label), std::move(actual), matched, std::move(note)});
+    return steps_->size() - 1;
+  }
+  TraceStep& at(std::size_t index) { return (*steps_)[index]; }
+
+ private:
+  std::vector<TraceStep>* steps_;
+};
+
+std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+void admit(Decision& decision, std::string_view identity, std::string_view mapping, std::string reason) {
+  decision.admitted = true;
+  decision.status = 200;
+  decision.substatus = 0;
+  decision.identity = identity;
+  decision.mapping = mapping;
+  decision.reason = std::move(reason);
+}
+
+void reject(Decision& decision, int status, int substatus, std::string reason) {
+  decision.admitted = false;
+  decision.status = status;
+  decision.substatus = substatus;
+  decision.identity.clear();
+  decision.mapping.clear();
+  decision.reason = std::move(reason);
+}
+
+// ---- trace sentences ----
+
+std::string mode_note(ClientCertMode mode, bool certificate_sent) {
+  std::string note;
+  switch (mode) {
+    case ClientCertMode::ignore:
+      note = "Client certificates are ignored (mode ignore).";
+      note += certificate_sent ? " The client sent one; it is disregarded." : " The client sent none.";
+      return note;
+    case ClientCertMode::accept:
+      note = "Client certificates are optional (mode accept): one that is presented must verify.";
+      break;
+    case ClientCertMode::require:
+      note = "Client certificates are required (mode require).";
+      break;
+  }
+  note += certificate_sent ? " The client presented a certificate." : " The client presented no certificate.";
+  return note;
+}
+
+// ---- verification ----
+
+std::string verify_failure_reason(const VerifyResult& verify) {
+  std::string reason = verify.reason;
+  if (reason.empty()) {
+    switch (verify.status) {
+      case VerifyStatus::expired: reason = "certificate has expired"; break;
+      case VerifyStatus::not_yet_valid: reason = "certificate is not yet valid"; break;
+      case VerifyStatus::revoked: reason = "certificate revoked"; break;
+      case VerifyStatus::not_presented: reason = "certificate was presented but not verified"; break;
+      default: reason = "certificate verification failed"; break;
+    }
+  }
+  if (verify.depth > 0) reason += " (depth " + std::to_string(verify.depth) + ")";
+  return reason;
+}
+
+int verify_failure_substatus(VerifyStatus status) {
+  switch (status) {
+    case VerifyStatus::expired:
+    case VerifyStatus::not_yet_valid: return 17;
+    case VerifyStatus::revoked: return 13;
+    default: return 16;  // untrusted, and a certificate nobody verified: fail closed
+  }
+}
+
+// ---- anonymous fallback ----
+
+void decide_anonymous(const CompiledPolicy& policy, bool certificate_verified, Decision& decision, Tracer& trace) {
+  const bool anonymous = policy.source().anonymous;
+  if (anonymous) {
+    admit(decision, "", "",
+          certificate_verified ? "certificate verified but no mapping matched; anonymous access is on"
+                               : "no client certificate; anonymous access is on");
+  } else {
+    reject(decision, 401, 2,
+           certificate_verified ? "certificate verified but no mapping matched"
+                                : "no client certificate and anonymous access is off");
+  }
+  if (!trace.on()) return;
+  std::string note = certificate_verified ? "No mapping gave this certificate an identity"
+                                          : "No certificate was presented";
+  note += anonymous ? "; anonymous access is on, so the request is admitted without an identity."
+                    : " and anonymous access is off, so the request is refused (401.2).";
+  trace.add(TraceStep::Kind::anonymous, "anonymous", anonymous ? "on" : "off", anonymous, std::move(note));
+}
+
+// ---- chain only ----
+
+void decide_chain_only(const CertDigest& cert, Decision& decision, Tracer& trace) {
+  std::string_view identity = cert.subject.rfc4514;
+  bool from_cn = false;
+  for (const DnAttribute& attribute : cert.subject.attributes) {
+    if (attribute.oid == kCommonNameOid) {
+      identity = attribute.value;
+      from_cn = true;
+      break;
+    }
+  }
+  admit(decision, identity, kChainMapping, "certificate chain verified; no mappings configured");
+  if (trace.on()) {
+    trace.add(TraceStep::Kind::mapping, std::string(kChainMapping), std::string(identity), true,
+              std::string("No mappings are configured, so a verified chain is enough; the identity is the ") +
+                  (from_cn ? "subject's first CN." : "subject's full name, as it has no CN."));
+  }
+}
+
+// ---- one-to-one ----
+
+// Names of disabled one-to-one mappings holding this certificate (trace only: a scan is fine here).
+std::string disabled_one_to_one_names(const CompiledPolicy& policy, const std::string& fingerprint) {
+  std::string names;
+  for (const OneToOneMapping& mapping : policy.source().one_to_one) {
+    if (mapping.enabled || mapping.der.empty() || sha256_hex(mapping.der) != fingerprint) continue;
+    if (!names.empty()) names += ", ";
+    names += quoted(mapping.name);
+  }
+  return names;
+}
+
+bool decide_one_to_one(const CompiledPolicy& policy, const std::string& fingerprint, Decision& decision,
+                       Tracer& trace) {
+  const MappingPolicy& source = policy.source();
+  if (!source.one_to_one_enabled) {
+    if (trace.on()) {
+      trace.add(TraceStep::Kind::one_to_one, "one-to-one", "sha256 " + fingerprint, false,
+                "One-to-one mappings are switched off; not consulted.");
+    }
+    return false;
+  }
+  const OneToOneMapping* hit = policy.find_one_to_one(fingerprint);
+  if (hit) {
+    const std::string_view name = hit->name.empty() ? kUnnamedOneToOne : std::string_view(hit->name);
+    admit(decision, hit->user, name, "one-to-one mapping " + quoted(name));
+    if (trace.on()) {
+      trace.add(TraceStep::Kind::one_to_one, "one-to-one", "sha256 " + fingerprint, true,
+                "The certificate is one-to-one mapping " + quoted(name) + ", user " + quoted(hit->user) + ".");
+    }
+    return true;
+  }
+  if (trace.on()) {
+    std::string note;
+    if (source.one_to_one.empty()) {
+      note = "No one-to-one mappings are configured.";
+    } else {
+      note = "No enabled one-to-one mapping holds this certificate.";
+      const std::string disabled = disabled_one_to_one_names(policy, fingerprint);
+      if (!disabled.empty()) note += " It is held by disabled mapping " + disabled + ", which is skipped.";
+    }
+    trace.add(TraceStep::Kind::one_to_one, "one-to-one", "sha256 " + fingerprint, false, std::move(note));
+  }
+  return false;
+}
+
+// ---- many-to-one ----
+
+// All rules of one mapping. Without a trace it stops at the first failing rule; with one it shows every rule.
+bool mapping_matches(const CompiledMapping& mapping, const CertDigest& cert, Tracer& trace) {
+  if (!trace.on()) {
+    for (const CompiledRule& rule : mapping.rules) {
+      if (!rule_matches(rule, cert)) return false;
+    }
+    return true;
+  }
+  const ManyToOneMapping& source = *mapping.source;
+  const std::size_t mapping_step =
+      trace.add(TraceStep::Kind::mapping, source.name,
+                source.permission == Permission::allow ? "allow as " + quoted(source.user) : "deny", false, "");
+  std::size_t failed = 0;
+  for (const CompiledRule& rule : mapping.rules) {
+    const bool matched = rule_matches(rule, cert);
+    std::string actual = rule_actual_values(rule, cert);
+    const bool absent = actual == "(absent)";
+    std::string note;
+    if (matched) {
+      note = "A " + rule.label + " value matches.";
+    } else if (absent) {
+      note = "The " + std::string(to_string(rule.field)) + " has no " + rule.source->subfield +
+             " attribute, so the rule fails.";
+    } else {
+      note = "No " + rule.label + " value matches.";
+    }
+    if (!matched) ++failed;
+    trace.add(TraceStep::Kind::rule, rule_text(rule), std::move(actual), matched, std::move(note));
+  }
+
+  TraceStep& step = trace.at(mapping_step);
+  step.matched = failed == 0;
+  const std::string name = "Mapping " + quoted(source.name);
+  if (failed > 0) {
+    step.note = name + ": " + std::to_string(failed) + " of " + std::to_string(mapping.rules.size()) +
+                (mapping.rules.size() == 1 ? " rule does" : " rules do") + " not match; trying the next mapping.";
+  } else {
+    step.note = name + (mapping.rules.empty() ? " has no rules, so it matches every verified certificate"
+                                              : " matches: every rule holds");
+    step.note += source.permission == Permission::allow ? "; it allows the request as user " + quoted(source.user) + "."
+                                                        : "; it denies the request (403.12).";
+  }
+  return failed == 0;
+}
+
+void trace_skipped_mapping(const ManyToOneMapping& mapping, Tracer& trace) {
+  trace.add(TraceStep::Kind::mapping, mapping.name, "disabled", false,
+            "Mapping " + quoted(mapping.name) + " is disabled; skipped.");
+}
+
+bool decide_many_to_one(const CompiledPolicy& policy, const CertDigest& cert, Decision& decision, Tracer& trace) {
+  const MappingPolicy& source = policy.source();
+  if (!source.many_to_one_enabled) {
+    if (trace.on()) {
+      trace.add(TraceStep::Kind::mapping, "many-to-one", "switched off", false,
+                "Many-to-one mappings are switched off; not consulted.");
+    }
+    return false;
+  }
+  // Compiled mappings are the enabled ones in source order; the trace also shows the disabled ones between.
+  std::size_t next_source = 0;
+  auto trace_disabled_before = [&](const ManyToOneMapping* stop) {
+    while (next_source < source.many_to_one.size() && &source.many_to_one[next_source] != stop) {
+      trace_skipped_mapping(source.many_to_one[next_source], trace);
+      ++next_source;
+    }
+    ++next_source;
+  };
+
+  for (const CompiledMapping& mapping : policy.many_to_one()) {
+    if (trace.on()) trace_disabled_before(mapping.source);
+    if (!mapping_matches(mapping, cert, trace)) continue;
+    const ManyToOneMapping& winner = *mapping.source;
+    if (winner.permission == Permission::allow) {
+      admit(decision, winner.user, winner.name, "many-to-one mapping " + quoted(winner.name));
+    } else {
+      reject(decision, 403, 12, "denied by many-to-one mapping " + quoted(winner.name));
+    }
+    return true;
+  }
+  if (trace.on()) {
+    if (source.many_to_one.empty()) {
+      trace.add(TraceStep::Kind::mapping, "many-to-one", "none", false, "No many-to-one mappings are configured.");
+    } else {
+      trace_disabled_before(nullptr);
+    }
+  }
+  return false;
+}
+
+// ---- result ----
+
+void trace_result(const Decision& decision, Tracer& trace) {
+  if (!trace.on()) return;
+  std::string note;
+  if (!decision.admitted) {
+    note = "Refused with " + decision.status_text() + ": " + decision.reason + ".";
+  } else if (decision.identity.empty()) {
+    note = "Admitted without an identity (anonymous).";
+  } else {
+    note = "Admitted as " + quoted(decision.identity) + " by " +
+           (decision.mapping == kChainMapping ? std::string("the verified chain") : "mapping " + quoted(decision.mapping)) +
+           ".";
+  }
+  trace.add(TraceStep::Kind::result, decision.status_text(), decision.identity, decision.admitted, std::move(note));
+}
+
+}  // namespace
+
+Decision decide(const CompiledPolicy& policy, const CertDigest* cert, const VerifyResult& verify, bool want_trace) {
+  Decision decision;
+  Tracer trace(want_trace ? &decision.trace : nullptr);
+  const ClientCertMode mode = policy.mode();
+
+  // 1. Mode ignore: whatever the client sent does not exist for the decision.
+  const CertDigest* presented = mode == ClientCertMode::ignore ? nullptr : cert;
+  if (trace.on()) {
+    trace.add(TraceStep::Kind::mode, "mode", std::string(to_string(mode)), presented != nullptr,
+              mode_note(mode, cert != nullptr));
+  }
+
+  // 2. No certificate.
+  if (presented == nullptr) {
+    decision.verify = VerifyStatus::not_presented;
+    if (trace.on()) {
+      trace.add(TraceStep::Kind::verify, "verify", std::string(to_string(VerifyStatus::not_presented)), false,
+                "No certificate to verify.");
+    }
+    if (mode == ClientCertMode::require) {
+      reject(decision, 403, 7, "client certificate required");
+    } else {
+      decide_anonymous(policy, false, decision, trace);
+    }
+    trace_result(decision, trace);
+    return decision;
+  }
+
+  // 3. A presented certificate must verify, in accept mode too (fail closed).
+  decision.verify = verify.status;
+  if (verify.status != VerifyStatus::ok) {
+    const int substatus = verify_failure_substatus(verify.status);
+    reject(decision, 403, substatus, verify_failure_reason(verify));
+    if (trace.on()) {
+      trace.add(TraceStep::Kind::verify, "verify", std::string(to_string(verify.status)) + ": " + decision.reason,
+                false, "The certificate chain did not verify (" + decision.reason + "), so it is refused with 403." +
+                           std::to_string(substatus) + " before any mapping.");
+    }
+    trace_result(decision, trace);
+    return decision;
+  }
+  if (trace.on()) {
+    trace.add(TraceStep::Kind::verify, "verify", "ok", true,
+              "The certificate chain verified against a configured trust anchor.");
+  }
+
+  // 4. Mapping.
+  if (policy.chain_only()) {
+    decide_chain_only(*presented, decision, trace);
+    trace_result(decision, trace);
+    return decision;
+  }
+  // The server fills sha256_hex once per handshake; hash here only if a caller did not.
+  const std::string computed_fingerprint =
+      presented->sha256_hex.empty() && !presented->der.empty() ? sha256_hex(presented->der) : std::string();
+  const std::string& fingerprint = computed_fingerprint.empty() ? presented->sha256_hex : computed_fingerprint;
+
+  if (!decide_one_to_one(policy, fingerprint, decision, trace) &&
+      !decide_many_to_one(policy, *presented, decision, trace)) {
+    decide_anonymous(policy, true, decision, trace);
+  }
+  trace_result(decision, trace);
+  return decision;
+}
+
+}  // namespace certgate::core

@@ -1,0 +1,11 @@
+#include "core/decision.hpp"
+
+namespace certgate::core {
+
+std::string Decision::status_text() const {
+  std::string text = std::to_string(status);
+  if (!admitted && substatus != 0) text += "." + std::to_string(substatus);
+  return text;
+}
+
+}  // namespace certgate::core

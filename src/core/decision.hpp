@@ -1,0 +1,41 @@
+#pragma once
+// decide(): the one place where a request's fate is settled. The server (once per handshake) and the
+// operator tools (explain, check) call it; nothing else decides.
+#include <string>
+#include <vector>
+
+#include "core/cert_digest.hpp"
+#include "core/compiled_policy.hpp"
+#include "core/verify_result.hpp"
+
+namespace certgate::core {
+
+// One line of the explanation. Filled only when decide() is asked for a trace.
+struct TraceStep {
+  enum class Kind { mode, verify, one_to_one, mapping, rule, anonymous, result };
+  Kind kind;
+  std::string label;   // mapping name, rule text ("subject.CN = *.example.com"), ...
+  std::string actual;  // the certificate's values for a rule ("a.example.com | b.example.com"), or other detail
+  bool matched = false;
+  std::string note;    // human sentence
+};
+
+struct Decision {
+  bool admitted = false;
+  int status = 0;        // HTTP status on the wire: 200 (admitted), 403, 401
+  int substatus = 0;     // IIS substatus: 7, 12, 13, 16, 17, 2; 0 when admitted
+  std::string identity;  // mapped user ("" when anonymous or rejected)
+  std::string mapping;   // mapping name that decided ("" when none)
+  VerifyStatus verify = VerifyStatus::not_presented;
+  std::string reason;    // one line: why (OpenSSL text, mapping name, ...)
+  std::vector<TraceStep> trace;
+
+  std::string status_text() const;  // "403.16", "401.2", "200"
+};
+
+// cert is null when the client presented no certificate (or none was requested).
+// verify is ignored when cert is null.
+Decision decide(const CompiledPolicy& policy, const CertDigest* cert, const VerifyResult& verify,
+                bool want_trace = false);
+
+}  // namespace certgate::core

@@ -1,0 +1,16 @@
+#include "http/runtime.hpp"
+
+#include "tls/upstream_tls.hpp"
+
+namespace certgate::server {
+
+std::shared_ptr<const Runtime> build_runtime(config::GatewayConfig cfg, std::uint64_t generation) {
+  auto rt = std::make_shared<Runtime>();
+  rt->generation = generation;
+  rt->tls = tls::ServerTls::build(cfg, generation);
+  if (cfg.upstream.tls) rt->upstream_tls = tls::make_upstream_ctx(cfg.upstream);
+  rt->config = std::move(cfg);
+  return rt;
+}
+
+}  // namespace certgate::server

@@ -1,0 +1,179 @@
+#include "http/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+#include "http/session.hpp"
+#include "http/worker.hpp"
+
+namespace certgate::server {
+namespace {
+
+using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+void log_exception(std::exception_ptr e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    spdlog::error("connection task failed: {}", ex.what());
+  }
+}
+
+awaitable<void> accept_loop(Worker* worker, tcp::acceptor* acceptor) {
+  Server& server = worker->server();
+  for (;;) {
+    auto [ec, socket] = co_await acceptor->async_accept(use_tuple);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
+      spdlog::warn("accept failed: {}", ec.message());
+      // Out of descriptors and the like: back off briefly instead of spinning.
+      asio::steady_timer t(worker->ioc(), std::chrono::milliseconds(50));
+      co_await t.async_wait(use_tuple);
+      continue;
+    }
+    auto rt = server.runtime();
+    if (server.open_connections.fetch_add(1) >= rt->config.limits.max_connections) {
+      server.open_connections.fetch_sub(1);
+      error_code ignored;
+      auto peer = socket.remote_endpoint(ignored);
+      spdlog::warn("max_connections ({}) reached: closing connection from {}", rt->config.limits.max_connections,
+                   peer.address().to_string());
+      socket.close(ignored);
+      continue;
+    }
+    asio::co_spawn(worker->ioc(), serve_connection(worker, std::move(rt), std::move(socket)), log_exception);
+  }
+}
+
+}  // namespace
+
+void Worker::begin_drain() {
+  draining_ = true;
+  for (auto& a : acceptors_) {
+    error_code ignored;
+    a->close(ignored);
+  }
+  for (ConnectionSlot* c : connections_) {
+    if (c->idle && c->tcp) c->tcp->cancel();
+  }
+}
+
+Server::Server(std::shared_ptr<const Runtime> runtime, std::function<config::GatewayConfig()> reload)
+    : runtime_(std::move(runtime)), reload_fn_(std::move(reload)), signals_(signal_ioc_) {
+  const auto& cfg = runtime_->config;
+  access_log_ = std::make_unique<http_log::AccessLog>(cfg.access_log, cfg.log_format);
+}
+
+Server::~Server() {
+  for (auto& w : workers_) {
+    w->ioc().stop();
+    if (w->thread.joinable()) w->thread.join();
+  }
+}
+
+std::shared_ptr<const Runtime> Server::runtime() const {
+  std::lock_guard lock(runtime_mutex_);
+  return runtime_;
+}
+
+void Server::bind_worker(Worker& w) {
+  const auto& cfg = runtime_->config;
+  for (const auto& l : cfg.listen) {
+    error_code ec;
+    auto addr = asio::ip::make_address(l.host == "localhost" ? "127.0.0.1" : l.host, ec);
+    if (ec) throw std::runtime_error("listen " + l.host + ": not an IP address");
+    tcp::endpoint ep(addr, l.port);
+    auto acc = std::make_unique<tcp::acceptor>(w.ioc());
+    acc->open(ep.protocol());
+    acc->set_option(tcp::acceptor::reuse_address(true));
+    acc->set_option(reuse_port(true));
+    if (ep.address().is_v6()) acc->set_option(asio::ip::v6_only(true));
+    acc->bind(ep, ec);
+    if (ec) throw std::runtime_error("cannot listen on " + l.host + ":" + std::to_string(l.port) + ": " + ec.message());
+    acc->listen(asio::socket_base::max_listen_connections);
+    if (w.index() == 0) bound_.push_back(acc->local_endpoint());
+    w.acceptors().push_back(std::move(acc));
+  }
+}
+
+void Server::start() {
+  const auto& cfg = runtime_->config;
+  int n = cfg.workers > 0 ? cfg.workers : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  signals_.add(SIGINT);
+  signals_.add(SIGTERM);
+  signals_.add(SIGHUP);
+  for (int i = 0; i < n; ++i) {
+    workers_.push_back(std::make_unique<Worker>(*this, i));
+    bind_worker(*workers_.back());
+  }
+  for (auto& w : workers_) {
+    for (auto& acc : w->acceptors()) asio::co_spawn(w->ioc(), accept_loop(w.get(), acc.get()), log_exception);
+    Worker* wp = w.get();
+    wp->thread = std::thread([wp] {
+      auto guard = asio::make_work_guard(wp->ioc());
+      wp->ioc().run();
+    });
+  }
+  for (const auto& ep : bound_) {
+    std::string a = ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
+    spdlog::info("listening on {}:{} ({} worker{})", a, ep.port(), n, n == 1 ? "" : "s");
+  }
+}
+
+void Server::stop() {
+  stop_requested_ = true;
+  asio::post(signal_ioc_, [this] { signals_.cancel(); });
+}
+
+void Server::reload() {
+  if (!reload_fn_) {
+    spdlog::warn("SIGHUP: reload not available (configured without a file)");
+    return;
+  }
+  try {
+    auto current = runtime();
+    auto fresh = build_runtime(reload_fn_(), current->generation + 1);
+    std::lock_guard lock(runtime_mutex_);
+    runtime_ = std::move(fresh);
+    spdlog::info("configuration reloaded (generation {}); listeners are unchanged", runtime_->generation);
+  } catch (const std::exception& e) {
+    spdlog::error("reload refused, keeping the current configuration: {}", e.what());
+  }
+}
+
+int Server::wait() {
+  for (;;) {
+    if (stop_requested_) break;
+    error_code ec;
+    int signo = 0;
+    signals_.async_wait([&](const error_code& e, int s) {
+      ec = e;
+      signo = s;
+    });
+    signal_ioc_.restart();
+    signal_ioc_.run();
+    if (stop_requested_ || ec) break;
+    if (signo == SIGHUP) {
+      reload();
+      continue;
+    }
+    spdlog::info("signal {}: draining in-flight requests", signo);
+    break;
+  }
+  for (auto& w : workers_) asio::post(w->ioc(), [wp = w.get()] { wp->begin_drain(); });
+  auto deadline = std::chrono::steady_clock::now() + runtime()->config.limits.drain_timeout;
+  while (open_connections.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (open_connections.load() > 0)
+    spdlog::warn("drain_timeout reached with {} connection(s) open: closing them", open_connections.load());
+  for (auto& w : workers_) w->ioc().stop();
+  for (auto& w : workers_)
+    if (w->thread.joinable()) w->thread.join();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace certgate::server

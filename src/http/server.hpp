@@ -1,0 +1,53 @@
+#pragma once
+// The gateway process: N workers (one io_context and thread each) with SO_REUSEPORT listeners, signal
+// handling (SIGTERM/SIGINT drain and exit 0, SIGHUP reload), the shared access log.
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "http/access_log.hpp"
+#include "http/net.hpp"
+#include "http/runtime.hpp"
+
+namespace certgate::server {
+
+class Worker;
+
+class Server {
+ public:
+  // reload: returns a fresh configuration for SIGHUP (throws ConfigError/LoadError to keep the current one).
+  Server(std::shared_ptr<const Runtime> runtime, std::function<config::GatewayConfig()> reload = {});
+  ~Server();
+
+  // Binds every listener on every worker and starts the worker threads. Throws std::runtime_error naming
+  // the address when a listener cannot be bound.
+  void start();
+  // Blocks until SIGTERM/SIGINT (or stop()), drains in-flight requests up to drain_timeout, stops. Returns 0.
+  int wait();
+  // Asks wait() to drain and return (any thread).
+  void stop();
+
+  std::shared_ptr<const Runtime> runtime() const;
+  http_log::AccessLog& access_log() { return *access_log_; }
+  const std::vector<tcp::endpoint>& bound() const { return bound_; }
+
+  std::atomic<std::size_t> open_connections{0};
+
+ private:
+  void reload();
+  void bind_worker(Worker& w);
+
+  mutable std::mutex runtime_mutex_;
+  std::shared_ptr<const Runtime> runtime_;
+  std::function<config::GatewayConfig()> reload_fn_;
+  std::unique_ptr<http_log::AccessLog> access_log_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<tcp::endpoint> bound_;
+  asio::io_context signal_ioc_{1};
+  asio::signal_set signals_;
+  std::atomic<bool> stop_requested_{false};
+};
+
+}  // namespace certgate::server

@@ -1,0 +1,12 @@
+#pragma once
+#include <string>
+
+namespace certgate::http_status {
+
+// IIS-style description of a status.substatus ("Forbidden: client certificate required").
+std::string describe(int status, int substatus);
+
+// The body of a refusal. Detailed: "403.16 Forbidden: ...\nreason: ...\n"; otherwise "403 Forbidden\n".
+std::string refusal_body(int status, int substatus, const std::string& reason, bool detailed);
+
+}  // namespace certgate::http_status

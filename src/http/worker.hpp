@@ -1,0 +1,54 @@
+#pragma once
+// A worker: one thread, one io_context, its own SO_REUSEPORT listeners and upstream pool.
+#include <list>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "http/net.hpp"
+#include "proxy/upstream.hpp"
+
+namespace certgate::server {
+
+class Server;
+
+// A live client connection, as the drain on shutdown sees it.
+struct ConnectionSlot {
+  beast::tcp_stream* tcp = nullptr;
+  bool idle = false;  // waiting for the next request: safe to close when draining
+};
+
+class Worker {
+ public:
+  Worker(Server& server, int index) : server_(server), index_(index), ioc_(std::make_unique<asio::io_context>(1)) {}
+  // Order matters: listeners and pooled upstream sockets go first, then the io_context (whose destruction
+  // ends suspended sessions, which still unregister from connections_).
+  ~Worker() {
+    acceptors_.clear();
+    pool_.clear();
+    ioc_.reset();
+  }
+  asio::io_context& ioc() { return *ioc_; }
+  Server& server() { return server_; }
+  int index() const { return index_; }
+  proxy::UpstreamPool& pool() { return pool_; }
+
+  std::list<ConnectionSlot*>& connections() { return connections_; }
+  std::vector<std::unique_ptr<tcp::acceptor>>& acceptors() { return acceptors_; }
+  bool draining() const { return draining_; }
+  // Runs on the worker's thread: stop accepting, close idle keep-alive connections.
+  void begin_drain();
+
+  std::thread thread;
+
+ private:
+  Server& server_;
+  int index_;
+  std::list<ConnectionSlot*> connections_;
+  std::unique_ptr<asio::io_context> ioc_;
+  proxy::UpstreamPool pool_;
+  std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
+  bool draining_ = false;
+};
+
+}  // namespace certgate::server

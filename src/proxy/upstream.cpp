@@ -1,0 +1,95 @@
+#include "proxy/upstream.hpp"
+
+#include <poll.h>
+
+#include "tls/upstream_tls.hpp"
+
+namespace certgate::proxy {
+
+UpstreamConnection::UpstreamConnection(asio::any_io_executor ex, tls::SslPtr ssl) {
+  if (ssl) tls_ = std::make_unique<TlsStream>(beast::tcp_stream(ex), ssl.release());
+  else plain_ = std::make_unique<beast::tcp_stream>(ex);
+}
+
+namespace {
+// An idle keep-alive connection the upstream has closed becomes readable (EOF): never reuse it.
+bool looks_alive(UpstreamConnection& c) {
+  auto& sock = c.tcp().socket();
+  if (!sock.is_open()) return false;
+  pollfd p{sock.native_handle(), POLLIN, 0};
+  return ::poll(&p, 1, 0) == 0;
+}
+}  // namespace
+
+std::unique_ptr<UpstreamConnection> UpstreamPool::take(std::uint64_t generation) {
+  auto now = std::chrono::steady_clock::now();
+  while (!idle_.empty()) {
+    std::unique_ptr<UpstreamConnection> c = std::move(idle_.back());
+    idle_.pop_back();
+    if (c->generation != generation) continue;
+    if (now - c->idle_since > std::chrono::seconds(30)) continue;
+    if (!looks_alive(*c)) continue;
+    c->reused = true;
+    return c;
+  }
+  return nullptr;
+}
+
+void UpstreamPool::give_back(std::unique_ptr<UpstreamConnection> conn, std::size_t max_idle) {
+  if (max_idle == 0) return;
+  conn->idle_since = std::chrono::steady_clock::now();
+  idle_.push_back(std::move(conn));
+  while (idle_.size() > max_idle) idle_.pop_front();
+}
+
+UpstreamError classify_upstream_error(const error_code& ec, const char* during) {
+  UpstreamError e;
+  if (ec == beast::error::timeout) {
+    e.status = 504;
+    e.reason = std::string("upstream timed out ") + during;
+  } else if (ec == asio::error::connection_refused) {
+    e.reason = std::string("upstream refused the connection");
+  } else if (ec == asio::error::connection_reset || ec == asio::error::broken_pipe) {
+    e.reason = std::string("upstream reset the connection ") + during;
+  } else if (ec == http::error::end_of_stream || ec == asio::error::eof) {
+    e.reason = std::string("upstream closed the connection ") + during;
+  } else {
+    e.reason = std::string("upstream error ") + during + ": " + ec.message();
+  }
+  return e;
+}
+
+awaitable<std::unique_ptr<UpstreamConnection>> connect_upstream(UpstreamTarget target, UpstreamError* err) {
+  auto ex = co_await asio::this_coro::executor;
+  const config::UpstreamConfig& cfg = *target.config;
+  tls::SslPtr ssl;
+  if (target.tls_ctx) ssl = tls::new_upstream_ssl(target.tls_ctx, cfg);
+  auto conn = std::make_unique<UpstreamConnection>(ex, std::move(ssl));
+  conn->generation = target.generation;
+
+  tcp::resolver resolver(ex);
+  auto [rec, results] = co_await resolver.async_resolve(cfg.host, std::to_string(cfg.port), use_tuple);
+  if (rec) {
+    *err = UpstreamError{502, "cannot resolve upstream host " + cfg.host + ": " + rec.message()};
+    co_return nullptr;
+  }
+  conn->tcp().expires_after(target.connect_timeout);
+  auto [cec, ep] = co_await conn->tcp().async_connect(results, use_tuple);
+  if (cec) {
+    *err = classify_upstream_error(cec, "while connecting");
+    co_return nullptr;
+  }
+  conn->tcp().socket().set_option(tcp::no_delay(true));
+  if (conn->tls()) {
+    conn->tcp().expires_after(target.connect_timeout);
+    auto [hec] = co_await conn->tls()->async_handshake(asio::ssl::stream_base::client, use_tuple);
+    if (hec) {
+      *err = hec == beast::error::timeout ? classify_upstream_error(hec, "during the TLS handshake")
+                                          : UpstreamError{502, "upstream TLS handshake failed: " + hec.message()};
+      co_return nullptr;
+    }
+  }
+  co_return conn;
+}
+
+}  // namespace certgate::proxy

@@ -1,0 +1,66 @@
+#pragma once
+// Connections to the upstream: plain TCP or TLS, kept alive in a per-worker pool.
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "config/gateway_config.hpp"
+#include "http/net.hpp"
+#include "tls/openssl_ptr.hpp"
+
+namespace certgate::proxy {
+
+class UpstreamConnection {
+ public:
+  UpstreamConnection(asio::any_io_executor ex, tls::SslPtr ssl);  // ssl null = plain http
+  beast::tcp_stream& tcp() { return tls_ ? tls_->next_layer() : *plain_; }
+  TlsStream* tls() { return tls_.get(); }
+  beast::tcp_stream* plain() { return plain_.get(); }
+  beast::flat_buffer& buffer() { return buffer_; }
+
+  bool reused = false;
+  std::uint64_t generation = 0;
+  std::chrono::steady_clock::time_point idle_since;
+
+ private:
+  std::unique_ptr<beast::tcp_stream> plain_;
+  std::unique_ptr<TlsStream> tls_;
+  beast::flat_buffer buffer_;
+};
+
+// Why an upstream exchange failed, as the client will see it.
+struct UpstreamError {
+  int status = 502;  // 502 refused/reset/protocol, 504 timeout
+  std::string reason;
+};
+
+struct UpstreamTarget {
+  const config::UpstreamConfig* config;
+  SSL_CTX* tls_ctx;  // null for http://
+  std::uint64_t generation;
+  config::Millis connect_timeout;
+};
+
+// Per-worker keep-alive pool (single-threaded: used only from its worker's io_context).
+class UpstreamPool {
+ public:
+  explicit UpstreamPool(std::size_t max_idle = 32) : max_idle_(max_idle) {}
+  // An idle connection that still looks alive, or null.
+  std::unique_ptr<UpstreamConnection> take(std::uint64_t generation);
+  void give_back(std::unique_ptr<UpstreamConnection> conn, std::size_t max_idle);
+  std::size_t idle() const { return idle_.size(); }
+  void clear() { idle_.clear(); }
+
+ private:
+  std::size_t max_idle_;
+  std::deque<std::unique_ptr<UpstreamConnection>> idle_;
+};
+
+// Resolves, connects (within connect_timeout) and, for https, handshakes. On failure returns null and fills err.
+awaitable<std::unique_ptr<UpstreamConnection>> connect_upstream(UpstreamTarget target, UpstreamError* err);
+
+// 502 or 504 with a readable reason, from a failed read/write/connect.
+UpstreamError classify_upstream_error(const error_code& ec, const char* during);
+
+}  // namespace certgate::proxy

@@ -1,0 +1,252 @@
+#include "tls/server_tls.hpp"
+
+#include <openssl/err.h>
+#include <openssl/tls1.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <ctime>
+#include <stdexcept>
+
+#include "tls/cert_loader.hpp"
+#include "tls/digest.hpp"
+
+namespace certgate::tls {
+namespace {
+
+// ex_data slot on SSL: the connection's HandshakeOutcome.
+int outcome_index() {
+  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+HandshakeOutcome* outcome_of(SSL* ssl) {
+  return static_cast<HandshakeOutcome*>(SSL_get_ex_data(ssl, outcome_index()));
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+// The server_name from the ClientHello (RFC 6066 3), or "" when absent/malformed.
+std::string client_hello_sni(SSL* ssl) {
+  const unsigned char* p = nullptr;
+  size_t len = 0;
+  if (!SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &p, &len) || len < 5) return {};
+  size_t list_len = (size_t(p[0]) << 8) | p[1];
+  if (list_len + 2 != len || p[2] != TLSEXT_NAMETYPE_host_name) return {};
+  size_t name_len = (size_t(p[3]) << 8) | p[4];
+  if (name_len + 5 > len) return {};
+  return lower(std::string_view(reinterpret_cast<const char*>(p + 5), name_len));
+}
+
+int client_hello_cb(SSL* ssl, int* alert, void* arg) {
+  auto* tls = static_cast<const ServerTls*>(arg);
+  HandshakeOutcome* out = outcome_of(ssl);
+  if (out == nullptr) {
+    *alert = SSL_AD_INTERNAL_ERROR;
+    return SSL_CLIENT_HELLO_ERROR;
+  }
+  out->sni = client_hello_sni(ssl);
+  const HostRuntime& host = tls->host_for(out->sni);
+  out->host = &host;
+  if (host.index != 0) SSL_set_SSL_CTX(ssl, host.ctx.get());
+  // SSL_set_SSL_CTX does not carry the verify mode, depth, version floor or session context over.
+  SSL_set_verify(ssl, host.verify_mode, nullptr);
+  SSL_set_min_proto_version(ssl, SSL_CTX_get_min_proto_version(host.ctx.get()));
+  SSL_set_session_id_context(ssl, reinterpret_cast<const unsigned char*>(host.sid_ctx.data()),
+                             static_cast<unsigned>(host.sid_ctx.size()));
+  return SSL_CLIENT_HELLO_SUCCESS;
+}
+
+// Replaces OpenSSL's chain verification so that the decision is taken once, inside the handshake.
+// In reject = "http" mode it always lets the handshake finish; the verify result stays recorded in the
+// session (SSL_get_verify_result) and the request gets the IIS status.
+int cert_verify_cb(X509_STORE_CTX* store_ctx, void* arg) {
+  auto* tls = static_cast<const ServerTls*>(arg);
+  SSL* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store_ctx, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  HandshakeOutcome* out = ssl ? outcome_of(ssl) : nullptr;
+  if (out == nullptr || out->host == nullptr) return 0;
+  const HostRuntime& host = *out->host;
+  host.trust->configure(store_ctx);
+  int ok = X509_verify_cert(store_ctx);
+  core::VerifyResult verify = ok == 1 ? core::VerifyResult{core::VerifyStatus::ok, 0, -1, ""}
+                                      : classify_verify_error(X509_STORE_CTX_get_error(store_ctx),
+                                                              X509_STORE_CTX_get_error_depth(store_ctx));
+  if (ok != 1 && verify.code == X509_V_OK) {  // failed without an error code: never admit
+    verify = classify_verify_error(X509_V_ERR_UNSPECIFIED, 0);
+    X509_STORE_CTX_set_error(store_ctx, X509_V_ERR_UNSPECIFIED);
+  }
+  evaluate_peer(host, X509_STORE_CTX_get0_cert(store_ctx), verify, *out);
+  if (tls->reject_mode() == config::RejectMode::http) return 1;
+  if (ok == 1 && !out->decision.admitted) {
+    X509_STORE_CTX_set_error(store_ctx, X509_V_ERR_APPLICATION_VERIFICATION);
+    return 0;
+  }
+  return ok == 1 ? 1 : 0;
+}
+
+// A resumed session must never outlive its certificate: cap the ticket's lifetime at notAfter.
+int ticket_gen_cb(SSL* ssl, void*) {
+  SSL_SESSION* sess = SSL_get0_session(ssl);
+  X509* peer = sess ? SSL_SESSION_get0_peer(sess) : nullptr;
+  if (peer == nullptr) return 1;
+  std::time_t now = std::time(nullptr);
+  int days = 0, secs = 0;
+  if (ASN1_TIME_diff(&days, &secs, nullptr, X509_get0_notAfter(peer)) != 1) return 1;
+  long left = long(days) * 86400 + secs;
+  if (left < 1) left = 1;
+  if (left < SSL_SESSION_get_timeout(sess)) SSL_SESSION_set_timeout(sess, left);
+  (void)now;
+  return 1;
+}
+
+// Refuse to resume a session whose certificate has expired or is now revoked: a full handshake follows.
+SSL_TICKET_RETURN ticket_dec_cb(SSL* ssl, SSL_SESSION* sess, const unsigned char*, size_t, SSL_TICKET_STATUS status,
+                                void*) {
+  switch (status) {
+    case SSL_TICKET_EMPTY:
+    case SSL_TICKET_NO_DECRYPT:
+      return SSL_TICKET_RETURN_IGNORE_RENEW;
+    case SSL_TICKET_SUCCESS:
+    case SSL_TICKET_SUCCESS_RENEW: {
+      HandshakeOutcome* out = outcome_of(ssl);
+      X509* peer = SSL_SESSION_get0_peer(sess);
+      if (peer != nullptr) {
+        if (X509_cmp_current_time(X509_get0_notAfter(peer)) <= 0) return SSL_TICKET_RETURN_IGNORE_RENEW;
+        if (out && out->host && out->host->trust->is_revoked(peer)) return SSL_TICKET_RETURN_IGNORE_RENEW;
+      }
+      return status == SSL_TICKET_SUCCESS ? SSL_TICKET_RETURN_USE : SSL_TICKET_RETURN_USE_RENEW;
+    }
+    default:
+      return SSL_TICKET_RETURN_ABORT;
+  }
+}
+
+int verify_mode_for(core::ClientCertMode mode, config::RejectMode reject) {
+  switch (mode) {
+    case core::ClientCertMode::ignore: return SSL_VERIFY_NONE;
+    case core::ClientCertMode::accept: return SSL_VERIFY_PEER;
+    case core::ClientCertMode::require:
+      return reject == config::RejectMode::handshake ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
+                                                     : SSL_VERIFY_PEER;
+  }
+  return SSL_VERIFY_PEER;
+}
+
+SslCtxPtr make_ctx(const HostRuntime& host, const ServerTls* owner) {
+  const config::TlsSettings& t = host.policy.tls;
+  SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
+  if (!ctx) throw LoadError("cannot create TLS context: " + take_openssl_errors());
+  SSL_CTX_set_min_proto_version(ctx.get(), t.min_version == "1.3" ? TLS1_3_VERSION : TLS1_2_VERSION);
+  SSL_CTX_set_options(ctx.get(), SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS);
+  if (t.cert_file.empty() || t.key_file.empty())
+    throw LoadError("host '" + host.policy.name + "': a server certificate (cert) and key are required");
+  read_file(t.cert_file);  // names a missing file clearly
+  if (SSL_CTX_use_certificate_chain_file(ctx.get(), t.cert_file.c_str()) != 1)
+    throw LoadError(t.cert_file + ": not a PEM certificate chain (" + take_openssl_errors() + ")");
+  read_file(t.key_file);
+  if (SSL_CTX_use_PrivateKey_file(ctx.get(), t.key_file.c_str(), SSL_FILETYPE_PEM) != 1)
+    throw LoadError(t.key_file + ": not a PEM private key (" + take_openssl_errors() + ")");
+  if (SSL_CTX_check_private_key(ctx.get()) != 1)
+    throw LoadError(t.key_file + ": the private key does not match the certificate " + t.cert_file);
+  // Sessions: stateless tickets only, so every resumption passes through ticket_dec_cb.
+  SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_timeout(ctx.get(), 3600);
+  SSL_CTX_set_session_ticket_cb(ctx.get(), ticket_gen_cb, ticket_dec_cb, nullptr);
+  SSL_CTX_set_session_id_context(ctx.get(), reinterpret_cast<const unsigned char*>(host.sid_ctx.data()),
+                                 static_cast<unsigned>(host.sid_ctx.size()));
+  SSL_CTX_set_verify(ctx.get(), host.verify_mode, nullptr);
+  SSL_CTX_set_cert_verify_callback(ctx.get(), cert_verify_cb, const_cast<ServerTls*>(owner));
+  if (host.policy.tls.mode != core::ClientCertMode::ignore) {
+    // certificate_authorities in the CertificateRequest: lets clients pick the right certificate.
+    STACK_OF(X509_NAME)* names = sk_X509_NAME_new_null();
+    for (const auto& anchor : host.trust->anchors()) sk_X509_NAME_push(names, X509_NAME_dup(X509_get_subject_name(anchor.get())));
+    SSL_CTX_set_client_CA_list(ctx.get(), names);
+  }
+  return ctx;
+}
+
+}  // namespace
+
+void evaluate_peer(const HostRuntime& host, X509* leaf, const core::VerifyResult& verify, HandshakeOutcome& out) {
+  out.verify = verify;
+  if (leaf != nullptr) {
+    out.cert = digest_of(leaf);
+    out.decision = core::decide(*host.compiled, &*out.cert, verify);
+  } else {
+    out.cert.reset();
+    out.decision = core::decide(*host.compiled, nullptr, verify);
+  }
+  out.evaluated = true;
+}
+
+std::shared_ptr<const ServerTls> ServerTls::build(const config::GatewayConfig& cfg, std::uint64_t generation) {
+  std::shared_ptr<ServerTls> tls(new ServerTls());
+  tls->reject_ = cfg.reject;
+  std::vector<const config::HostPolicy*> policies{&cfg.default_host};
+  for (const auto& h : cfg.hosts) policies.push_back(&h);
+  for (std::size_t i = 0; i < policies.size(); ++i) {
+    auto host = std::make_unique<HostRuntime>();
+    host->policy = *policies[i];
+    host->index = static_cast<int>(i);
+    host->sid_ctx = "certgate:" + std::to_string(generation) + ":" + std::to_string(i);
+    host->trust = TrustStore::load(host->policy.tls.client_ca, host->policy.tls.crl, host->policy.tls.verify_depth);
+    host->compiled = core::CompiledPolicy::compile(host->policy.mapping, host->policy.tls.mode);
+    host->verify_mode = verify_mode_for(host->policy.tls.mode, cfg.reject);
+    host->ctx = make_ctx(*host, tls.get());
+    tls->hosts_.push_back(std::move(host));
+  }
+  for (const auto& host : tls->hosts_) {
+    for (const auto& name : host->policy.server_names) {
+      std::string n = lower(name);
+      if (n.rfind("*.", 0) == 0) tls->wildcard_.emplace_back(n.substr(1), host.get());
+      else tls->exact_.emplace(n, host.get());
+    }
+  }
+  // Longest suffix first, so "*.api.example.com" wins over "*.example.com".
+  std::stable_sort(tls->wildcard_.begin(), tls->wildcard_.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  SSL_CTX_set_client_hello_cb(tls->hosts_.front()->ctx.get(), client_hello_cb, tls.get());
+  return tls;
+}
+
+ServerTls::~ServerTls() = default;
+
+const HostRuntime& ServerTls::host_for(std::string_view name) const {
+  if (name.empty()) return default_host();
+  std::string n = lower(name);
+  if (!n.empty() && n.back() == '.') n.pop_back();
+  if (auto it = exact_.find(n); it != exact_.end()) return *it->second;
+  for (const auto& [suffix, host] : wildcard_) {
+    if (n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0) return *host;
+  }
+  return default_host();
+}
+
+SslPtr ServerTls::new_ssl(HandshakeOutcome* outcome) const {
+  SslPtr ssl(SSL_new(default_host().ctx.get()));
+  if (!ssl) throw std::runtime_error("SSL_new failed: " + take_openssl_errors());
+  SSL_set_ex_data(ssl.get(), outcome_index(), outcome);
+  return ssl;
+}
+
+void ServerTls::finish(SSL* ssl, HandshakeOutcome& out) const {
+  if (out.host == nullptr) out.host = &default_host();
+  out.resumed = SSL_session_reused(ssl) == 1;
+  if (out.evaluated && !out.resumed) return;
+  // Resumed session (the verify callback did not run) or no certificate presented: the session carries
+  // the peer certificate and the verify result of the original handshake, so the decision is the same.
+  X509* peer = out.host->policy.tls.mode == core::ClientCertMode::ignore ? nullptr : SSL_get0_peer_certificate(ssl);
+  core::VerifyResult verify;
+  if (peer != nullptr) {
+    long code = SSL_get_verify_result(ssl);
+    verify = code == X509_V_OK ? core::VerifyResult{core::VerifyStatus::ok, 0, -1, ""}
+                               : classify_verify_error(static_cast<int>(code), 0);
+  }
+  evaluate_peer(*out.host, peer, verify, out);
+}
+
+}  // namespace certgate::tls

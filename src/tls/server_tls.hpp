@@ -1,0 +1,73 @@
+#pragma once
+// Server-side TLS: one SSL_CTX per host block, SNI selection in the ClientHello callback, client
+// certificate verification inside the handshake, and session tickets that never outlive (or change)
+// the decision they carry.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "config/gateway_config.hpp"
+#include "core/compiled_policy.hpp"
+#include "core/decision.hpp"
+#include "tls/openssl_ptr.hpp"
+#include "tls/trust_store.hpp"
+
+namespace certgate::tls {
+
+// Everything a host block needs at run time, built once at load and never mutated.
+struct HostRuntime {
+  config::HostPolicy policy;
+  std::shared_ptr<const TrustStore> trust;
+  std::shared_ptr<const core::CompiledPolicy> compiled;
+  SslCtxPtr ctx;
+  std::string sid_ctx;  // session id context: generation + host index, so sessions never cross policies or reloads
+  int verify_mode = 0;
+  int index = 0;        // 0 = default block
+};
+
+// What the handshake established for one connection. Owned by the session; OpenSSL callbacks reach it
+// through SSL ex_data. The decision is made once, here, and reused for every request on the connection.
+struct HandshakeOutcome {
+  const HostRuntime* host = nullptr;
+  std::string sni;
+  bool evaluated = false;  // set by the verify callback (full handshake with a certificate)
+  bool resumed = false;
+  std::optional<core::CertDigest> cert;
+  core::VerifyResult verify;
+  core::Decision decision;
+};
+
+class ServerTls {
+ public:
+  // Loads every certificate, key, trust store and CRL, compiles every policy. Throws LoadError or
+  // std::invalid_argument naming the file or rule; nothing is half-built.
+  static std::shared_ptr<const ServerTls> build(const config::GatewayConfig& cfg, std::uint64_t generation);
+  ~ServerTls();
+
+  // A new server-side SSL for a connection, bound to `outcome` (which must outlive the handshake).
+  SslPtr new_ssl(HandshakeOutcome* outcome) const;
+  // After a successful handshake: completes `outcome` (resumed sessions, no certificate, ...).
+  void finish(SSL* ssl, HandshakeOutcome& outcome) const;
+
+  const HostRuntime& default_host() const { return *hosts_.front(); }
+  // The host block serving `name` (SNI or Host, any case, no port); the default block when none claims it.
+  const HostRuntime& host_for(std::string_view name) const;
+  const std::vector<std::unique_ptr<HostRuntime>>& hosts() const { return hosts_; }
+  config::RejectMode reject_mode() const { return reject_; }
+
+ private:
+  ServerTls() = default;
+  std::vector<std::unique_ptr<HostRuntime>> hosts_;  // [0] = default block
+  std::unordered_map<std::string, const HostRuntime*> exact_;
+  std::vector<std::pair<std::string, const HostRuntime*>> wildcard_;  // ".example.com" suffixes
+  config::RejectMode reject_ = config::RejectMode::http;
+};
+
+// Decides for a verified-or-not peer certificate with the host's policy: digest + decide().
+// Shared by the verify callback and finish().
+void evaluate_peer(const HostRuntime& host, X509* leaf, const core::VerifyResult& verify, HandshakeOutcome& out);
+
+}  // namespace certgate::tls

@@ -1,0 +1,25 @@
+# End-to-end tests: each tests/e2e/*.py starts the real certgate binary and drives it with curl and
+# openssl s_client. The fixture test e2e.pki makes the test PKI first (openssl CLI, at test time).
+find_package(Python3 COMPONENTS Interpreter)
+if(NOT Python3_Interpreter_FOUND)
+  message(STATUS "e2e tests disabled: no Python 3 interpreter")
+else()
+  set(CERTGATE_E2E_DIR ${CMAKE_SOURCE_DIR}/tests/e2e)
+  set(CERTGATE_E2E_PKI_DIR ${CMAKE_BINARY_DIR}/e2e/pki)
+
+  add_test(NAME e2e.pki
+    COMMAND ${Python3_EXECUTABLE} ${CERTGATE_E2E_DIR}/harness/make_pki.py ${CERTGATE_E2E_PKI_DIR})
+  set_tests_properties(e2e.pki PROPERTIES FIXTURES_SETUP e2e_pki LABELS e2e TIMEOUT 120)
+
+  file(GLOB CERTGATE_E2E_SCRIPTS CONFIGURE_DEPENDS ${CERTGATE_E2E_DIR}/*.py)
+  foreach(script IN LISTS CERTGATE_E2E_SCRIPTS)
+    get_filename_component(stem ${script} NAME_WE)
+    add_test(NAME e2e.${stem} COMMAND ${Python3_EXECUTABLE} ${script})
+    set_tests_properties(e2e.${stem} PROPERTIES
+      FIXTURES_REQUIRED e2e_pki
+      ENVIRONMENT "CERTGATE_BIN=$<TARGET_FILE:certgate>;CERTGATE_E2E_PKI=${CERTGATE_E2E_PKI_DIR};CERTGATE_SHARED_DIR=${CMAKE_SOURCE_DIR}/../shared;PYTHONPATH=${CERTGATE_E2E_DIR}"
+      TIMEOUT 120
+      LABELS e2e
+      SKIP_RETURN_CODE 77)
+  endforeach()
+endif()

@@ -1,0 +1,29 @@
+#!/usr/bin/env python3
+"""A client certificate listed on a configured CRL: 403.13; an unrevoked one from the same CA still passes."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness.checks import check_admitted, check_rejected
+from harness.client import request
+from harness.common import check, pki, run_test
+from harness.gateway import Gateway, base_config
+from harness.upstream import Upstream
+
+
+def main():
+    p = pki()
+    with Upstream() as up:
+        cfg = base_config(p, up.url)
+        cfg["tls"]["crl"] = [p.crl()]
+        with Gateway(cfg) as gw:
+            r = request(gw, "/revoked", cert="revoked")
+            entry = check_rejected(gw, up, r, "/revoked", 403, 13)
+            check(str(entry.get("verify", "")).startswith("FAILED:"), "verify should be FAILED:<reason>: %r" % entry, r)
+
+            r = request(gw, "/edge", cert="edge")
+            check_admitted(gw, up, r, "/edge", "edge-user", "edge")
+
+
+if __name__ == "__main__":
+    run_test(main)

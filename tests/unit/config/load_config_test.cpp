@@ -1,0 +1,287 @@
+#include <gtest/gtest.h>
+
+#include "config/load.hpp"
+#include "config_test_support.hpp"
+
+namespace certgate::config {
+namespace {
+
+using core::ClientCertMode;
+using test_support::capture_error;
+using test_support::contains;
+using test_support::TempDir;
+
+Overrides serve_flags() {
+  Overrides flags;
+  flags.listen = {"127.0.0.1:8443"};
+  flags.cert = "server.pem";
+  flags.key = "server.key";
+  flags.upstream = "http://127.0.0.1:8080";
+  return flags;
+}
+
+const char* kWebConfig = R"(<?xml version="1.0"?>
+<configuration>
+  <system.webServer>
+    <security>
+      <authentication>
+        <anonymousAuthentication enabled="true"/>
+        <iisClientCertificateMappingAuthentication enabled="true">
+          <manyToOneMappings>
+            <add name="top" userName="t"/>
+          </manyToOneMappings>
+        </iisClientCertificateMappingAuthentication>
+      </authentication>
+      <access sslFlags="Ssl, SslNegotiateCert"/>
+    </security>
+  </system.webServer>
+  <location path="Default Web Site/app">
+    <system.webServer>
+      <security>
+        <authentication>
+          <iisClientCertificateMappingAuthentication enabled="true">
+            <manyToOneMappings>
+              <add name="app" userName="a"/>
+            </manyToOneMappings>
+          </iisClientCertificateMappingAuthentication>
+        </authentication>
+        <access sslFlags="Ssl"/>
+      </security>
+    </system.webServer>
+  </location>
+</configuration>
+)";
+
+TEST(LoadConfig, FlagsAloneAreEnoughToServe) {
+  GatewayConfig config = load_config(serve_flags(), Purpose::serve);
+  EXPECT_TRUE(config.source_file.empty());
+  ASSERT_EQ(config.listen.size(), 1u);
+  EXPECT_EQ(config.listen[0].port, 8443);
+  EXPECT_EQ(config.listen[0].where.file, "--listen");
+  EXPECT_EQ(config.default_host.tls.cert_file, "server.pem");  // flag paths are left as given
+  EXPECT_EQ(config.default_host.tls.key_file, "server.key");
+  EXPECT_EQ(config.upstream.host, "127.0.0.1");
+  EXPECT_EQ(config.upstream.port, 8080);
+  EXPECT_FALSE(config.upstream.tls);
+  EXPECT_EQ(config.default_host.name, "default");
+}
+
+TEST(LoadConfig, InspectNeedsNothing) {
+  GatewayConfig config = load_config(Overrides{}, Purpose::inspect);
+  EXPECT_TRUE(config.listen.empty());
+  EXPECT_TRUE(config.upstream.url.empty());
+  EXPECT_EQ(config.default_host.tls.mode, ClientCertMode::require);
+}
+
+TEST(LoadConfig, ServeRequirements) {
+  auto without = [](void (*drop)(Overrides&)) {
+    Overrides flags = serve_flags();
+    drop(flags);
+    return capture_error([&] { load_config(flags, Purpose::serve); });
+  };
+  EXPECT_TRUE(contains(without([](Overrides& f) { f.listen.clear(); }).message(), "no listen address"));
+  EXPECT_TRUE(contains(without([](Overrides& f) { f.upstream.reset(); }).message(), "no upstream"));
+  EXPECT_TRUE(contains(without([](Overrides& f) { f.cert.reset(); }).message(), "no server certificate"));
+  EXPECT_TRUE(contains(without([](Overrides& f) { f.key.reset(); }).message(), "no server private key"));
+}
+
+TEST(LoadConfig, MissingListenPointsAtServerTable) {
+  TempDir dir;
+  Overrides flags = serve_flags();
+  flags.listen.clear();
+  flags.config_file = dir.write("c.toml", "[upstream]\nurl = \"http://x\"\n\n[server]\nworkers = 2\n");
+  EXPECT_CONFIG_ERROR_AT(load_config(flags, Purpose::serve), 4, 1, "no listen address: set [server] listen or --listen");
+  EXPECT_NO_THROW(load_config(flags, Purpose::inspect));
+}
+
+TEST(LoadConfig, FlagsOverrideTheFile) {
+  TempDir dir;
+  Overrides flags;
+  flags.config_file = dir.write("conf/certgate.toml", R"([server]
+listen = ["127.0.0.1:1000"]
+workers = 2
+access_log = "access.log"
+log_format = "text"
+reject = "http"
+[upstream]
+url = "http://file-origin:80"
+[tls]
+cert = "file.pem"
+key = "file.key"
+client_ca = ["file-ca.pem"]
+crl = ["file.crl"]
+mode = "require"
+[[host]]
+names = ["inherits.example.com"]
+[[host]]
+names = ["own.example.com"]
+mode = "accept"
+client_ca = ["own-ca.pem"]
+)");
+  flags.listen = {"[::1]:2000", "0.0.0.0:3000"};
+  flags.cert = "flag.pem";
+  flags.key = "flag.key";
+  flags.client_ca = {"flag-ca.pem", "flag-ca-next.pem"};
+  flags.crl = {"flag.crl"};
+  flags.mode = "ignore";
+  flags.upstream = "https://flag-origin";
+  flags.workers = 8;
+  flags.access_log = "-";
+  flags.log_format = "json";
+  flags.reject = "handshake";
+
+  GatewayConfig config = load_config(flags, Purpose::serve);
+  std::string conf = dir.path("conf");
+  ASSERT_EQ(config.listen.size(), 2u);
+  EXPECT_EQ(config.listen[0].host, "::1");
+  EXPECT_EQ(config.listen[1].port, 3000);
+  EXPECT_EQ(config.workers, 8);
+  EXPECT_EQ(config.access_log, "-");
+  EXPECT_EQ(config.log_format, LogFormat::json);
+  EXPECT_EQ(config.reject, RejectMode::handshake);
+  EXPECT_EQ(config.upstream.host, "flag-origin");
+  EXPECT_EQ(config.upstream.port, 443);
+  EXPECT_TRUE(config.upstream.tls);
+  const TlsSettings& tls = config.default_host.tls;
+  EXPECT_EQ(tls.cert_file, "flag.pem");
+  EXPECT_EQ(tls.key_file, "flag.key");
+  EXPECT_EQ(tls.client_ca, (std::vector<std::string>{"flag-ca.pem", "flag-ca-next.pem"}));
+  EXPECT_EQ(tls.crl, std::vector<std::string>{"flag.crl"});
+  EXPECT_EQ(tls.mode, ClientCertMode::ignore);
+
+  ASSERT_EQ(config.hosts.size(), 2u);
+  // A host that inherits a key sees the flag's value; one that set the key keeps its own.
+  EXPECT_EQ(config.hosts[0].tls.mode, ClientCertMode::ignore);
+  EXPECT_EQ(config.hosts[0].tls.cert_file, "flag.pem");
+  EXPECT_EQ(config.hosts[0].tls.client_ca, tls.client_ca);
+  EXPECT_EQ(config.hosts[1].tls.mode, ClientCertMode::accept);
+  EXPECT_EQ(config.hosts[1].tls.client_ca, std::vector<std::string>{conf + "/own-ca.pem"});
+}
+
+TEST(LoadConfig, InvalidFlagValuesNameTheFlag) {
+  auto error_for = [](void (*set)(Overrides&)) {
+    Overrides flags = serve_flags();
+    set(flags);
+    return capture_error([&] { load_config(flags, Purpose::inspect); });
+  };
+  auto mode = error_for([](Overrides& f) { f.mode = "bogus"; });
+  EXPECT_EQ(mode.where().file, "--mode");
+  EXPECT_EQ(mode.where().line, 0);
+  EXPECT_EQ(std::string(mode.what()), "--mode: 'bogus' is not allowed; expected one of: ignore, accept, require");
+
+  auto listen = error_for([](Overrides& f) { f.listen = {"127.0.0.1"}; });
+  EXPECT_EQ(listen.where().file, "--listen");
+  EXPECT_TRUE(contains(listen.message(), "'127.0.0.1' is not a listen address"));
+
+  auto twice = error_for([](Overrides& f) { f.listen = {"127.0.0.1:1", "127.0.0.1:1"}; });
+  EXPECT_TRUE(contains(twice.message(), "given twice"));
+
+  auto upstream = error_for([](Overrides& f) { f.upstream = "http://origin/app"; });
+  EXPECT_EQ(upstream.where().file, "--upstream");
+  EXPECT_TRUE(contains(upstream.message(), "must not have a path"));
+
+  EXPECT_EQ(error_for([](Overrides& f) { f.workers = -1; }).where().file, "--workers");
+  EXPECT_EQ(error_for([](Overrides& f) { f.log_format = "xml"; }).where().file, "--log-format");
+  EXPECT_EQ(error_for([](Overrides& f) { f.reject = "drop"; }).where().file, "--reject");
+  EXPECT_EQ(error_for([](Overrides& f) { f.iis_location = "Site"; }).where().file, "--iis-location");
+}
+
+TEST(LoadConfig, MissingConfigFile) {
+  Overrides flags;
+  flags.config_file = "/nonexistent/dir/certgate.toml";
+  auto error = capture_error([&] { load_config(flags, Purpose::inspect); });
+  EXPECT_EQ(error.where().file, "/nonexistent/dir/certgate.toml");
+}
+
+TEST(LoadConfig, IisConfigFromTheFileGivesMappingAndMode) {
+  TempDir dir;
+  dir.write("conf/iis/web.config", kWebConfig);
+  Overrides flags;
+  flags.config_file = dir.write("conf/certgate.toml", "[mapping]\niis_config = \"iis/web.config\"\n");
+  GatewayConfig config = load_config(flags, Purpose::inspect);
+  const HostPolicy& base = config.default_host;
+  ASSERT_TRUE(base.iis.has_value());
+  EXPECT_EQ(base.iis->file, dir.path("conf/iis/web.config"));
+  EXPECT_EQ(base.iis->location, "");
+  ASSERT_EQ(base.mapping.many_to_one.size(), 1u);
+  EXPECT_EQ(base.mapping.many_to_one[0].name, "top");
+  EXPECT_TRUE(base.mapping.anonymous);
+  EXPECT_EQ(base.tls.mode, ClientCertMode::accept);  // from sslFlags
+
+  // parse_toml/load_toml_file read the IIS file the same way.
+  EXPECT_EQ(load_toml_file(*flags.config_file).default_host.mapping.many_to_one.at(0).name, "top");
+}
+
+TEST(LoadConfig, ExplicitModeWinsOverSslFlags) {
+  TempDir dir;
+  dir.write("web.config", kWebConfig);
+  Overrides flags;
+  flags.config_file = dir.write("certgate.toml", "[tls]\nmode = \"require\"\n[mapping]\niis_config = \"web.config\"\n");
+  EXPECT_EQ(load_config(flags, Purpose::inspect).default_host.tls.mode, ClientCertMode::require);
+
+  flags.config_file = dir.write("certgate.toml", "[mapping]\niis_config = \"web.config\"\n");
+  flags.mode = "ignore";
+  EXPECT_EQ(load_config(flags, Purpose::inspect).default_host.tls.mode, ClientCertMode::ignore);
+}
+
+TEST(LoadConfig, IisFlagsReplaceTheFilesMapping) {
+  TempDir dir;
+  std::string web_config = dir.write("web.config", kWebConfig);
+  Overrides flags;
+  flags.config_file = dir.write("certgate.toml", "[[mapping.many_to_one]]\nname = \"from-toml\"\nuser = \"u\"\n");
+  flags.iis_config = web_config;
+  flags.iis_location = "Default Web Site/app/";
+  GatewayConfig config = load_config(flags, Purpose::inspect);
+  ASSERT_TRUE(config.default_host.iis.has_value());
+  EXPECT_EQ(config.default_host.iis->file, web_config);
+  EXPECT_EQ(config.default_host.iis->location, "Default Web Site/app/");
+  ASSERT_EQ(config.default_host.mapping.many_to_one.size(), 1u);
+  EXPECT_EQ(config.default_host.mapping.many_to_one[0].name, "app");
+  EXPECT_FALSE(config.default_host.mapping.anonymous);  // no anonymousAuthentication in that location
+  EXPECT_EQ(config.default_host.tls.mode, ClientCertMode::ignore);  // sslFlags="Ssl"
+}
+
+TEST(LoadConfig, HostWithItsOwnIisMapping) {
+  TempDir dir;
+  dir.write("web.config", kWebConfig);
+  Overrides flags;
+  flags.config_file = dir.write("certgate.toml", R"([tls]
+mode = "require"
+[[mapping.many_to_one]]
+name = "default-mapping"
+user = "d"
+[[host]]
+names = ["app.example.com"]
+[host.mapping]
+iis_config = "web.config"
+iis_location = "Default Web Site/app"
+[[host]]
+names = ["plain.example.com"]
+)");
+  GatewayConfig config = load_config(flags, Purpose::inspect);
+  ASSERT_EQ(config.hosts.size(), 2u);
+  const HostPolicy& app = config.hosts[0];
+  ASSERT_TRUE(app.iis.has_value());
+  EXPECT_EQ(app.iis->location, "Default Web Site/app");
+  EXPECT_EQ(app.mapping.many_to_one.at(0).name, "app");
+  EXPECT_EQ(app.tls.mode, ClientCertMode::ignore);  // the host did not set mode: sslFlags decides
+  const HostPolicy& plain = config.hosts[1];
+  EXPECT_FALSE(plain.iis.has_value());
+  EXPECT_EQ(plain.mapping.many_to_one.at(0).name, "default-mapping");
+  EXPECT_EQ(plain.tls.mode, ClientCertMode::require);
+  EXPECT_FALSE(config.default_host.iis.has_value());
+}
+
+TEST(LoadConfig, IisErrorsPointIntoTheXml) {
+  TempDir dir;
+  std::string web_config = dir.write("web.config", "<configuration>\n  <oops>\n</configuration>\n");
+  Overrides flags;
+  flags.iis_config = web_config;
+  auto error = capture_error([&] { load_config(flags, Purpose::inspect); });
+  EXPECT_EQ(error.where().file, web_config);
+  EXPECT_EQ(error.where().line, 3);
+  EXPECT_TRUE(contains(error.message(), "XML syntax")) << error.what();
+}
+
+}  // namespace
+}  // namespace certgate::config

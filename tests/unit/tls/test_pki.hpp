@@ -1,0 +1,76 @@
+#pragma once
+// A throwaway PKI built at test time with the OpenSSL C API: EC P-256 keys, CAs, intermediates, leaves
+// with chosen names/EKU/SAN/validity, CRLs and PKCS#12 files. Nothing is checked in, so nothing expires.
+#include <ctime>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tls/openssl_ptr.hpp"
+
+namespace certgate::tls::testpki {
+
+// One attribute of a name; same_rdn = true joins it to the previous attribute's RDN (multi-valued).
+struct NameEntry {
+  std::string field;  // "CN", "OU", "O", "C", "ST", "emailAddress", "UID", or a dotted OID
+  std::string value;  // UTF-8
+  bool same_rdn = false;
+};
+
+struct CertSpec {
+  std::vector<NameEntry> subject;
+  bool ca = false;
+  std::vector<std::string> eku;       // e.g. {"clientAuth"}; empty = no extendedKeyUsage extension
+  std::string san;                    // OpenSSL config syntax, e.g. "DNS:a.example,IP:10.0.0.1"; "" = none
+  std::string serial_hex;             // "" = the next of a process-wide counter
+  std::time_t not_before = 0;         // 0 = an hour ago
+  std::time_t not_after = 0;          // 0 = in thirty days
+};
+
+struct Issued {
+  X509Ptr cert;
+  EvpPkeyPtr key;
+};
+
+EvpPkeyPtr make_key();  // EC P-256
+
+// issuer == nullptr: self-signed with `key`.
+X509Ptr make_cert(const CertSpec& spec, EVP_PKEY* key, const Issued* issuer);
+
+Issued make_ca(const std::string& cn, const Issued* issuer = nullptr);
+Issued make_leaf(const Issued& issuer, CertSpec spec);
+Issued make_client(const Issued& issuer, const std::string& cn);  // EKU clientAuth, valid now
+
+X509CrlPtr make_crl(const Issued& issuer, const std::vector<X509*>& revoked, std::time_t next_update = 0);
+
+std::string pem_of(X509* cert);
+std::string der_of(X509* cert);
+std::string pem_of(X509_CRL* crl);
+std::string der_of(X509_CRL* crl);
+std::string key_pem(EVP_PKEY* key, const std::string& password = "");  // PKCS#8, AES-256 when password set
+std::string pkcs12_of(const Issued& leaf, const std::vector<X509*>& chain, const std::string& password);
+
+// A new STACK_OF(X509) holding references to the certificates.
+X509StackPtr stack_of(const std::vector<X509*>& certs);
+
+std::time_t utc(int year, int month, int day);
+std::string lower_hex(const unsigned char* bytes, std::size_t len);
+
+// A fresh directory under the system temp dir, removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+  std::string write(const std::string& name, const std::string& bytes) const;  // returns the full path
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace certgate::tls::testpki
