@@ -122,7 +122,7 @@ void read_one_to_one(const XmlSource& xml, const pugi::xml_node& collection, std
       core::OneToOneMapping mapping;
       mapping.where = xml.at(child);
       mapping.der = decode_certificate(xml, child);
-      mapping.user = child.attribute("userName").value();
+      mapping.user = required(xml, child, "userName");
       mapping.name = mapping.user;
       mapping.password = child.attribute("password").value();
       mapping.enabled = read_bool(xml, child, "enabled", true);
@@ -205,6 +205,8 @@ void read_many_to_one(const XmlSource& xml, const pugi::xml_node& collection, st
       mapping.enabled = read_bool(xml, child, "enabled", true);
       mapping.permission = read_permission(xml, child);
       mapping.user = child.attribute("userName").value();
+      // An allow mapping without an account would admit with no identity.
+      if (mapping.permission == core::Permission::allow && mapping.user.empty()) required(xml, child, "userName");
       mapping.password = child.attribute("password").value();
       for (const auto& inner : child.children()) {
         if (inner.type() != pugi::node_element) continue;

@@ -159,6 +159,8 @@ SslCtxPtr make_ctx(const HostRuntime& host, const ServerTls* owner) {
   SSL_CTX_set_session_id_context(ctx.get(), reinterpret_cast<const unsigned char*>(host.sid_ctx.data()),
                                  static_cast<unsigned>(host.sid_ctx.size()));
   SSL_CTX_set_verify(ctx.get(), host.verify_mode, nullptr);
+  // Client chains are verified against this host's anchors and CRLs (not the context's default store).
+  SSL_CTX_set1_verify_cert_store(ctx.get(), host.trust->store());
   SSL_CTX_set_cert_verify_callback(ctx.get(), cert_verify_cb, const_cast<ServerTls*>(owner));
   if (host.policy.tls.mode != core::ClientCertMode::ignore) {
     // certificate_authorities in the CertificateRequest: lets clients pick the right certificate.

@@ -322,16 +322,22 @@ TEST(IisLoader, BadValuesPointAtTheirElement) {
                          7, 1, "does not decode to a DER certificate");
   EXPECT_CONFIG_ERROR_AT(parse_iis(section_with("<oneToOneMappings>\n<add userName=\"a\"/>\n</oneToOneMappings>\n"), "w", ""),
                          7, 1, "missing required attribute certificate");
-  EXPECT_CONFIG_ERROR_AT(parse_iis(section_with("<manyToOneMappings>\n<add name=\"m\" enabled=\"yes\"/>\n"
+  EXPECT_CONFIG_ERROR_AT(parse_iis(section_with("<oneToOneMappings>\n<add certificate=\"" + leaf_blob() + "\"/>\n"
+                                                "</oneToOneMappings>\n"),
+                                   "w", ""),
+                         7, 1, "missing required attribute userName");
+  EXPECT_CONFIG_ERROR_AT(parse_iis(section_with("<manyToOneMappings>\n<add name=\"m\"/>\n</manyToOneMappings>\n"), "w", ""),
+                         7, 1, "missing required attribute userName");
+  EXPECT_CONFIG_ERROR_AT(parse_iis(section_with("<manyToOneMappings>\n<add name=\"m\" userName=\"u\" enabled=\"yes\"/>\n"
                                                 "</manyToOneMappings>\n"),
                                    "w", ""),
                          7, 1, "enabled: 'yes' is not a boolean");
-  EXPECT_CONFIG_ERROR_AT(parse_iis(section_with("<manyToOneMappings>\n<add name=\"m\"><rules>\n"
+  EXPECT_CONFIG_ERROR_AT(parse_iis(section_with("<manyToOneMappings>\n<add name=\"m\" userName=\"u\"><rules>\n"
                                                 "<add certificateField=\"Subject\" certificateSubField=\"XX\" matchCriteria=\"x\"/>\n"
                                                 "</rules></add>\n</manyToOneMappings>\n"),
                                    "w", ""),
                          8, 1, "unknown subfield 'XX'");
-  EXPECT_CONFIG_ERROR_AT(parse_iis(section_with("<manyToOneMappings>\n<add name=\"m\"/>\n<add name=\"M\"/>\n"
+  EXPECT_CONFIG_ERROR_AT(parse_iis(section_with("<manyToOneMappings>\n<add name=\"m\" userName=\"u\"/>\n<add name=\"M\" userName=\"u\"/>\n"
                                                 "</manyToOneMappings>\n"),
                                    "w", ""),
                          8, 1, "duplicate many-to-one mapping 'M'");
