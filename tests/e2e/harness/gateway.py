@@ -129,9 +129,19 @@ class Gateway:
         self.ready_timeout = ready_timeout
         self.proc = None
         self.returncode = None
-        bin_path = common.certgate_bin()
-        if config is not None:
-            cfg = copy.deepcopy(config)
+        self._bin = common.certgate_bin()
+        self._config, self._toml_text, self._argv_fn = config, toml_text, argv
+        # The port is ours to change (after a lost race for it) unless the configuration names it.
+        self._own_port = not (config is not None and "listen" in config.get("server", {}))
+        self._render()
+        common.register(self)
+        if start:
+            self.start()
+
+    def _render(self):
+        """Writes the configuration / builds the command line for the current port."""
+        if self._config is not None:
+            cfg = copy.deepcopy(self._config)
             server = cfg.setdefault("server", {})
             server.setdefault("listen", [self.address()])
             server.setdefault("access_log", self.access_log_path)
@@ -139,18 +149,15 @@ class Gateway:
             # [server] first keeps the file readable; order does not matter to TOML.
             cfg = dict([("server", cfg.pop("server"))] + list(cfg.items()))
             self._write_config(to_toml(cfg))
-            self.argv = [bin_path, "serve", "-c", self.config_path]
-        elif toml_text is not None:
-            text = (toml_text.replace("@PORT@", str(self.port))
+            self.argv = [self._bin, "serve", "-c", self.config_path]
+        elif self._toml_text is not None:
+            text = (self._toml_text.replace("@PORT@", str(self.port))
                     .replace("@ACCESS_LOG@", self.access_log_path)
                     .replace("@DIR@", self.dir))
             self._write_config(text)
-            self.argv = [bin_path, "serve", "-c", self.config_path]
+            self.argv = [self._bin, "serve", "-c", self.config_path]
         else:
-            self.argv = [bin_path] + list(argv(self))
-        common.register(self)
-        if start:
-            self.start()
+            self.argv = [self._bin] + list(self._argv_fn(self))
 
     def _write_config(self, text):
         with open(self.config_path, "w") as f:
@@ -165,14 +172,22 @@ class Gateway:
     # --- process ---
 
     def start(self):
-        self._out = open(self.stdout_path, "wb")
-        self._err = open(self.stderr_path, "wb")
-        self.proc = subprocess.Popen(self.argv, stdout=self._out, stderr=self._err, stdin=subprocess.DEVNULL,
-                                     cwd=self.dir)
-        if not wait_for_port(self.host, self.port, self.ready_timeout, alive=lambda: self.proc.poll() is None):
-            if self.proc.poll() is not None:
-                common.fail("certgate exited with %d before listening on %s" % (self.proc.returncode, self.address()))
-            common.fail("certgate did not listen on %s within %.0f s" % (self.address(), self.ready_timeout))
+        for attempt in range(3):
+            self._out = open(self.stdout_path, "wb")
+            self._err = open(self.stderr_path, "wb")
+            self.proc = subprocess.Popen(self.argv, stdout=self._out, stderr=self._err, stdin=subprocess.DEVNULL,
+                                         cwd=self.dir)
+            if wait_for_port(self.host, self.port, self.ready_timeout, alive=lambda: self.proc.poll() is None):
+                return
+            if self.proc.poll() is None:
+                common.fail("certgate did not listen on %s within %.0f s" % (self.address(), self.ready_timeout))
+            self._close_files()
+            # Another process took the free port between our probe and certgate's bind: try another one.
+            if self._own_port and attempt < 2 and "address already in use" in self.stderr_text().lower():
+                self.port = free_port(self.host)
+                self._render()
+                continue
+            common.fail("certgate exited with %d before listening on %s" % (self.proc.returncode, self.address()))
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None

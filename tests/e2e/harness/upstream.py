@@ -236,7 +236,8 @@ def read_ws_frame(reader):
 class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     block_on_close = False  # the gateway may hold idle keep-alive connections open
-    allow_reuse_address = True
+    # No SO_REUSEADDR: with it, bind(port 0) may pick a port another socket is bound to, and listen() fails.
+    allow_reuse_address = False
 
 
 class Upstream:
