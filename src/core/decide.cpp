@@ -263,6 +263,7 @@ bool decide_many_to_one(const CompiledPolicy& policy, const CertDigest& cert, De
       admit(decision, winner.user, winner.name, "many-to-one mapping " + quoted(winner.name));
     } else {
       reject(decision, 403, 12, "denied by many-to-one mapping " + quoted(winner.name));
+      decision.mapping = winner.name;  // the mapping that decided, also for a refusal
     }
     return true;
   }

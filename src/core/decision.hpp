@@ -25,7 +25,7 @@ struct Decision {
   int status = 0;        // HTTP status on the wire: 200 (admitted), 403, 401
   int substatus = 0;     // IIS substatus: 7, 12, 13, 16, 17, 2; 0 when admitted
   std::string identity;  // mapped user ("" when anonymous or rejected)
-  std::string mapping;   // mapping name that decided ("" when none)
+  std::string mapping;   // mapping name that decided, allow or deny ("" when none)
   VerifyStatus verify = VerifyStatus::not_presented;
   std::string reason;    // one line: why (OpenSSL text, mapping name, ...)
   std::vector<TraceStep> trace;

@@ -335,11 +335,12 @@ awaitable<void> serve_connection(Worker* worker, std::shared_ptr<const Runtime> 
 
   bool first = true;
   for (;;) {
-    if (buffer.size() == 0) {
-      // Wait for the next request: idle keep-alive time, which a drain may cut short.
-      if (worker->draining() && !first) break;
-      slot.idle = !first;
-      tcp_stream.expires_after(first ? limits.header_timeout : limits.idle_timeout);
+    if (!first && buffer.size() == 0) {
+      // Wait for the next request: idle keep-alive time, which a drain may cut short. The first request's
+      // head must arrive within header_timeout of the handshake, with no separate wait.
+      if (worker->draining()) break;
+      slot.idle = true;
+      tcp_stream.expires_after(limits.idle_timeout);
       auto [rec_ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
       slot.idle = false;
       if (rec_ec) break;
@@ -357,6 +358,10 @@ awaitable<void> serve_connection(Worker* worker, std::shared_ptr<const Runtime> 
       if (rec_ec == beast::error::timeout) {
         rec.status = 408;
         rec.reason = "request head not received within header_timeout";
+        worker->server().access_log().write(rec);
+      } else if (rec_ec == http::error::body_limit) {
+        // Content-Length over max_body_bytes is known from the head alone.
+        co_await send_refusal(cs, 11, 413, 0, "request body exceeds max_body_bytes", rec);
         worker->server().access_log().write(rec);
       } else if (rec_ec == http::error::header_limit) {
         co_await send_refusal(cs, 11, 431, 0, "request head exceeds max_header_bytes", rec);

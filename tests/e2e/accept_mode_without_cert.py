@@ -4,6 +4,7 @@ with X-Client-Verify NONE and no identity)."""
 import os
 import sys
 
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness.checks import check_rejected
 from harness.client import request

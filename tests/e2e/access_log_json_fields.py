@@ -4,6 +4,7 @@ what happened (admitted, refused, no certificate)."""
 import os
 import sys
 
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness.checks import cert_facts
 from harness.client import request

@@ -5,6 +5,7 @@ SslRequireCert", loaded with [mapping] iis_config or --iis-config, gives the sam
 import os
 import sys
 
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness.checks import check_rejected
 from harness.client import request

@@ -5,6 +5,7 @@ X-Forwarded-For appended, X-Forwarded-Proto https. The values are computed indep
 import os
 import sys
 
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness.checks import cert_facts, check_admitted
 from harness.client import request

@@ -4,6 +4,7 @@ the file is named on stderr."""
 import os
 import sys
 
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness.common import check, check_eq, pki, run_test, subdir
 from harness.gateway import free_port

@@ -5,6 +5,7 @@ again from each resumed session). Without the session, the same client is refuse
 import os
 import sys
 
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness.checks import cert_facts
 from harness.client import http_get, s_client

@@ -4,6 +4,7 @@ client gets a full handshake there and that policy's own decision (here 403.7: n
 import os
 import sys
 
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness.client import http_get, s_client
 from harness.common import check, check_eq, pki, run_test, workdir

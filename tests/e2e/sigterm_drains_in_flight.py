@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import common
 from harness.common import check, check_eq, pki, run_test, subdir

@@ -6,6 +6,7 @@ import select
 import sys
 import time
 
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness.client import request, tls_socket
 from harness.common import check, check_eq, pki, run_test

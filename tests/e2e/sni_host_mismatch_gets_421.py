@@ -4,6 +4,7 @@ Host and SNI naming the same block (even by different names) is fine."""
 import os
 import sys
 
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness.checks import check_admitted
 from harness.client import request

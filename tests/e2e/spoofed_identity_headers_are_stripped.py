@@ -4,6 +4,7 @@ also for an anonymous request, and for header names renamed in [headers]."""
 import os
 import sys
 
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness.checks import cert_facts, check_admitted
 from harness.client import request

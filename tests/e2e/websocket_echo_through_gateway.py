@@ -5,6 +5,7 @@ import base64
 import os
 import sys
 
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness.client import tls_socket
 from harness.common import check, check_eq, pki, run_test

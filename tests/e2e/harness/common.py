@@ -88,15 +88,16 @@ class Pki:
 
 
 def pki():
-    """The PKI of the ctest fixture (CERTGATE_E2E_PKI), or one made now for a test run by hand."""
-    directory = os.environ.get("CERTGATE_E2E_PKI")
-    if directory and os.path.exists(os.path.join(directory, "COMPLETE")):
-        return Pki(directory)
-    sys.path.insert(0, HERE)
-    import make_pki
-    directory = os.path.join(workdir(), "pki")
-    make_pki.make(directory)
-    return Pki(directory)
+    """The PKI of the ctest fixture (CERTGATE_E2E_PKI), or one made now (once) for a test run by hand."""
+    if _state.get("pki") is None:
+        directory = os.environ.get("CERTGATE_E2E_PKI")
+        if not (directory and os.path.exists(os.path.join(directory, "COMPLETE"))):
+            sys.path.insert(0, HERE)
+            import make_pki
+            directory = os.path.join(workdir(), "pki")
+            make_pki.make(directory)
+        _state["pki"] = Pki(directory)
+    return _state["pki"]
 
 
 def context_report():

@@ -154,6 +154,7 @@ TEST(ManyToOneMapping, DenyRefusesWith403Dot12NamingTheMapping) {
   EXPECT_EQ(d.substatus, 12);
   EXPECT_EQ(d.status_text(), "403.12");
   EXPECT_NE(d.reason.find("block-ops"), std::string::npos) << d.reason;
+  EXPECT_EQ(d.mapping, "block-ops");
   EXPECT_EQ(d.identity, "");
 }
 
