@@ -62,20 +62,27 @@ struct DemoPki {
 
 DemoPki make_pki(const fs::path& dir) {
   DemoPki p;
-  tls::CertSpec ca{.subject = {{"O", "certgate demo"}, {"CN", "certgate demo client CA"}}};
+  tls::CertSpec ca;
+  ca.subject = {{"O", "certgate demo"}, {"CN", "certgate demo client CA"}};
   ca.is_ca = true;
   ca.not_after_offset = 7 * 86400;
   p.ca = tls::issue_certificate(ca, nullptr);
-  tls::CertSpec server{.subject = {{"CN", "localhost"}}, .dns_names = {"localhost"}, .ip_addresses = {"127.0.0.1", "::1"}};
+  tls::CertSpec server;
+  server.subject = {{"CN", "localhost"}};
+  server.dns_names = {"localhost"};
+  server.ip_addresses = {"127.0.0.1", "::1"};
   server.server_auth = true;
   p.server = tls::issue_certificate(server, &p.ca);
-  tls::CertSpec edge{.subject = {{"O", "Demo CDN"}, {"OU", "edge"}, {"CN", "edge.cdn.example"}}};
+  tls::CertSpec edge;
+  edge.subject = {{"O", "Demo CDN"}, {"OU", "edge"}, {"CN", "edge.cdn.example"}};
   edge.client_auth = true;
   p.edge = tls::issue_certificate(edge, &p.ca);
-  tls::CertSpec unmapped{.subject = {{"O", "Someone Else"}, {"CN", "intruder.example"}}};
+  tls::CertSpec unmapped;
+  unmapped.subject = {{"O", "Someone Else"}, {"CN", "intruder.example"}};
   unmapped.client_auth = true;
   p.unmapped = tls::issue_certificate(unmapped, &p.ca);
-  tls::CertSpec rogue_ca{.subject = {{"O", "certgate demo"}, {"CN", "rogue CA"}}};
+  tls::CertSpec rogue_ca;
+  rogue_ca.subject = {{"O", "certgate demo"}, {"CN", "rogue CA"}};
   rogue_ca.is_ca = true;
   p.rogue_ca = tls::issue_certificate(rogue_ca, nullptr);
   p.rogue = tls::issue_certificate(edge, &p.rogue_ca);  // same subject as the edge, wrong issuer

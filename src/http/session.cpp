@@ -360,7 +360,10 @@ awaitable<void> serve_connection(Worker* worker, std::shared_ptr<const Runtime> 
         rec.reason = "request head not received within header_timeout";
         worker->server().access_log().write(rec);
       } else if (rec_ec == http::error::body_limit) {
-        // Content-Length over max_body_bytes is known from the head alone.
+        // Content-Length over max_body_bytes is known from the head alone (which is complete here).
+        rec.method = std::string(parser.get().method_string());
+        rec.path = std::string(parser.get().target());
+        rec.host = std::string(parser.get()[http::field::host]);
         co_await send_refusal(cs, 11, 413, 0, "request body exceeds max_body_bytes", rec);
         worker->server().access_log().write(rec);
       } else if (rec_ec == http::error::header_limit) {

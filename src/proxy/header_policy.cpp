@@ -40,10 +40,14 @@ void prepare_upstream_request(http::fields& h, const config::HeaderNames& names,
   strip_hop_by_hop(h, upgrade);
   // The gateway answers Expect: 100-continue itself once the request is admitted.
   h.erase(http::field::expect);
-  // Every inbound copy of an identity header is a spoofing attempt: remove before setting ours.
-  for (const std::string* name : {&names.verify, &names.identity, &names.mapping, &names.subject, &names.issuer,
-                                  &names.fingerprint, &names.serial, &names.client_cert}) {
-    if (!name->empty()) h.erase(*name);
+  // Every inbound copy of an identity header is a spoofing attempt: remove it before setting ours, under the
+  // configured names and the default ones (an origin set up for the defaults must not be fooled either).
+  static const config::HeaderNames defaults;
+  for (const config::HeaderNames* set : {&names, &defaults}) {
+    for (const std::string* name : {&set->verify, &set->identity, &set->mapping, &set->subject, &set->issuer,
+                                    &set->fingerprint, &set->serial, &set->client_cert}) {
+      if (!name->empty()) h.erase(*name);
+    }
   }
   h.set(names.verify, id.verify);
   if (!id.identity.empty()) h.set(names.identity, id.identity);

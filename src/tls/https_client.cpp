@@ -1,13 +1,17 @@
 #include "tls/https_client.hpp"
 
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <openssl/err.h>
+#include <openssl/x509v3.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 
@@ -97,6 +101,23 @@ std::string alert_from_errors(const std::string& errors) {
   return a;
 }
 
+// A whole response by Content-Length or the last chunk (a response delimited by close is read to the end).
+bool response_complete(const std::string& raw) {
+  auto head_end = raw.find("\r\n\r\n");
+  if (head_end == std::string::npos) return false;
+  std::string head = raw.substr(0, head_end + 2);
+  for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::size_t body = raw.size() - head_end - 4;
+  auto length = head.find("\r\ncontent-length:");
+  if (length != std::string::npos) {
+    return body >= static_cast<std::size_t>(std::strtoull(head.c_str() + length + 17, nullptr, 10));
+  }
+  if (head.find("\r\ntransfer-encoding: chunked") != std::string::npos) {
+    return raw.size() >= 5 && raw.compare(raw.size() - 5, 5, "0\r\n\r\n") == 0;
+  }
+  return false;
+}
+
 void parse_response(const std::string& raw, HttpsResponse& out) {
   auto head_end = raw.find("\r\n\r\n");
   std::string head = raw.substr(0, head_end);
@@ -119,6 +140,40 @@ void parse_response(const std::string& raw, HttpsResponse& out) {
     pos = eol + 2;
   }
   if (head_end != std::string::npos) out.body = raw.substr(head_end + 4);
+}
+
+bool is_ip_address(const std::string& text) {
+  unsigned char buf[sizeof(in6_addr)];
+  return ::inet_pton(AF_INET, text.c_str(), buf) == 1 || ::inet_pton(AF_INET6, text.c_str(), buf) == 1;
+}
+
+std::string subject_of(X509* cert) {
+  BIO* bio = BIO_new(BIO_s_mem());
+  if (bio == nullptr) return {};
+  std::string out;
+  if (X509_NAME_print_ex(bio, X509_get_subject_name(cert), 0, XN_FLAG_RFC2253) >= 0) {
+    char* data = nullptr;
+    long n = BIO_get_mem_data(bio, &data);
+    if (n > 0) out.assign(data, static_cast<std::size_t>(n));
+  }
+  BIO_free(bio);
+  return out;
+}
+
+// Whether the caller asked for the server's certificate to be verified.
+bool verifies(const HttpsRequest& req) { return !req.ca_file.empty() || !req.ca_certs.empty(); }
+
+// What the handshake told about the server: version, certificate, and (when asked) whether it verified.
+void record_server(SSL* ssl, const HttpsRequest& req, HttpsResponse& out) {
+  out.protocol = SSL_get_version(ssl);
+  X509* peer = SSL_get0_peer_certificate(ssl);
+  if (peer != nullptr) out.server_subject = subject_of(peer);
+  if (!verifies(req)) return;
+  long result = SSL_get_verify_result(ssl);
+  out.server_verified = peer != nullptr && result == X509_V_OK;
+  if (!out.server_verified) {
+    out.server_verify_error = peer == nullptr ? "no server certificate received" : X509_verify_cert_error_string(result);
+  }
 }
 
 }  // namespace
@@ -144,9 +199,14 @@ HttpsResponse https_request(const HttpsRequest& req) {
 
   SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
-  if (!req.ca_file.empty()) {
-    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
-    SSL_CTX_load_verify_locations(ctx.get(), req.ca_file.c_str(), nullptr);
+  if (verifies(req)) {
+    // SSL_VERIFY_NONE still verifies and records the result (SSL_get_verify_result); it only does not abort.
+    SSL_CTX_set_verify(ctx.get(), req.verify_continue ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, nullptr);
+    if (!req.ca_file.empty() && SSL_CTX_load_verify_locations(ctx.get(), req.ca_file.c_str(), nullptr) != 1) {
+      out.tls_error = "cannot load the CA file " + req.ca_file + ": " + take_openssl_errors();
+      return finish();
+    }
+    for (X509* anchor : req.ca_certs) X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx.get()), anchor);
   }
   if (req.client_cert && req.client_key) {
     SSL_CTX_use_certificate(ctx.get(), req.client_cert);
@@ -155,10 +215,19 @@ HttpsResponse https_request(const HttpsRequest& req) {
   }
   SslPtr ssl(SSL_new(ctx.get()));
   if (!req.sni.empty()) SSL_set_tlsext_host_name(ssl.get(), req.sni.c_str());
+  if (verifies(req) && !req.verify_name.empty()) {
+    if (is_ip_address(req.verify_name)) {
+      X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl.get()), req.verify_name.c_str());
+    } else {
+      SSL_set1_host(ssl.get(), req.verify_name.c_str());
+    }
+  }
   SSL_set_fd(ssl.get(), fd.fd);
   ERR_clear_error();
   int rc = ssl_io(ssl.get(), fd.fd, deadline, &out.timed_out, [&] { return SSL_connect(ssl.get()); });
+  record_server(ssl.get(), req, out);
   if (rc <= 0) {
+    out.protocol.clear();  // nothing was negotiated
     out.tls_error = out.timed_out ? "TLS handshake timed out" : take_openssl_errors();
     if (out.tls_error.empty()) out.tls_error = "connection closed during the TLS handshake";
     out.alert = alert_from_errors(out.tls_error);
@@ -179,6 +248,7 @@ HttpsResponse https_request(const HttpsRequest& req) {
       if (n <= 0) break;
       raw.append(buf, static_cast<std::size_t>(n));
       if (raw.size() > (1 << 20)) break;  // enough to judge; the rest is not needed
+      if (response_complete(raw)) break;  // a server that keeps the connection open must not cost a timeout
     }
   }
   // In TLS 1.3 a refused client certificate surfaces as an alert on the first read.

@@ -18,6 +18,10 @@ struct HttpsRequest {
   std::string method = "GET";
   std::string path = "/";
   std::string ca_file;                      // verify the server against this ("" = do not verify)
+  std::vector<X509*> ca_certs;              // ... and/or against these (already loaded, any format)
+  std::string verify_name;                  // when verifying: the host name or IP address the certificate must cover
+  bool verify_continue = false;             // when verifying: finish the handshake even when verification fails
+                                            // and report it in server_verify_error (probe), instead of aborting
   X509* client_cert = nullptr;              // present this certificate (with client_key)
   EVP_PKEY* client_key = nullptr;
   std::vector<X509*> client_chain;          // intermediates to send after the leaf
@@ -30,6 +34,10 @@ struct HttpsResponse {
   bool tls_ok = false;
   std::string tls_error;       // OpenSSL reason, e.g. "tlsv13 alert certificate required"
   std::string alert;           // TLS alert description received from the server ("certificate_required"), if any
+  std::string protocol;        // negotiated version, e.g. "TLSv1.3"
+  std::string server_subject;  // the server certificate's subject (RFC 4514), when one was received
+  bool server_verified = false;     // verification asked for, and the server certificate verified (chain, name)
+  std::string server_verify_error;  // why it did not (OpenSSL's text), when verification was asked for
   bool http_ok = false;        // a complete status line was received
   bool timed_out = false;
   bool empty_reply = false;    // connection closed before any HTTP response byte

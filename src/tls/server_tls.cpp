@@ -202,15 +202,8 @@ std::shared_ptr<const ServerTls> ServerTls::build(const config::GatewayConfig& c
     tls->hosts_.push_back(std::move(host));
   }
   for (const auto& host : tls->hosts_) {
-    for (const auto& name : host->policy.server_names) {
-      std::string n = lower(name);
-      if (n.rfind("*.", 0) == 0) tls->wildcard_.emplace_back(n.substr(1), host.get());
-      else tls->exact_.emplace(n, host.get());
-    }
+    for (const auto& name : host->policy.server_names) tls->index_.add(name, host->index);
   }
-  // Longest suffix first, so "*.api.example.com" wins over "*.example.com".
-  std::stable_sort(tls->wildcard_.begin(), tls->wildcard_.end(),
-                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
   SSL_CTX_set_client_hello_cb(tls->hosts_.front()->ctx.get(), client_hello_cb, tls.get());
   return tls;
 }
@@ -218,14 +211,8 @@ std::shared_ptr<const ServerTls> ServerTls::build(const config::GatewayConfig& c
 ServerTls::~ServerTls() = default;
 
 const HostRuntime& ServerTls::host_for(std::string_view name) const {
-  if (name.empty()) return default_host();
-  std::string n = lower(name);
-  if (!n.empty() && n.back() == '.') n.pop_back();
-  if (auto it = exact_.find(n); it != exact_.end()) return *it->second;
-  for (const auto& [suffix, host] : wildcard_) {
-    if (n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0) return *host;
-  }
-  return default_host();
+  int block = index_.find(name);
+  return block < 0 ? default_host() : *hosts_[static_cast<std::size_t>(block)];
 }
 
 SslPtr ServerTls::new_ssl(HandshakeOutcome* outcome) const {

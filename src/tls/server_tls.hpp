@@ -11,6 +11,7 @@
 
 #include "config/gateway_config.hpp"
 #include "core/compiled_policy.hpp"
+#include "core/host_index.hpp"
 #include "core/decision.hpp"
 #include "tls/openssl_ptr.hpp"
 #include "tls/trust_store.hpp"
@@ -61,8 +62,7 @@ class ServerTls {
  private:
   ServerTls() = default;
   std::vector<std::unique_ptr<HostRuntime>> hosts_;  // [0] = default block
-  std::unordered_map<std::string, const HostRuntime*> exact_;
-  std::vector<std::pair<std::string, const HostRuntime*>> wildcard_;  // ".example.com" suffixes
+  core::HostIndex index_;  // server name -> index into hosts_
   config::RejectMode reject_ = config::RejectMode::http;
 };
 

@@ -1,0 +1,107 @@
+#include "tls/config_check.hpp"
+
+#include <memory>
+#include <stdexcept>
+
+#include "core/compiled_policy.hpp"
+#include "core/policy_lint.hpp"
+#include "tls/anchor_lint.hpp"
+#include "tls/cert_loader.hpp"
+#include "tls/server_cert_lint.hpp"
+#include "tls/trust_store.hpp"
+
+namespace certgate::tls {
+namespace {
+
+core::Finding error(std::string code, const core::SourcePos& where, const std::string& host, std::string message,
+                    std::string fix) {
+  core::Finding finding;
+  finding.code = std::move(code);
+  finding.severity = core::Severity::error;
+  finding.where = where;
+  finding.hosts.push_back(host);
+  finding.message = std::move(message);
+  finding.fix = std::move(fix);
+  return finding;
+}
+
+void append(std::vector<core::Finding>& out, std::vector<core::Finding> more) {
+  for (core::Finding& finding : more) out.push_back(std::move(finding));
+}
+
+// A load failure names its file; the position stays empty so that blocks sharing the file merge.
+core::Finding load_error(const std::string& host, const std::exception& e) {
+  return error("CG002", {}, host, e.what(), "fix the path or the file (PEM, DER, IIS blob or PKCS#12)");
+}
+
+void check_block(const config::HostPolicy& block, std::int64_t now, std::vector<core::Finding>& out) {
+  const config::TlsSettings& tls = block.tls;
+  core::PolicyContext context{block.name, tls.where, !tls.client_ca.empty()};
+  std::vector<core::Finding> policy_findings = core::lint_policy(block.mapping, tls.mode, context);
+  bool policy_error = false;
+  for (const core::Finding& finding : policy_findings) policy_error |= finding.severity == core::Severity::error;
+  append(out, std::move(policy_findings));
+
+  std::shared_ptr<const core::CompiledPolicy> compiled;
+  try {
+    compiled = core::CompiledPolicy::compile(block.mapping, tls.mode);
+  } catch (const std::invalid_argument& e) {
+    if (!policy_error) out.push_back(error("CG001", block.where, block.name, e.what(), "correct the mapping"));
+  }
+
+  // Anchors one client_ca entry at a time, so that each finding can name the file it came from.
+  std::vector<std::shared_ptr<const TrustStore>> per_entry;
+  std::vector<AnchorRef> anchors;
+  bool anchors_loaded = true;
+  for (const std::string& entry : tls.client_ca) {
+    try {
+      per_entry.push_back(TrustStore::load({entry}, {}, tls.verify_depth));
+      for (const X509Ptr& cert : per_entry.back()->anchors()) anchors.push_back(AnchorRef{entry, cert.get()});
+    } catch (const std::exception& e) {
+      out.push_back(load_error(block.name, e));
+      anchors_loaded = false;
+    }
+  }
+  std::shared_ptr<const TrustStore> trust;
+  if (anchors_loaded) {
+    try {
+      trust = TrustStore::load(tls.client_ca, tls.crl, tls.verify_depth);  // as serve builds it
+    } catch (const std::exception& e) {
+      out.push_back(load_error(block.name, e));  // a CRL: the anchors loaded above
+    }
+  }
+  if (compiled && anchors_loaded) append(out, lint_anchors(anchors, *compiled, now, block.name));
+  const bool one_to_one_consulted = tls.mode != core::ClientCertMode::ignore && block.mapping.one_to_one_enabled;
+  if (trust && !trust->empty() && one_to_one_consulted) {
+    append(out, lint_one_to_one_chains(block.mapping, *trust, now, block.name));
+  }
+
+  if (tls.cert_file.empty()) return;
+  X509Ptr leaf;
+  EvpPkeyPtr key;
+  try {
+    CertBundle bundle = load_cert_bundle(tls.cert_file);
+    leaf = std::move(bundle.certs.front());
+  } catch (const std::exception& e) {
+    out.push_back(load_error(block.name, e));
+  }
+  if (!tls.key_file.empty()) {
+    try {
+      key = load_private_key(tls.key_file);
+    } catch (const std::exception& e) {
+      out.push_back(load_error(block.name, e));
+    }
+  }
+  if (leaf) append(out, lint_server_certificate(leaf.get(), key.get(), block, now));
+}
+
+}  // namespace
+
+std::vector<core::Finding> check_config(const config::GatewayConfig& config, std::int64_t now) {
+  std::vector<core::Finding> out;
+  check_block(config.default_host, now, out);
+  for (const config::HostPolicy& host : config.hosts) check_block(host, now, out);
+  return core::merge_findings(std::move(out));
+}
+
+}  // namespace certgate::tls

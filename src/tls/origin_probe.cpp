@@ -1,0 +1,221 @@
+#include "tls/origin_probe.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "tls/pki_generator.hpp"
+
+namespace certgate::tls {
+namespace {
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// "403.16" when an IIS-style body starts with the status and a substatus (certgate, IIS detailed errors).
+std::string status_text(const HttpsResponse& response) {
+  std::string status = std::to_string(response.status);
+  const std::string& body = response.body;
+  if (body.size() > status.size() + 1 && body.compare(0, status.size(), status) == 0 && body[status.size()] == '.') {
+    std::size_t end = status.size() + 1;
+    while (end < body.size() && end < status.size() + 4 && std::isdigit(static_cast<unsigned char>(body[end]))) ++end;
+    if (end > status.size() + 1) return body.substr(0, end);
+  }
+  return status;
+}
+
+bool names_certificate_error(const HttpsResponse& response) {
+  return lower(response.body.substr(0, 4096)).find("ssl certificate") != std::string::npos;
+}
+
+bool is_refusal_status(const HttpsResponse& response) {
+  switch (response.status) {
+    case 401: case 403: case 421: case 495: case 496: return true;
+    case 400: return names_certificate_error(response);
+    default: return false;
+  }
+}
+
+const ScenarioResult* find(const ProbeReport& report, std::string_view id) {
+  for (const auto& s : report.scenarios) {
+    if (s.id == id) return &s;
+  }
+  return nullptr;
+}
+
+std::string numbered(const ScenarioResult& s) { return "(" + std::to_string(s.number) + ") " + s.label; }
+
+// A scenario that must be refused: why it counts against the verdict, or "" when it was refused.
+std::string must_be_refused(const ScenarioResult& s, std::string_view consequence) {
+  switch (s.result.outcome) {
+    case ProbeOutcome::refused: return {};
+    case ProbeOutcome::admitted: return numbered(s) + " is admitted (" + s.result.detail + "): " + std::string(consequence);
+    case ProbeOutcome::timed_out:
+      return numbered(s) + " timed out (" + s.result.detail + "): cannot tell whether the origin refuses it; retry "
+             "with a longer --timeout";
+    case ProbeOutcome::unreachable: return numbered(s) + " could not connect (" + s.result.detail + ")";
+  }
+  return {};
+}
+
+ScenarioResult run_one(int number, std::string id, std::string label, const ProbeTarget& target, const std::string& sni,
+                       const std::string& host, X509* cert, EVP_PKEY* key, const std::vector<X509*>& chain) {
+  HttpsRequest request;
+  request.connect_host = target.connect_host;
+  request.port = target.port;
+  request.sni = sni;
+  request.host_header = host;
+  request.path = target.path;
+  request.ca_certs = target.ca_certs;
+  request.verify_name = target.verify_name;
+  request.verify_continue = true;  // the origin's certificate is reported, not a reason to stop
+  request.client_cert = cert;
+  request.client_key = key;
+  request.client_chain = chain;
+  request.timeout = target.timeout;
+  ScenarioResult out;
+  out.number = number;
+  out.id = std::move(id);
+  out.label = std::move(label);
+  out.sni = sni;
+  out.host = host;
+  out.response = https_request(request);
+  out.result = classify_response(out.response);
+  return out;
+}
+
+}  // namespace
+
+std::string_view to_string(ProbeOutcome outcome) {
+  switch (outcome) {
+    case ProbeOutcome::admitted: return "admitted";
+    case ProbeOutcome::refused: return "refused";
+    case ProbeOutcome::unreachable: return "unreachable";
+    case ProbeOutcome::timed_out: return "timed_out";
+  }
+  return "unknown";
+}
+
+Classification classify_response(const HttpsResponse& r) {
+  Classification c;
+  // A complete status line counts even if the connection then stalled.
+  if (r.http_ok) {
+    std::string status = status_text(r);
+    if (is_refusal_status(r)) {
+      c.outcome = ProbeOutcome::refused;
+      c.detail = "HTTP " + status + (r.status == 400 ? " (client certificate error)" : "");
+      c.cloudflare = "HTTP " + std::to_string(r.status) + " passed through";
+    } else {
+      c.outcome = ProbeOutcome::admitted;
+      c.detail = "HTTP " + status;
+      c.cloudflare = "the origin's response (HTTP " + std::to_string(r.status) + ")";
+    }
+    return c;
+  }
+  if (!r.tcp_ok) {
+    if (r.timed_out) {
+      c.outcome = ProbeOutcome::timed_out;
+      c.detail = "TCP connect timed out";
+      c.cloudflare = "522 Connection timed out";
+    } else {
+      c.outcome = ProbeOutcome::unreachable;
+      c.detail = "TCP: " + r.tcp_error;
+      c.cloudflare = r.tcp_error.find("resolve") != std::string::npos ? "530 (1016 origin DNS error)"
+                                                                       : "521 Web server is down";
+    }
+    return c;
+  }
+  if (!r.tls_ok) {
+    if (r.timed_out) {
+      c.outcome = ProbeOutcome::timed_out;
+      c.detail = "TLS handshake timed out";
+      c.cloudflare = "522 Connection timed out";
+    } else {
+      c.outcome = ProbeOutcome::refused;
+      c.detail = !r.alert.empty() ? "TLS alert " + r.alert : "TLS failed: " + r.tls_error;
+      c.cloudflare = "525 SSL handshake failed";
+    }
+    return c;
+  }
+  if (r.timed_out) {
+    c.outcome = ProbeOutcome::timed_out;
+    c.detail = "no HTTP response in time";
+    c.cloudflare = "524 A timeout occurred";
+    return c;
+  }
+  c.outcome = ProbeOutcome::refused;
+  c.detail = r.empty_reply ? "connection closed without a response" : "not an HTTP response";
+  c.cloudflare = "520 Web server is returning an unknown error";
+  return c;
+}
+
+void judge(ProbeReport& report) {
+  report.reasons.clear();
+  report.notes.clear();
+  const ScenarioResult* none = find(report, "no_certificate");
+  const ScenarioResult* edge = find(report, "edge_certificate");
+  const ScenarioResult* impostor = find(report, "impostor");
+  const ScenarioResult* other = find(report, "other_host");
+  if (edge && edge->result.outcome != ProbeOutcome::admitted) {
+    report.reasons.push_back(numbered(*edge) + " is not admitted (" + edge->result.detail +
+                             "): the CDN's own requests would fail too (" + edge->result.cloudflare + ")");
+  }
+  if (none) {
+    if (auto why = must_be_refused(*none, "anyone who finds the origin's address can bypass the CDN"); !why.empty()) {
+      report.reasons.push_back(why);
+    }
+  }
+  if (impostor) {
+    if (auto why = must_be_refused(*impostor, "the origin does not verify who issued the certificate"); !why.empty()) {
+      report.reasons.push_back(why);
+    }
+  }
+  report.enforced = none && edge && impostor && report.reasons.empty();
+
+  if (other) {
+    if (other->result.outcome == ProbeOutcome::admitted) {
+      report.notes.push_back(numbered(*other) + " is admitted too (" + other->result.detail +
+                             "): the origin does not tie the certificate to a host name (informational)");
+    } else {
+      std::string outcome(to_string(other->result.outcome));
+      std::replace(outcome.begin(), outcome.end(), '_', ' ');
+      report.notes.push_back(numbered(*other) + " is " + outcome + " (" +
+                             other->result.detail + ") (informational)");
+    }
+  }
+  if (!report.origin_checked) {
+    report.notes.push_back("the origin's certificate was not verified (no --ca); give --ca to check it as Cloudflare's "
+                           "Full (strict) mode does");
+  } else if (!report.origin_verified && !report.origin_subject.empty()) {
+    report.notes.push_back("the origin's certificate does not verify against --ca (" + report.origin_error +
+                           "): Cloudflare in Full (strict) mode would answer 526 Invalid SSL certificate");
+  }
+}
+
+ProbeReport run_probe(const ProbeTarget& target, const ProbeIdentity& edge) {
+  Issued impostor = impostor_of(edge.cert);
+  ProbeReport report;
+  report.scenarios.push_back(run_one(1, "no_certificate", "no client certificate", target, target.sni,
+                                     target.host_header, nullptr, nullptr, {}));
+  report.scenarios.push_back(run_one(2, "edge_certificate", "the edge certificate", target, target.sni,
+                                     target.host_header, edge.cert, edge.key, edge.chain));
+  report.scenarios.push_back(run_one(3, "impostor", "impostor (self-signed, same subject)", target, target.sni,
+                                     target.host_header, impostor.cert.get(), impostor.key.get(), {}));
+  if (!target.mismatch_name.empty()) {
+    report.scenarios.push_back(run_one(4, "other_host", "the edge certificate for another host name", target,
+                                       target.mismatch_name, target.mismatch_name, edge.cert, edge.key, edge.chain));
+  }
+  report.origin_checked = !target.ca_certs.empty();
+  for (const auto& s : report.scenarios) {
+    if (s.response.server_subject.empty()) continue;
+    report.origin_subject = s.response.server_subject;
+    report.origin_verified = s.response.server_verified;
+    report.origin_error = s.response.server_verify_error;
+    break;
+  }
+  judge(report);
+  return report;
+}
+
+}  // namespace certgate::tls

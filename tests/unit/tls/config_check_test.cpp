@@ -1,0 +1,117 @@
+// check_config on configurations built in memory, with files written to a temporary directory.
+#include "tls/config_check.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "cloudflare_fixtures.hpp"
+#include "test_pki.hpp"
+
+namespace certgate::tls {
+namespace {
+
+using namespace testpki;
+
+std::vector<std::string> codes(const std::vector<core::Finding>& findings) {
+  std::vector<std::string> out;
+  for (const core::Finding& f : findings) out.push_back(f.code);
+  return out;
+}
+
+// A CA and a server certificate that stay valid for a year, so that nothing is "expiring".
+class ConfigCheck : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::time_t now = std::time(nullptr);
+    CertSpec ca_spec;
+    ca_spec.subject = {{"CN", "edge CA"}};
+    ca_spec.ca = true;
+    ca_spec.not_after = now + 365 * 86400;
+    ca.key = make_key();
+    ca.cert = make_cert(ca_spec, ca.key.get(), nullptr);
+    CertSpec server_spec;
+    server_spec.subject = {{"CN", "origin"}};
+    server_spec.san = "DNS:api.example.com,DNS:localhost";
+    server_spec.not_after = now + 365 * 86400;
+    server = make_leaf(ca, server_spec);
+
+    config.default_host.name = "default";
+    config.default_host.tls.client_ca = {dir.write("ca.pem", pem_of(ca.cert.get()))};
+    config.default_host.tls.cert_file = dir.write("server.pem", pem_of(server.cert.get()));
+    config.default_host.tls.key_file = dir.write("server.key", key_pem(server.key.get()));
+    core::ManyToOneMapping edge;
+    edge.name = "edge";
+    edge.user = "edge-user";
+    edge.rules.push_back(core::MappingRule{core::RuleField::subject, "CN", "edge.example.com", true, {}});
+    config.default_host.mapping.many_to_one = {edge};
+  }
+
+  config::HostPolicy host(const std::string& name) {
+    config::HostPolicy h = config.default_host;  // inherits everything, as finish_document does
+    h.name = name;
+    h.server_names = {name};
+    h.tls.where = core::SourcePos{"certgate.toml", 40, 1};
+    return h;
+  }
+
+  TempDir dir;
+  Issued ca, server;
+  config::GatewayConfig config;
+};
+
+TEST_F(ConfigCheck, CleanConfigurationHasNoFindings) {
+  config.hosts.push_back(host("api.example.com"));
+  EXPECT_TRUE(check_config(config, std::time(nullptr)).empty());
+}
+
+TEST_F(ConfigCheck, MissingFilesAreErrorsNamingTheFile) {
+  config.default_host.tls.client_ca.push_back(dir.file("missing-ca.pem"));
+  config.default_host.tls.crl = {dir.file("missing.crl")};
+  const auto findings = check_config(config, std::time(nullptr));
+  ASSERT_EQ(codes(findings), std::vector<std::string>{"CG002"}) << "the CRL is only tried once the anchors load";
+  EXPECT_EQ(findings[0].severity, core::Severity::error);
+  EXPECT_NE(findings[0].message.find("missing-ca.pem"), std::string::npos) << findings[0].message;
+
+  config.default_host.tls.client_ca.pop_back();
+  const auto crl_findings = check_config(config, std::time(nullptr));
+  ASSERT_EQ(codes(crl_findings), std::vector<std::string>{"CG002"});
+  EXPECT_NE(crl_findings[0].message.find("missing.crl"), std::string::npos);
+}
+
+TEST_F(ConfigCheck, FindingsOfInheritedSettingsAreMergedAcrossBlocks) {
+  config.default_host.tls.client_ca.push_back(cloudflare::ca_2019);
+  config.default_host.mapping = {};  // a verified chain is enough: any Cloudflare account gets in
+  config.hosts.push_back(host("api.example.com"));
+  config.hosts.push_back(host("www.example.com"));  // not in the server certificate
+  const auto findings = check_config(config, std::time(nullptr));
+  ASSERT_EQ(codes(findings), (std::vector<std::string>{"CG101", "CG113"}));
+  EXPECT_EQ(findings[0].hosts, (std::vector<std::string>{"default", "api.example.com", "www.example.com"}));
+  EXPECT_EQ(findings[1].hosts, std::vector<std::string>{"www.example.com"});
+}
+
+TEST_F(ConfigCheck, ServerKeyMismatchAndUnreadableKey) {
+  Issued other = make_client(ca, "other");
+  config.default_host.tls.key_file = dir.write("other.key", key_pem(other.key.get()));
+  EXPECT_EQ(codes(check_config(config, std::time(nullptr))), std::vector<std::string>{"CG003"});
+  config.default_host.tls.key_file = dir.write("garbage.key", "not a key");
+  EXPECT_EQ(codes(check_config(config, std::time(nullptr))), std::vector<std::string>{"CG002"});
+}
+
+TEST_F(ConfigCheck, OneToOneOutsideTheAnchorsIsFound) {
+  Issued other_ca = make_ca("other CA");
+  Issued stranger = make_client(other_ca, "stranger");
+  core::OneToOneMapping pinned;
+  pinned.name = "stranger";
+  pinned.user = "s";
+  pinned.der = der_of(stranger.cert.get());
+  config.default_host.mapping.one_to_one = {pinned};
+  EXPECT_EQ(codes(check_config(config, std::time(nullptr))), std::vector<std::string>{"CG121"});
+  config.default_host.tls.mode = core::ClientCertMode::ignore;
+  config.default_host.mapping.anonymous = true;
+  EXPECT_EQ(codes(check_config(config, std::time(nullptr))), std::vector<std::string>{"CG202"})
+      << "in mode ignore the mapping is never consulted: one finding, not two";
+}
+
+}  // namespace
+}  // namespace certgate::tls
