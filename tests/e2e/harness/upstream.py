@@ -13,6 +13,7 @@ import hashlib
 import http.server
 import json
 import socket
+import ssl
 import socketserver
 import struct
 import threading
@@ -243,13 +244,18 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 class Upstream:
     """The origin server, running in a thread of the test process."""
 
-    def __init__(self):
+    def __init__(self, tls_cert=None, tls_key=None):
+        """tls_cert/tls_key: serve https with this certificate (PEM paths) instead of plain http."""
         self.server = _Server(("127.0.0.1", 0), _Handler)
+        if tls_cert:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(tls_cert, tls_key)
+            self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
         self.server.requests = []
         self.server.lock = threading.Lock()
         self.server.cond = threading.Condition(self.server.lock)
         self.port = self.server.server_address[1]
-        self.url = "http://127.0.0.1:%d" % self.port
+        self.url = "%s://127.0.0.1:%d" % ("https" if tls_cert else "http", self.port)
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
         self.thread.start()
         common.register(self)
