@@ -1,0 +1,30 @@
+# libFuzzer drivers, one per parser (see docs/testing.md, "Fuzzing"). Included by CMakeLists.txt with
+# -DCERTGATE_FUZZ=ON, after the libraries are defined; needs clang: CC=clang-14 CXX=clang++-14.
+# Build with `cmake --build BUILD --target fuzz_drivers`; the drivers land in BUILD/fuzz/.
+if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  message(FATAL_ERROR "CERTGATE_FUZZ needs clang with libFuzzer (configure with CC=clang-14 CXX=clang++-14); "
+                      "the compiler is ${CMAKE_CXX_COMPILER_ID}")
+endif()
+
+# Every UBSan report is fatal, so libFuzzer records it as a crash with its input. -O1 keeps the
+# runs fast without losing the stack traces.
+set(CERTGATE_FUZZ_SANITIZERS address,undefined)
+set(CERTGATE_FUZZ_FLAGS -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1)
+
+# The code under test: coverage instrumentation and sanitizers, but no libFuzzer main().
+foreach(library certgate_core certgate_config certgate_tls)
+  target_compile_options(${library} PRIVATE -fsanitize=fuzzer-no-link,${CERTGATE_FUZZ_SANITIZERS} ${CERTGATE_FUZZ_FLAGS})
+endforeach()
+
+set(CERTGATE_FUZZ_DRIVERS toml_config_fuzz iis_xml_fuzz cert_bundle_fuzz wildcard_decide_fuzz cert_text_fuzz)
+foreach(driver IN LISTS CERTGATE_FUZZ_DRIVERS)
+  add_executable(${driver} EXCLUDE_FROM_ALL ${CMAKE_CURRENT_LIST_DIR}/${driver}.cpp)
+  target_link_libraries(${driver} PRIVATE certgate_tls)
+  target_compile_options(${driver} PRIVATE -fsanitize=fuzzer,${CERTGATE_FUZZ_SANITIZERS} ${CERTGATE_FUZZ_FLAGS})
+  target_link_options(${driver} PRIVATE -fsanitize=fuzzer,${CERTGATE_FUZZ_SANITIZERS})
+  # The real Cloudflare leaf (a seed of the cert_bundle corpus) is what decisions are checked against.
+  target_compile_definitions(${driver} PRIVATE
+    CERTGATE_FUZZ_LEAF_DER="${CMAKE_CURRENT_LIST_DIR}/corpus/cert_bundle_fuzz/cloudflare-aop-leaf.der")
+  set_target_properties(${driver} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/fuzz)
+endforeach()
+add_custom_target(fuzz_drivers DEPENDS ${CERTGATE_FUZZ_DRIVERS})

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""The benchmark load generator (bench/loadgen) runs a few seconds against certgate in each of its modes and
+everything it sent is answered correctly: requests were made, no errors, every answer 200 (with the mapped
+identity at the upstream), sessions resumed in resume mode, every idle connection established. Only
+correctness is asserted here; speed is `make bench`'s business."""
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness.common import certgate_bin, check, check_eq, fail, pki, run_test
+from harness.gateway import Gateway, base_config
+from harness.upstream import Upstream
+
+
+def loadgen_bin():
+    path = os.environ.get("CERTGATE_LOADGEN") or os.path.join(os.path.dirname(certgate_bin()), "bench", "loadgen")
+    if not os.access(path, os.X_OK):
+        fail("load generator not found: %s (built by bench/loadgen.cmake; set CERTGATE_LOADGEN)" % path)
+    return path
+
+
+class LoadgenRun:
+    def __init__(self, argv, code, report, stderr):
+        self.argv, self.code, self.report, self.stderr = argv, code, report, stderr
+
+    def describe(self):
+        return "--- loadgen exit %s: %s\nreport: %s\nstderr: %s" % (self.code, " ".join(self.argv),
+                                                                  json.dumps(self.report), self.stderr[-2000:])
+
+
+def loadgen(gw, mode, *extra, timeout=60):
+    p = pki()
+    argv = [loadgen_bin(), "--connect", gw.address(), "--mode", mode, "--sni", "localhost",
+            "--cert", p.pem("edge"), "--key", p.key("edge"), "--ca", p.pem("ca"), "--json", *extra]
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        fail("loadgen did not finish within %d s: %s" % (timeout, " ".join(argv)))
+    try:
+        report = json.loads(proc.stdout)
+    except ValueError:
+        report = None
+    run = LoadgenRun(argv, proc.returncode, report, proc.stderr)
+    check(report is not None, "loadgen printed no JSON report", run)
+    return run
+
+
+def check_clean(run, what):
+    r = run.report
+    check_eq(r["errors"], 0, "%s: errors %s" % (what, r["error_kinds"]), run)
+    check_eq(r["non_200"], 0, "%s: non-200 answers %s" % (what, r["statuses"]), run)
+    check_eq(run.code, 0, "%s: loadgen exit code (a run that counts exits 0)" % what, run)
+    check_eq(r["ok"], True, "%s: the run counts" % what, run)
+
+
+def one_worker_config(p, upstream_url):
+    config = base_config(p, upstream_url)
+    config["server"]["workers"] = 1
+    return config
+
+
+def main():
+    p = pki()
+    with Upstream() as up, Gateway(one_worker_config(p, up.url)) as gw:
+        keepalive = loadgen(gw, "keepalive", "--connections", "4", "--duration", "2", "--path", "/smoke/keepalive")
+        check_clean(keepalive, "keepalive")
+        r = keepalive.report
+        check(r["requests"] > 0, "keepalive: some requests were answered", keepalive)
+        check_eq(r["statuses"], {"200": r["requests_total"]}, "keepalive: every answer is 200", keepalive)
+        # Keep-alive: a handful of handshakes carried all the requests.
+        check(r["handshakes_full"] <= 4, "keepalive: at most one handshake per connection", keepalive)
+        check(r["requests"] > r["handshakes_full"], "keepalive: several requests per connection", keepalive)
+        seen = up.requests_for("/smoke/keepalive")
+        check(len(seen) >= r["requests"], "the upstream saw every counted request (%d < %d)" % (len(seen), r["requests"]),
+              keepalive)
+        identities = {v for req in seen[:50] for k, v in req["headers"] if k.lower() == "x-client-identity"}
+        check_eq(identities, {"edge-user"}, "identity at the upstream for loadgen requests", keepalive)
+
+        full = loadgen(gw, "full", "--connections", "2", "--duration", "1", "--path", "/smoke/full")
+        check_clean(full, "full")
+        r = full.report
+        check(r["requests"] > 0, "full: some requests were answered", full)
+        check(r["handshakes_full"] >= r["requests"], "full: one full handshake per request", full)
+        check_eq(r["handshakes_resumed"], 0, "full: no resumed handshakes", full)
+
+        resume = loadgen(gw, "resume", "--connections", "2", "--duration", "1", "--path", "/smoke/resume")
+        check_clean(resume, "resume")
+        r = resume.report
+        check(r["requests"] > 0, "resume: some requests were answered", resume)
+        check(r["handshakes_resumed"] > 0, "resume: sessions were resumed", resume)
+        check_eq(r["resume_misses"], 0, "resume: every offered session was resumed", resume)
+
+        rate = loadgen(gw, "keepalive", "--connections", "2", "--duration", "1", "--rate", "50", "--path", "/smoke/rate")
+        check_clean(rate, "keepalive at a fixed rate")
+        check(20 <= rate.report["requests"] <= 60, "fixed rate 50/s for 1 s: about 50 requests", rate)
+
+        idle = loadgen(gw, "idle", "--connections", "20", "--hold", "1", "--path", "/smoke/idle")
+        check_clean(idle, "idle")
+        check_eq(idle.report["established"], 20, "idle: every connection established", idle)
+
+
+if __name__ == "__main__":
+    run_test(main)
