@@ -14,6 +14,15 @@ std::optional<std::string> read_file_bytes(const std::string& path, std::string&
     error = "is a directory";
     return std::nullopt;
   }
+  // Only regular files, and not huge ones: "/dev/zero" or a log file named by mistake must fail, not exhaust memory.
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec)) {
+    error = "not a regular file";
+    return std::nullopt;
+  }
+  if (auto size = std::filesystem::file_size(path, ec); !ec && size > 64u * 1024 * 1024) {
+    error = "larger than 64 MiB";
+    return std::nullopt;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = std::strerror(errno);
