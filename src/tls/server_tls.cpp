@@ -14,6 +14,9 @@
 namespace certgate::tls {
 namespace {
 
+constexpr long kSessionCacheSize = 20480;       // OpenSSL's default; ~2-3 KiB each with the peer certificate
+constexpr long kSessionLifetimeSeconds = 3600;  // further capped at the client certificate's notAfter
+
 // ex_data slot on SSL: the connection's HandshakeOutcome.
 int outcome_index() {
   static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
@@ -60,6 +63,63 @@ int client_hello_cb(SSL* ssl, int* alert, void* arg) {
   return SSL_CLIENT_HELLO_SUCCESS;
 }
 
+// The outcome of a full handshake, kept with its TLS session: a resumption reuses it instead of parsing the
+// certificate and deciding again. Sessions live in the server-side cache of the ServerTls that made them, so
+// a reload (new contexts, new cache) never resumes a session judged by an older policy.
+struct SessionOutcome {
+  std::optional<core::CertDigest> cert;
+  core::VerifyResult verify;
+  core::Decision decision;
+};
+using SessionOutcomePtr = std::shared_ptr<const SessionOutcome>;
+
+int session_dup(CRYPTO_EX_DATA*, const CRYPTO_EX_DATA*, void** from_d, int, long, void*) {
+  // TLS 1.3 issues tickets from copies of the handshake's session: each copy holds its own reference.
+  auto* held = static_cast<SessionOutcomePtr*>(*from_d);
+  if (held != nullptr) *from_d = new SessionOutcomePtr(*held);
+  return 1;
+}
+void session_free(void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) { delete static_cast<SessionOutcomePtr*>(ptr); }
+
+int session_outcome_index() {
+  static const int index = SSL_SESSION_get_ex_new_index(0, nullptr, nullptr, session_dup, session_free);
+  return index;
+}
+
+void remember_outcome(SSL_SESSION* sess, const HandshakeOutcome& out) {
+  if (sess == nullptr) return;
+  auto* held = new SessionOutcomePtr(std::make_shared<const SessionOutcome>(SessionOutcome{out.cert, out.verify, out.decision}));
+  delete static_cast<SessionOutcomePtr*>(SSL_SESSION_get_ex_data(sess, session_outcome_index()));
+  if (SSL_SESSION_set_ex_data(sess, session_outcome_index(), held) != 1) delete held;
+}
+
+const SessionOutcome* remembered_outcome(SSL_SESSION* sess) {
+  auto* held = sess ? static_cast<SessionOutcomePtr*>(SSL_SESSION_get_ex_data(sess, session_outcome_index())) : nullptr;
+  return held ? held->get() : nullptr;
+}
+
+// A resumed session must never outlive its certificate: its lifetime (and the ticket lifetime the client is
+// told) is capped at the certificate's notAfter. Set before the session enters the cache.
+void cap_session_lifetime(SSL_SESSION* sess, X509* leaf) {
+  if (sess == nullptr || leaf == nullptr) return;
+  int days = 0, secs = 0;
+  if (ASN1_TIME_diff(&days, &secs, nullptr, X509_get0_notAfter(leaf)) != 1) {
+    SSL_SESSION_set_timeout(sess, 1);
+    return;
+  }
+  long left = long(days) * 86400 + secs;
+  if (left < 1) left = 1;
+  if (left < SSL_SESSION_get_timeout(sess)) SSL_SESSION_set_timeout(sess, left);
+}
+
+// Called for every TLS 1.3 ticket, before its session enters the cache; a ticket issued on a resumption
+// restarts the session's clock, so the cap is computed again from now.
+int ticket_gen_cb(SSL* ssl, void*) {
+  SSL_SESSION* sess = SSL_get0_session(ssl);
+  if (sess != nullptr) cap_session_lifetime(sess, SSL_SESSION_get0_peer(sess));
+  return 1;
+}
+
 // Replaces OpenSSL's chain verification so that the decision is taken once, inside the handshake.
 // In reject = "http" mode it always lets the handshake finish; the verify result stays recorded in the
 // session (SSL_get_verify_result) and the request gets the IIS status.
@@ -78,50 +138,17 @@ int cert_verify_cb(X509_STORE_CTX* store_ctx, void* arg) {
     verify = classify_verify_error(X509_V_ERR_UNSPECIFIED, 0);
     X509_STORE_CTX_set_error(store_ctx, X509_V_ERR_UNSPECIFIED);
   }
-  evaluate_peer(host, X509_STORE_CTX_get0_cert(store_ctx), verify, *out);
+  X509* leaf = X509_STORE_CTX_get0_cert(store_ctx);
+  evaluate_peer(host, leaf, verify, *out);
+  SSL_SESSION* sess = SSL_get_session(ssl);
+  cap_session_lifetime(sess, leaf);
+  remember_outcome(sess, *out);
   if (tls->reject_mode() == config::RejectMode::http) return 1;
   if (ok == 1 && !out->decision.admitted) {
     X509_STORE_CTX_set_error(store_ctx, X509_V_ERR_APPLICATION_VERIFICATION);
     return 0;
   }
   return ok == 1 ? 1 : 0;
-}
-
-// A resumed session must never outlive its certificate: cap the ticket's lifetime at notAfter.
-int ticket_gen_cb(SSL* ssl, void*) {
-  SSL_SESSION* sess = SSL_get0_session(ssl);
-  X509* peer = sess ? SSL_SESSION_get0_peer(sess) : nullptr;
-  if (peer == nullptr) return 1;
-  std::time_t now = std::time(nullptr);
-  int days = 0, secs = 0;
-  if (ASN1_TIME_diff(&days, &secs, nullptr, X509_get0_notAfter(peer)) != 1) return 1;
-  long left = long(days) * 86400 + secs;
-  if (left < 1) left = 1;
-  if (left < SSL_SESSION_get_timeout(sess)) SSL_SESSION_set_timeout(sess, left);
-  (void)now;
-  return 1;
-}
-
-// Refuse to resume a session whose certificate has expired or is now revoked: a full handshake follows.
-SSL_TICKET_RETURN ticket_dec_cb(SSL* ssl, SSL_SESSION* sess, const unsigned char*, size_t, SSL_TICKET_STATUS status,
-                                void*) {
-  switch (status) {
-    case SSL_TICKET_EMPTY:
-    case SSL_TICKET_NO_DECRYPT:
-      return SSL_TICKET_RETURN_IGNORE_RENEW;
-    case SSL_TICKET_SUCCESS:
-    case SSL_TICKET_SUCCESS_RENEW: {
-      HandshakeOutcome* out = outcome_of(ssl);
-      X509* peer = SSL_SESSION_get0_peer(sess);
-      if (peer != nullptr) {
-        if (X509_cmp_current_time(X509_get0_notAfter(peer)) <= 0) return SSL_TICKET_RETURN_IGNORE_RENEW;
-        if (out && out->host && out->host->trust->is_revoked(peer)) return SSL_TICKET_RETURN_IGNORE_RENEW;
-      }
-      return status == SSL_TICKET_SUCCESS ? SSL_TICKET_RETURN_USE : SSL_TICKET_RETURN_USE_RENEW;
-    }
-    default:
-      return SSL_TICKET_RETURN_ABORT;
-  }
 }
 
 int verify_mode_for(core::ClientCertMode mode, config::RejectMode reject) {
@@ -152,10 +179,15 @@ SslCtxPtr make_ctx(const HostRuntime& host, const ServerTls* owner) {
     throw LoadError(t.key_file + ": not a PEM private key (" + take_openssl_errors() + ")");
   if (SSL_CTX_check_private_key(ctx.get()) != 1)
     throw LoadError(t.key_file + ": the private key does not match the certificate " + t.cert_file);
-  // Sessions: stateless tickets only, so every resumption passes through ticket_dec_cb.
-  SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
-  SSL_CTX_set_timeout(ctx.get(), 3600);
-  SSL_CTX_set_session_ticket_cb(ctx.get(), ticket_gen_cb, ticket_dec_cb, nullptr);
+  // Sessions: a server-side cache (TLS 1.3 tickets carry only the session id, TLS 1.2 uses session ids). It is
+  // cheaper than encrypted stateless tickets (measured in docs/performance.md), keeps each session's decision
+  // with it, and dies with its ServerTls on reload. One ticket per handshake: a client resumes one at a time.
+  SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);
+  SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_SERVER);
+  SSL_CTX_sess_set_cache_size(ctx.get(), kSessionCacheSize);
+  SSL_CTX_set_num_tickets(ctx.get(), 1);
+  SSL_CTX_set_timeout(ctx.get(), kSessionLifetimeSeconds);
+  SSL_CTX_set_session_ticket_cb(ctx.get(), ticket_gen_cb, nullptr, nullptr);
   SSL_CTX_set_session_id_context(ctx.get(), reinterpret_cast<const unsigned char*>(host.sid_ctx.data()),
                                  static_cast<unsigned>(host.sid_ctx.size()));
   SSL_CTX_set_verify(ctx.get(), host.verify_mode, nullptr);
@@ -229,6 +261,15 @@ void ServerTls::finish(SSL* ssl, HandshakeOutcome& out) const {
   // Resumed session (the verify callback did not run) or no certificate presented: the session carries
   // the peer certificate and the verify result of the original handshake, so the decision is the same.
   X509* peer = out.host->policy.tls.mode == core::ClientCertMode::ignore ? nullptr : SSL_get0_peer_certificate(ssl);
+  if (peer != nullptr) {
+    if (const SessionOutcome* kept = remembered_outcome(SSL_get0_session(ssl))) {
+      out.cert = kept->cert;
+      out.verify = kept->verify;
+      out.decision = kept->decision;
+      out.evaluated = true;
+      return;
+    }
+  }
   core::VerifyResult verify;
   if (peer != nullptr) {
     long code = SSL_get_verify_result(ssl);

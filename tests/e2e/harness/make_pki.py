@@ -12,6 +12,7 @@ All keys are EC P-256. Files (OUTDIR/NAME.pem with its key in OUTDIR/NAME.key):
   deep        client behind int: CN=deep.example.com; deep-chain.pem = leaf + intermediate
   expired     like edge, valid 2020-01-01 .. 2021-01-01
   notyet      like edge, valid 2090-01-01 .. 2091-01-01
+  shortlived  like edge, valid from an hour ago until 30 minutes after the PKI was made
   revoked     like edge, revoked; crl.pem is ca's CRL listing it
   rogue       like edge, but issued by ca2
   serverauth  like edge, but EKU serverAuth only
@@ -20,6 +21,7 @@ All keys are EC P-256. Files (OUTDIR/NAME.pem with its key in OUTDIR/NAME.key):
   bclient     CN=bob.b.test, O=B Org (cab)
 A file named COMPLETE is written last.
 """
+import datetime
 import os
 import secrets
 import shutil
@@ -171,6 +173,10 @@ def random_serial():
     return "%x" % secrets.choice(range(1, 8)) + secrets.token_hex(16)[1:]
 
 
+def openssl_time(t):
+    return t.strftime("%Y%m%d%H%M%SZ")
+
+
 EDGE = "/O=Example/OU=edge/CN=edge.example.com"
 
 
@@ -192,6 +198,9 @@ def make(out):
     p.concat("deep-chain", ["deep", "int"])
     p.issue("expired", EDGE, "ca", start="20200101000000Z", end="20210101000000Z")
     p.issue("notyet", EDGE, "ca", start="20900101000000Z", end="20910101000000Z")
+    now = datetime.datetime.now(datetime.timezone.utc)
+    p.issue("shortlived", EDGE, "ca", start=openssl_time(now - datetime.timedelta(hours=1)),
+            end=openssl_time(now + datetime.timedelta(minutes=30)))
     p.issue("revoked", EDGE, "ca")
     p.issue("serverauth", EDGE, "ca", extensions="v3_serverauth_only")
     p.issue("unmapped", "/O=Example/OU=edge/CN=other.example.com", "ca")
