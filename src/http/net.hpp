@@ -12,9 +12,6 @@ namespace http = boost::beast::http;
 using tcp = boost::asio::ip::tcp;
 using error_code = boost::system::error_code;
 
-// TLS over a Beast tcp_stream (per-operation timeouts via expires_after).
-using TlsStream = asio::ssl::stream<beast::tcp_stream>;
-
 template <typename T = void>
 using awaitable = asio::awaitable<T>;
 inline constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);

@@ -56,7 +56,10 @@ void Worker::begin_drain() {
     a->close(ignored);
   }
   for (ConnectionSlot* c : connections_) {
-    if (c->idle && c->tcp) c->tcp->cancel();
+    if (c->idle && c->socket) {
+      error_code ignored;
+      c->socket->cancel(ignored);
+    }
   }
 }
 
@@ -111,6 +114,7 @@ void Server::start() {
   for (auto& w : workers_) {
     for (auto& acc : w->acceptors()) asio::co_spawn(w->ioc(), accept_loop(w.get(), acc.get()), log_exception);
     Worker* wp = w.get();
+    wp->deadlines().start();
     wp->thread = std::thread([wp] {
       auto guard = asio::make_work_guard(wp->ioc());
       wp->ioc().run();

@@ -9,6 +9,7 @@
 #include "http/identity.hpp"
 #include "http/server.hpp"
 #include "http/status_text.hpp"
+#include "http/tls_socket.hpp"
 #include "http/worker.hpp"
 #include "proxy/header_policy.hpp"
 #include "proxy/relay.hpp"
@@ -62,7 +63,7 @@ std::string host_name_of(std::string_view host) {
 struct ConnectionState {
   Worker* worker;
   std::shared_ptr<const Runtime> rt;
-  TlsStream* stream;
+  TlsSocket* stream;
   beast::flat_buffer* buffer;
   tls::HandshakeOutcome* outcome;
   http_id::IdentityValues* identity;
@@ -91,7 +92,7 @@ awaitable<void> send_refusal(ConnectionState& cs, unsigned version, int status, 
   res.keep_alive(false);
   res.body() = http_status::refusal_body(status, substatus, reason, cs.detailed);
   res.prepare_payload();
-  beast::get_lowest_layer(*cs.stream).expires_after(cs.rt->config.limits.body_timeout);
+  cs.stream->deadline().expires_after(cs.rt->config.limits.body_timeout);
   auto [ec, n] = co_await http::async_write(*cs.stream, res, use_tuple);
   rec.status = status;
   rec.substatus = substatus;
@@ -120,13 +121,16 @@ awaitable<Exchange> proxy_exchange(ConnectionState& cs, http::request_parser<htt
   // 1. Request head + body, streamed.
   http::request_serializer<http::buffer_body> req_sr{req};
   auto started = Clock::now();
-  up_conn.tcp().expires_after(limits.upstream_response_timeout);
-  auto [hec, hn] = co_await http::async_write_header(up, req_sr, use_tuple);
-  if (hec) {
-    *retryable = up_conn.reused && req_parser.is_done();
-    auto e = proxy::classify_upstream_error(hec, "while sending the request");
-    if (!*retryable) co_await send_refusal(cs, client_version, e.status, 0, e.reason, rec);
-    co_return result;
+  const bool bodyless = req_parser.is_done();
+  if (!bodyless) {
+    // A request body follows: the head goes first (the upstream may answer 100-continue or refuse early).
+    up_conn.deadline().expires_after(limits.upstream_response_timeout);
+    auto [hec, hn] = co_await http::async_write_header(up, req_sr, use_tuple);
+    if (hec) {
+      auto e = proxy::classify_upstream_error(hec, "while sending the request");
+      co_await send_refusal(cs, client_version, e.status, 0, e.reason, rec);
+      co_return result;
+    }
   }
   auto body = co_await proxy::relay_body(*cs.stream, *cs.buffer, req_parser, up, req_sr, limits.body_timeout,
                                          limits.upstream_response_timeout);
@@ -141,7 +145,10 @@ awaitable<Exchange> proxy_exchange(ConnectionState& cs, http::request_parser<htt
     co_return result;
   }
   if (body.write_error) {
-    auto e = proxy::classify_upstream_error(body.write_error, "while sending the request body");
+    // Without a body, nothing of the request reached a stale pooled connection: retry it on a new one.
+    *retryable = up_conn.reused && bodyless;
+    if (*retryable) co_return result;
+    auto e = proxy::classify_upstream_error(body.write_error, "while sending the request");
     co_await send_refusal(cs, client_version, e.status, 0, e.reason, rec);
     co_return result;
   }
@@ -152,7 +159,7 @@ awaitable<Exchange> proxy_exchange(ConnectionState& cs, http::request_parser<htt
     res_parser.emplace();
     res_parser->body_limit(boost::none);
     if (req.method() == http::verb::head) res_parser->skip(true);
-    up_conn.tcp().expires_after(limits.upstream_response_timeout);
+    up_conn.deadline().expires_after(limits.upstream_response_timeout);
     auto [rec_ec, rn] = co_await http::async_read_header(up, up_conn.buffer(), *res_parser, use_tuple);
     if (rec_ec) {
       // Nothing of the response arrived: a stale keep-alive connection may be retried when the request had no body.
@@ -175,7 +182,7 @@ awaitable<Exchange> proxy_exchange(ConnectionState& cs, http::request_parser<htt
     proxy::prepare_client_response(res, true);
     res.set(http::field::connection, "upgrade");
     http::response_serializer<http::buffer_body> sr{res};
-    beast::get_lowest_layer(*cs.stream).expires_after(limits.body_timeout);
+    cs.stream->deadline().expires_after(limits.body_timeout);
     auto [wec, wn] = co_await http::async_write_header(*cs.stream, sr, use_tuple);
     rec.status = 101;
     if (wec) co_return result;
@@ -196,10 +203,14 @@ awaitable<Exchange> proxy_exchange(ConnectionState& cs, http::request_parser<htt
   res.version(client_version);
   res.set(http::field::server, "certgate");
   http::response_serializer<http::buffer_body> res_sr{res};
-  beast::get_lowest_layer(*cs.stream).expires_after(limits.body_timeout);
-  auto [wec, wn] = co_await http::async_write_header(*cs.stream, res_sr, use_tuple);
   rec.status = res.result_int();
-  if (wec) co_return result;
+  if (up_conn.buffer().size() == 0 && !res_parser->is_done()) {
+    // No body yet: send the head now, so that the client sees the response start (a stream, a long poll).
+    // Otherwise the head goes out with the first piece of the body, in one record.
+    cs.stream->deadline().expires_after(limits.body_timeout);
+    auto [wec, wn] = co_await http::async_write_header(*cs.stream, res_sr, use_tuple);
+    if (wec) co_return result;
+  }
   auto rbody = co_await proxy::relay_body(up, up_conn.buffer(), *res_parser, *cs.stream, res_sr,
                                           limits.upstream_response_timeout, limits.body_timeout);
   rec.bytes_sent = rbody.bytes;
@@ -233,7 +244,7 @@ awaitable<Exchange> forward(ConnectionState& cs, http::request_parser<http::buff
       proxy::UpstreamError err;
       conn = co_await proxy::connect_upstream(
           proxy::UpstreamTarget{&rt.config.upstream, rt.upstream_tls.get(), rt.generation,
-                                rt.config.limits.upstream_connect_timeout},
+                                rt.config.limits.upstream_connect_timeout, &cs.worker->deadlines()},
           &err);
       if (!conn) {
         rec.upstream_ms = 0;
@@ -278,7 +289,7 @@ awaitable<bool> handle_request(ConnectionState& cs, http::request_parser<http::b
   } else {
     if (req[http::field::expect] == "100-continue" || beast::iequals(req[http::field::expect], "100-continue")) {
       http::response<http::empty_body> cont{http::status::continue_, req.version()};
-      beast::get_lowest_layer(*cs.stream).expires_after(rt.config.limits.body_timeout);
+      cs.stream->deadline().expires_after(rt.config.limits.body_timeout);
       auto [ec, n] = co_await http::async_write(*cs.stream, cont, use_tuple);
       if (ec) co_return false;
     }
@@ -300,12 +311,11 @@ awaitable<void> serve_connection(Worker* worker, std::shared_ptr<const Runtime> 
   socket.set_option(tcp::no_delay(true), ep_ec);
 
   tls::HandshakeOutcome outcome;
-  TlsStream stream(beast::tcp_stream(std::move(socket)), rt->tls->new_ssl(&outcome).release());
-  auto& tcp_stream = beast::get_lowest_layer(stream);
-  slot.tcp = &tcp_stream;
+  TlsSocket stream(std::move(socket), rt->tls->new_ssl(&outcome), worker->deadlines(), true);
+  slot.socket = &stream.socket();
 
-  tcp_stream.expires_after(limits.handshake_timeout);
-  auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
+  stream.deadline().expires_after(limits.handshake_timeout);
+  auto [hec] = co_await stream.async_handshake(use_tuple);
   if (hec) {
     // In reject = "handshake" mode the refusal happens here: log it like a request.
     if (outcome.evaluated && !outcome.decision.admitted) {
@@ -338,18 +348,19 @@ awaitable<void> serve_connection(Worker* worker, std::shared_ptr<const Runtime> 
     if (!first && buffer.size() == 0) {
       // Wait for the next request: idle keep-alive time, which a drain may cut short. The first request's
       // head must arrive within header_timeout of the handshake, with no separate wait.
+      // No buffer is held while idle: the wait is for readiness only.
       if (worker->draining()) break;
+      buffer.shrink_to_fit();
       slot.idle = true;
-      tcp_stream.expires_after(limits.idle_timeout);
-      auto [rec_ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+      stream.deadline().expires_after(limits.idle_timeout);
+      auto [rec_ec] = co_await stream.async_wait_readable(use_tuple);
       slot.idle = false;
       if (rec_ec) break;
-      buffer.commit(n);
     }
     http::request_parser<http::buffer_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
     parser.body_limit(limits.max_body_bytes);
-    tcp_stream.expires_after(limits.header_timeout);
+    stream.deadline().expires_after(limits.header_timeout);
     auto [rec_ec, rn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
     if (rec_ec) {
       AccessRecord rec;
@@ -381,8 +392,8 @@ awaitable<void> serve_connection(Worker* worker, std::shared_ptr<const Runtime> 
     if (!keep) break;
   }
   // TLS close_notify; a peer that just drops the connection (stream_truncated) is normal.
-  if (tcp_stream.socket().is_open()) {
-    tcp_stream.expires_after(std::chrono::seconds(2));
+  if (stream.socket().is_open()) {
+    stream.deadline().expires_after(std::chrono::seconds(2));
     co_await stream.async_shutdown(use_tuple);
   }
 }

@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "http/deadline.hpp"
 #include "http/net.hpp"
 #include "proxy/upstream.hpp"
 
@@ -14,24 +15,29 @@ class Server;
 
 // A live client connection, as the drain on shutdown sees it.
 struct ConnectionSlot {
-  beast::tcp_stream* tcp = nullptr;
+  tcp::socket* socket = nullptr;
   bool idle = false;  // waiting for the next request: safe to close when draining
 };
 
 class Worker {
  public:
-  Worker(Server& server, int index) : server_(server), index_(index), ioc_(std::make_unique<asio::io_context>(1)) {}
+  Worker(Server& server, int index)
+      : server_(server), index_(index), ioc_(std::make_unique<asio::io_context>(1)),
+        deadlines_(std::make_unique<DeadlineWatch>(*ioc_)) {}
   // Order matters: listeners and pooled upstream sockets go first, then the io_context (whose destruction
-  // ends suspended sessions, which still unregister from connections_).
+  // ends suspended sessions, which still unregister from connections_ and from the deadline watch).
   ~Worker() {
     acceptors_.clear();
     pool_.clear();
+    deadlines_->stop();
     ioc_.reset();
+    deadlines_.reset();
   }
   asio::io_context& ioc() { return *ioc_; }
   Server& server() { return server_; }
   int index() const { return index_; }
   proxy::UpstreamPool& pool() { return pool_; }
+  DeadlineWatch& deadlines() { return *deadlines_; }
 
   std::list<ConnectionSlot*>& connections() { return connections_; }
   std::vector<std::unique_ptr<tcp::acceptor>>& acceptors() { return acceptors_; }
@@ -46,6 +52,7 @@ class Worker {
   int index_;
   std::list<ConnectionSlot*> connections_;
   std::unique_ptr<asio::io_context> ioc_;
+  std::unique_ptr<DeadlineWatch> deadlines_;
   proxy::UpstreamPool pool_;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
   bool draining_ = false;

@@ -5,11 +5,16 @@
 
 #include <array>
 #include <chrono>
+#include <algorithm>
 #include <cstdint>
+#include <memory>
 
 #include "http/net.hpp"
 
 namespace certgate::proxy {
+
+// The most body bytes relayed at once: four TLS records.
+inline constexpr std::size_t kRelayBufferSize = 64 * 1024;
 
 struct RelayResult {
   error_code read_error;   // the side we read from failed
@@ -17,33 +22,36 @@ struct RelayResult {
   std::uint64_t bytes = 0; // body bytes relayed
 };
 
-template <class Stream>
-beast::tcp_stream& lowest(Stream& s) {
-  return beast::get_lowest_layer(s);
-}
-
 // Relays the body of a message whose head is already in `parser` (and whose head `sr` may or may not have
-// written yet) from `in` to `out`. Chunked framing is re-encoded by the serializer when the head says so.
+// written yet: if not, it goes out with the first piece of the body) from `in` to `out`, each piece as soon
+// as it arrives. Chunked framing is re-encoded by the serializer when the head says so.
 template <bool isRequest, class In, class Out>
 awaitable<RelayResult> relay_body(In& in, beast::flat_buffer& in_buffer,
                                   http::parser<isRequest, http::buffer_body>& parser, Out& out,
                                   http::serializer<isRequest, http::buffer_body, http::fields>& sr,
                                   std::chrono::milliseconds read_timeout, std::chrono::milliseconds write_timeout) {
   RelayResult result;
-  std::array<char, 16 * 1024> buf;
+  // Sized for the body when its length is known (a 1 KiB response does not need 64 KiB), never zero-filled.
+  std::size_t size = kRelayBufferSize;
+  if (parser.content_length() && *parser.content_length() < size)
+    size = std::max<std::size_t>(static_cast<std::size_t>(*parser.content_length()), 1);
+  std::unique_ptr<char[]> buf;
+  if (!parser.is_done()) buf.reset(new char[size]);
   do {
     if (!parser.is_done()) {
-      parser.get().body().data = buf.data();
-      parser.get().body().size = buf.size();
-      lowest(in).expires_after(read_timeout);
-      auto [ec, n] = co_await http::async_read(in, in_buffer, parser, use_tuple);
+      parser.get().body().data = buf.get();
+      parser.get().body().size = size;
+      in.deadline().expires_after(read_timeout);
+      auto [ec, n] = co_await http::async_read_some(in, in_buffer, parser, use_tuple);
       if (ec == http::error::need_buffer) ec = {};
       if (ec) {
         result.read_error = ec;
         co_return result;
       }
-      parser.get().body().size = buf.size() - parser.get().body().size;
-      parser.get().body().data = buf.data();
+      parser.get().body().size = size - parser.get().body().size;
+      // No body bytes in this read (a chunk header alone): no data, or a chunked serializer would write an
+      // empty chunk, which means the end of the body.
+      parser.get().body().data = parser.get().body().size > 0 ? buf.get() : nullptr;
       parser.get().body().more = !parser.is_done();
     } else {
       parser.get().body().data = nullptr;
@@ -51,7 +59,7 @@ awaitable<RelayResult> relay_body(In& in, beast::flat_buffer& in_buffer,
       parser.get().body().more = false;
     }
     result.bytes += parser.get().body().size;
-    lowest(out).expires_after(write_timeout);
+    out.deadline().expires_after(write_timeout);
     auto [wec, wn] = co_await http::async_write(out, sr, use_tuple);
     if (wec == http::error::need_buffer) wec = {};
     if (wec) {
@@ -67,7 +75,7 @@ template <class From, class To>
 awaitable<std::uint64_t> pump(From& from, beast::flat_buffer& pending, To& to, std::chrono::milliseconds idle) {
   std::uint64_t total = 0;
   if (pending.size() > 0) {
-    lowest(to).expires_after(idle);
+    to.deadline().expires_after(idle);
     auto [ec, n] = co_await asio::async_write(to, pending.data(), use_tuple);
     if (ec) co_return total;
     total += n;
@@ -75,10 +83,10 @@ awaitable<std::uint64_t> pump(From& from, beast::flat_buffer& pending, To& to, s
   }
   std::array<char, 16 * 1024> buf;
   for (;;) {
-    lowest(from).expires_after(idle);
+    from.deadline().expires_after(idle);
     auto [rec, n] = co_await from.async_read_some(asio::buffer(buf), use_tuple);
     if (n > 0) {
-      lowest(to).expires_after(idle);
+      to.deadline().expires_after(idle);
       auto [wec, wn] = co_await asio::async_write(to, asio::buffer(buf.data(), n), use_tuple);
       if (wec) co_return total;
       total += wn;

@@ -6,15 +6,10 @@
 
 namespace certgate::proxy {
 
-UpstreamConnection::UpstreamConnection(asio::any_io_executor ex, tls::SslPtr ssl) {
-  if (ssl) tls_ = std::make_unique<TlsStream>(beast::tcp_stream(ex), ssl.release());
-  else plain_ = std::make_unique<beast::tcp_stream>(ex);
-}
-
 namespace {
 // An idle keep-alive connection the upstream has closed becomes readable (EOF): never reuse it.
 bool looks_alive(UpstreamConnection& c) {
-  auto& sock = c.tcp().socket();
+  auto& sock = c.socket();
   if (!sock.is_open()) return false;
   pollfd p{sock.native_handle(), POLLIN, 0};
   return ::poll(&p, 1, 0) == 0;
@@ -38,6 +33,7 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::take(std::uint64_t generation)
 void UpstreamPool::give_back(std::unique_ptr<UpstreamConnection> conn, std::size_t max_idle) {
   if (max_idle == 0) return;
   conn->idle_since = std::chrono::steady_clock::now();
+  conn->deadline().expires_never();
   idle_.push_back(std::move(conn));
   while (idle_.size() > max_idle) idle_.pop_front();
 }
@@ -62,10 +58,6 @@ UpstreamError classify_upstream_error(const error_code& ec, const char* during) 
 awaitable<std::unique_ptr<UpstreamConnection>> connect_upstream(UpstreamTarget target, UpstreamError* err) {
   auto ex = co_await asio::this_coro::executor;
   const config::UpstreamConfig& cfg = *target.config;
-  tls::SslPtr ssl;
-  if (target.tls_ctx) ssl = tls::new_upstream_ssl(target.tls_ctx, cfg);
-  auto conn = std::make_unique<UpstreamConnection>(ex, std::move(ssl));
-  conn->generation = target.generation;
 
   tcp::resolver resolver(ex);
   auto [rec, results] = co_await resolver.async_resolve(cfg.host, std::to_string(cfg.port), use_tuple);
@@ -73,22 +65,42 @@ awaitable<std::unique_ptr<UpstreamConnection>> connect_upstream(UpstreamTarget t
     *err = UpstreamError{502, "cannot resolve upstream host " + cfg.host + ": " + rec.message()};
     co_return nullptr;
   }
-  conn->tcp().expires_after(target.connect_timeout);
-  auto [cec, ep] = co_await conn->tcp().async_connect(results, use_tuple);
+  // Each resolved address in turn, all within one connect_timeout.
+  auto plain = std::make_unique<PlainSocket>(tcp::socket(ex), *target.deadlines);
+  plain->deadline().expires_after(target.connect_timeout);
+  error_code cec = asio::error::host_not_found;
+  for (const auto& entry : results) {
+    error_code ignored;
+    plain->socket().close(ignored);
+    plain->socket().open(entry.endpoint().protocol(), cec);
+    if (cec) continue;
+    std::tie(cec) = co_await plain->async_connect(entry.endpoint(), use_tuple);
+    if (!cec || cec == beast::error::timeout) break;
+  }
   if (cec) {
     *err = classify_upstream_error(cec, "while connecting");
     co_return nullptr;
   }
-  conn->tcp().socket().set_option(tcp::no_delay(true));
-  if (conn->tls()) {
-    conn->tcp().expires_after(target.connect_timeout);
-    auto [hec] = co_await conn->tls()->async_handshake(asio::ssl::stream_base::client, use_tuple);
+  plain->socket().set_option(tcp::no_delay(true), cec);
+  std::unique_ptr<UpstreamConnection> conn;
+  if (!target.tls_ctx) {
+    plain->deadline().expires_never();
+    conn = std::make_unique<UpstreamConnection>(std::move(plain));
+  } else {
+    auto tls = std::make_unique<TlsSocket>(std::move(plain->socket()), tls::new_upstream_ssl(target.tls_ctx, cfg),
+                                           *target.deadlines, false);
+    plain.reset();
+    tls->deadline().expires_after(target.connect_timeout);
+    auto [hec] = co_await tls->async_handshake(use_tuple);
     if (hec) {
       *err = hec == beast::error::timeout ? classify_upstream_error(hec, "during the TLS handshake")
                                           : UpstreamError{502, "upstream TLS handshake failed: " + hec.message()};
       co_return nullptr;
     }
+    tls->deadline().expires_never();
+    conn = std::make_unique<UpstreamConnection>(std::move(tls));
   }
+  conn->generation = target.generation;
   co_return conn;
 }
 

@@ -7,16 +7,23 @@
 
 #include "config/gateway_config.hpp"
 #include "http/net.hpp"
+#include "http/plain_socket.hpp"
+#include "http/tls_socket.hpp"
 #include "tls/openssl_ptr.hpp"
 
 namespace certgate::proxy {
 
+using server::PlainSocket;
+using server::TlsSocket;
+
 class UpstreamConnection {
  public:
-  UpstreamConnection(asio::any_io_executor ex, tls::SslPtr ssl);  // ssl null = plain http
-  beast::tcp_stream& tcp() { return tls_ ? tls_->next_layer() : *plain_; }
-  TlsStream* tls() { return tls_.get(); }
-  beast::tcp_stream* plain() { return plain_.get(); }
+  explicit UpstreamConnection(std::unique_ptr<PlainSocket> plain) : plain_(std::move(plain)) {}
+  explicit UpstreamConnection(std::unique_ptr<TlsSocket> tls) : tls_(std::move(tls)) {}
+  tcp::socket& socket() { return tls_ ? tls_->socket() : plain_->socket(); }
+  server::Deadline& deadline() { return tls_ ? tls_->deadline() : plain_->deadline(); }
+  TlsSocket* tls() { return tls_.get(); }
+  PlainSocket* plain() { return plain_.get(); }
   beast::flat_buffer& buffer() { return buffer_; }
 
   bool reused = false;
@@ -24,8 +31,8 @@ class UpstreamConnection {
   std::chrono::steady_clock::time_point idle_since;
 
  private:
-  std::unique_ptr<beast::tcp_stream> plain_;
-  std::unique_ptr<TlsStream> tls_;
+  std::unique_ptr<PlainSocket> plain_;
+  std::unique_ptr<TlsSocket> tls_;
   beast::flat_buffer buffer_;
 };
 
@@ -40,6 +47,7 @@ struct UpstreamTarget {
   SSL_CTX* tls_ctx;  // null for http://
   std::uint64_t generation;
   config::Millis connect_timeout;
+  server::DeadlineWatch* deadlines;  // the worker's
 };
 
 // Per-worker keep-alive pool (single-threaded: used only from its worker's io_context).

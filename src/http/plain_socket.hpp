@@ -1,0 +1,99 @@
+#pragma once
+// A plain TCP socket (http:// upstream) with the same Deadline-bounded operations as TlsSocket.
+#include "http/deadline.hpp"
+
+namespace certgate::server {
+
+class PlainSocket {
+ public:
+  using executor_type = tcp::socket::executor_type;
+
+  PlainSocket(tcp::socket socket, DeadlineWatch& watch) : socket_(std::move(socket)), deadline_(watch, socket_) {}
+  PlainSocket(const PlainSocket&) = delete;
+  PlainSocket& operator=(const PlainSocket&) = delete;
+
+  executor_type get_executor() { return socket_.get_executor(); }
+  tcp::socket& socket() { return socket_; }
+  Deadline& deadline() { return deadline_; }
+
+  template <class MutableBuffers, class Token>
+  auto async_read_some(const MutableBuffers& buffers, Token&& token);
+  template <class ConstBuffers, class Token>
+  auto async_write_some(const ConstBuffers& buffers, Token&& token);
+  template <class Token>
+  auto async_connect(const tcp::endpoint& ep, Token&& token);
+
+ private:
+  tcp::socket socket_;
+  Deadline deadline_;
+};
+
+namespace detail {
+
+// Starts the socket operation unless the deadline has already passed; an operation the watch cancelled
+// completes with beast::error::timeout.
+template <class Start, bool WithSize>
+struct TimedOp {
+  TimedOp(PlainSocket* socket, Start st) : s(socket), start(std::move(st)) {}
+  PlainSocket* s;
+  Start start;
+  bool started = false;
+
+  template <class Self>
+  void operator()(Self& self, error_code ec = {}, std::size_t n = 0) {
+    if (!started) {
+      started = true;
+      if (s->deadline().expired()) {
+        asio::post(s->get_executor(), asio::append(std::move(self), error_code(beast::error::timeout), std::size_t{0}));
+        return;
+      }
+      start(s->socket(), std::move(self));
+      return;
+    }
+    if (ec == asio::error::operation_aborted && s->deadline().expired()) ec = beast::error::timeout;
+    if constexpr (WithSize) self.complete(ec, n);
+    else self.complete(ec);
+  }
+};
+
+template <class Buffers>
+struct StartRead {
+  Buffers buffers;
+  template <class Handler>
+  void operator()(tcp::socket& sock, Handler&& h) const { sock.async_read_some(buffers, std::forward<Handler>(h)); }
+};
+template <class Buffers>
+struct StartWrite {
+  Buffers buffers;
+  template <class Handler>
+  void operator()(tcp::socket& sock, Handler&& h) const { sock.async_write_some(buffers, std::forward<Handler>(h)); }
+};
+struct StartConnect {
+  tcp::endpoint ep;
+  template <class Handler>
+  void operator()(tcp::socket& sock, Handler&& h) const {
+    sock.async_connect(ep, std::forward<Handler>(h));
+  }
+};
+
+}  // namespace detail
+
+template <class MutableBuffers, class Token>
+auto PlainSocket::async_read_some(const MutableBuffers& buffers, Token&& token) {
+  return asio::async_compose<Token, void(error_code, std::size_t)>(
+      detail::TimedOp<detail::StartRead<MutableBuffers>, true>{this, {buffers}}, token, socket_);
+}
+
+template <class ConstBuffers, class Token>
+auto PlainSocket::async_write_some(const ConstBuffers& buffers, Token&& token) {
+  return asio::async_compose<Token, void(error_code, std::size_t)>(
+      detail::TimedOp<detail::StartWrite<ConstBuffers>, true>{this, {buffers}}, token, socket_);
+}
+
+template <class Token>
+auto PlainSocket::async_connect(const tcp::endpoint& ep, Token&& token) {
+  return asio::async_compose<Token, void(error_code)>(detail::TimedOp<detail::StartConnect, false>{this, {ep}},
+                                                       token, socket_);
+}
+
+}  // namespace certgate::server
