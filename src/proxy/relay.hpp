@@ -15,6 +15,8 @@ namespace certgate::proxy {
 
 // The most body bytes relayed at once: four TLS records.
 inline constexpr std::size_t kRelayBufferSize = 64 * 1024;
+// A connection's read buffer larger than this is released after a body (idle connections stay small).
+inline constexpr std::size_t kKeptBufferSize = 8 * 1024;
 
 struct RelayResult {
   error_code read_error;   // the side we read from failed
@@ -36,7 +38,12 @@ awaitable<RelayResult> relay_body(In& in, beast::flat_buffer& in_buffer,
   if (parser.content_length() && *parser.content_length() < size)
     size = std::max<std::size_t>(static_cast<std::size_t>(*parser.content_length()), 1);
   std::unique_ptr<char[]> buf;
-  if (!parser.is_done()) buf.reset(new char[size]);
+  if (!parser.is_done()) {
+    buf.reset(new char[size]);
+    // Beast reads at most the buffer's free capacity (512 bytes at least): make room for a whole piece, or a
+    // 64 KiB body would travel as 128 reads and 128 TLS records.
+    if (in_buffer.capacity() - in_buffer.size() < size) in_buffer.reserve(in_buffer.size() + size);
+  }
   do {
     if (!parser.is_done()) {
       parser.get().body().data = buf.get();
@@ -67,6 +74,7 @@ awaitable<RelayResult> relay_body(In& in, beast::flat_buffer& in_buffer,
       co_return result;
     }
   } while (!parser.is_done() && !sr.is_done());
+  if (in_buffer.size() == 0 && in_buffer.capacity() > kKeptBufferSize) in_buffer.shrink_to_fit();
   co_return result;
 }
 

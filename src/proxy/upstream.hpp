@@ -18,8 +18,12 @@ using server::TlsSocket;
 
 class UpstreamConnection {
  public:
-  explicit UpstreamConnection(std::unique_ptr<PlainSocket> plain) : plain_(std::move(plain)) {}
-  explicit UpstreamConnection(std::unique_ptr<TlsSocket> tls) : tls_(std::move(tls)) {}
+  // A response head and a small body arrive in one read.
+  static constexpr std::size_t kInitialBuffer = 4096;
+  explicit UpstreamConnection(std::unique_ptr<PlainSocket> plain) : plain_(std::move(plain)) {
+    buffer_.reserve(kInitialBuffer);
+  }
+  explicit UpstreamConnection(std::unique_ptr<TlsSocket> tls) : tls_(std::move(tls)) { buffer_.reserve(kInitialBuffer); }
   tcp::socket& socket() { return tls_ ? tls_->socket() : plain_->socket(); }
   server::Deadline& deadline() { return tls_ ? tls_->deadline() : plain_->deadline(); }
   TlsSocket* tls() { return tls_.get(); }
