@@ -1,12 +1,10 @@
 // certgate explain: what the gateway would do with one client certificate, step by step. Everything it
 // reports comes from the code the server runs: TrustStore::verify() for the chain, core::decide() with
-// its trace for the mapping, prepare_upstream_request() for the identity headers.
+// its trace for the mapping, identity_headers() for the identity headers.
 #include "cli/explain.hpp"
 
 #include <iostream>
 #include <memory>
-
-#include <boost/beast/http/fields.hpp>
 
 #include "cli/cert_report.hpp"
 #include "cli/config_flags.hpp"
@@ -42,21 +40,6 @@ std::string host_name_of(const std::string& text) {
   const std::string port = text.substr(colon + 1);
   if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos) return text;
   return text.substr(0, colon);
-}
-
-// The identity headers the upstream would receive, in the order the gateway sets them.
-std::vector<std::pair<std::string, std::string>> upstream_headers(const config::HeaderNames& names,
-                                                                  const http_id::IdentityValues& identity) {
-  boost::beast::http::fields fields;
-  proxy::prepare_upstream_request(fields, names, identity, "", false);
-  std::vector<std::pair<std::string, std::string>> headers;
-  for (const std::string* name : {&names.verify, &names.identity, &names.mapping, &names.subject, &names.issuer,
-                                  &names.fingerprint, &names.serial, &names.client_cert}) {
-    if (name->empty()) continue;
-    const auto [first, last] = fields.equal_range(*name);
-    for (auto field = first; field != last; ++field) headers.emplace_back(*name, std::string(field->value()));
-  }
-  return headers;
 }
 
 int run_explain(const ExplainOptions& opts) {
@@ -109,7 +92,7 @@ int run_explain(const ExplainOptions& opts) {
     const std::optional<core::CertDigest> presented =
         requested ? std::optional<core::CertDigest>(input.leaf.digest) : std::nullopt;
     const core::VerifyResult verify = requested ? input.verify : core::VerifyResult{};
-    input.headers = upstream_headers(config->headers, http_id::identity_values(input.decision, presented, verify));
+    input.headers = proxy::identity_headers(config->headers, http_id::identity_values(input.decision, presented, verify));
   }
 
   if (opts.json) {

@@ -66,7 +66,8 @@ struct ConnectionState {
   TlsSocket* stream;
   beast::flat_buffer* buffer;
   tls::HandshakeOutcome* outcome;
-  http_id::IdentityValues* identity;
+  const std::string* identity_block;  // the identity headers, rendered once per connection
+  std::string* head;                  // scratch for rendered heads (reused by every request)
   std::string client;      // "ip:port"
   std::string client_ip;   // for X-Forwarded-For
   bool detailed = false;   // reasons in response bodies
@@ -100,6 +101,21 @@ awaitable<void> send_refusal(ConnectionState& cs, unsigned version, int status, 
   rec.bytes_sent = ec ? 0 : res.body().size();
 }
 
+// A request that may go again on a new upstream connection when a pooled one turns out to be closed: no
+// body (nothing of it is lost) and an idempotent method (RFC 9110 9.2.2).
+bool retry_safe(const http::request_parser<http::buffer_body>& parser) {
+  if (!parser.is_done()) return false;
+  switch (parser.get().method()) {
+    case http::verb::get:
+    case http::verb::head:
+    case http::verb::options:
+    case http::verb::trace:
+    case http::verb::put:
+    case http::verb::delete_: return true;
+    default: return false;
+  }
+}
+
 struct Exchange {
   bool keep_alive = false;
 };
@@ -119,21 +135,25 @@ awaitable<Exchange> proxy_exchange(ConnectionState& cs, http::request_parser<htt
   const unsigned client_version = req.version();
 
   // 1. Request head + body, streamed.
-  http::request_serializer<http::buffer_body> req_sr{req};
+  std::string& head = *cs.head;
+  proxy::render_upstream_request(head, req, cs.rt->config.headers, *cs.identity_block, cs.client_ip, upgrade);
   auto started = Clock::now();
   const bool bodyless = req_parser.is_done();
+  // Decided before the body is relayed (the parser is done afterwards either way).
+  const bool may_retry = up_conn.reused && retry_safe(req_parser);
   if (!bodyless) {
     // A request body follows: the head goes first (the upstream may answer 100-continue or refuse early).
     up_conn.deadline().expires_after(limits.upstream_response_timeout);
-    auto [hec, hn] = co_await http::async_write_header(up, req_sr, use_tuple);
+    auto [hec, hn] = co_await asio::async_write(up, asio::buffer(head), use_tuple);
     if (hec) {
       auto e = proxy::classify_upstream_error(hec, "while sending the request");
       co_await send_refusal(cs, client_version, e.status, 0, e.reason, rec);
       co_return result;
     }
+    head.clear();
   }
-  auto body = co_await proxy::relay_body(*cs.stream, *cs.buffer, req_parser, up, req_sr, limits.body_timeout,
-                                         limits.upstream_response_timeout);
+  auto body = co_await proxy::relay_body(*cs.stream, *cs.buffer, req_parser, up, head, req_parser.chunked(),
+                                         limits.body_timeout, limits.upstream_response_timeout);
   if (body.read_error) {
     // The client's body failed: too large, too slow, or the client went away.
     if (body.read_error == http::error::body_limit) {
@@ -145,8 +165,8 @@ awaitable<Exchange> proxy_exchange(ConnectionState& cs, http::request_parser<htt
     co_return result;
   }
   if (body.write_error) {
-    // Without a body, nothing of the request reached a stale pooled connection: retry it on a new one.
-    *retryable = up_conn.reused && bodyless;
+    // A pooled connection the upstream had closed: a retry_safe request goes again on a new one.
+    *retryable = may_retry;
     if (*retryable) co_return result;
     auto e = proxy::classify_upstream_error(body.write_error, "while sending the request");
     co_await send_refusal(cs, client_version, e.status, 0, e.reason, rec);
@@ -162,8 +182,8 @@ awaitable<Exchange> proxy_exchange(ConnectionState& cs, http::request_parser<htt
     up_conn.deadline().expires_after(limits.upstream_response_timeout);
     auto [rec_ec, rn] = co_await http::async_read_header(up, up_conn.buffer(), *res_parser, use_tuple);
     if (rec_ec) {
-      // Nothing of the response arrived: a stale keep-alive connection may be retried when the request had no body.
-      *retryable = up_conn.reused && rn == 0 && req.payload_size().value_or(1) == 0 &&
+      // Nothing of the response arrived on a pooled connection: it was stale; a retry_safe request goes again.
+      *retryable = may_retry && rn == 0 &&
                    (rec_ec == http::error::end_of_stream || rec_ec == asio::error::connection_reset);
       auto e = proxy::classify_upstream_error(rec_ec, "while waiting for the response");
       if (!*retryable) co_await send_refusal(cs, client_version, e.status, 0, e.reason, rec);
@@ -179,11 +199,9 @@ awaitable<Exchange> proxy_exchange(ConnectionState& cs, http::request_parser<htt
 
   // 3. Upgrade: relay the 101 and tunnel bytes both ways.
   if (upgrade && res.result() == http::status::switching_protocols) {
-    proxy::prepare_client_response(res, true);
-    res.set(http::field::connection, "upgrade");
-    http::response_serializer<http::buffer_body> sr{res};
+    proxy::render_client_response(head, res, client_version, true, true);
     cs.stream->deadline().expires_after(limits.body_timeout);
-    auto [wec, wn] = co_await http::async_write_header(*cs.stream, sr, use_tuple);
+    auto [wec, wn] = co_await asio::async_write(*cs.stream, asio::buffer(head), use_tuple);
     rec.status = 101;
     if (wec) co_return result;
     rec.bytes_sent = co_await proxy::tunnel(*cs.stream, *cs.buffer, up, up_conn.buffer(), limits.idle_timeout);
@@ -192,26 +210,27 @@ awaitable<Exchange> proxy_exchange(ConnectionState& cs, http::request_parser<htt
 
   // 4. Response head + body to the client, streamed.
   bool upstream_keep_alive = res_parser->keep_alive();
-  proxy::prepare_client_response(res, false);
   bool keep = client_keep_alive && !cs.worker->draining();
-  if (client_version < 11 && res.chunked()) {
+  bool chunked = res_parser->chunked();
+  if (client_version < 11 && chunked) {
     // An HTTP/1.0 client cannot read chunked framing: send the raw body and close.
     res.chunked(false);
+    chunked = false;
     keep = false;
   }
-  res.keep_alive(keep);
-  res.version(client_version);
-  res.set(http::field::server, "certgate");
-  http::response_serializer<http::buffer_body> res_sr{res};
+  // A body that ends when the upstream closes ends the client's connection too: nothing else delimits it.
+  if (res_parser->need_eof()) keep = false;
+  proxy::render_client_response(head, res, client_version, keep, false);
   rec.status = res.result_int();
   if (up_conn.buffer().size() == 0 && !res_parser->is_done()) {
     // No body yet: send the head now, so that the client sees the response start (a stream, a long poll).
     // Otherwise the head goes out with the first piece of the body, in one record.
     cs.stream->deadline().expires_after(limits.body_timeout);
-    auto [wec, wn] = co_await http::async_write_header(*cs.stream, res_sr, use_tuple);
+    auto [wec, wn] = co_await asio::async_write(*cs.stream, asio::buffer(head), use_tuple);
     if (wec) co_return result;
+    head.clear();
   }
-  auto rbody = co_await proxy::relay_body(up, up_conn.buffer(), *res_parser, *cs.stream, res_sr,
+  auto rbody = co_await proxy::relay_body(up, up_conn.buffer(), *res_parser, *cs.stream, head, chunked,
                                           limits.upstream_response_timeout, limits.body_timeout);
   rec.bytes_sent = rbody.bytes;
   if (rbody.read_error) {
@@ -233,13 +252,12 @@ awaitable<Exchange> forward(ConnectionState& cs, http::request_parser<http::buff
   const Runtime& rt = *cs.rt;
   const bool upgrade = req_parser.upgrade();
   auto& req = req_parser.get();
-  proxy::prepare_upstream_request(req, rt.config.headers, *cs.identity, cs.client_ip, upgrade);
-  req.version(11);
-  if (!upgrade) req.keep_alive(true);
 
   for (int attempt = 0; attempt < 2; ++attempt) {
     std::unique_ptr<proxy::UpstreamConnection> conn;
-    if (!upgrade && attempt == 0) conn = cs.worker->pool().take(rt.generation);
+    // A request that cannot be retried (a body, or a method that is not idempotent) takes only a pooled
+    // connection that still looks alive.
+    if (!upgrade && attempt == 0) conn = cs.worker->pool().take(rt.generation, !retry_safe(req_parser));
     if (!conn) {
       proxy::UpstreamError err;
       conn = co_await proxy::connect_upstream(
@@ -332,10 +350,12 @@ awaitable<void> serve_connection(Worker* worker, std::shared_ptr<const Runtime> 
     co_return;
   }
   rt->tls->finish(stream.native_handle(), outcome);
-  http_id::IdentityValues identity = http_id::identity_values(outcome.decision, outcome.cert, outcome.verify);
+  const std::string identity_block = proxy::render_identity_block(
+      rt->config.headers, http_id::identity_values(outcome.decision, outcome.cert, outcome.verify));
+  std::string head;
 
   beast::flat_buffer buffer;
-  ConnectionState cs{worker, rt, &stream, &buffer, &outcome, &identity, endpoint_text(peer),
+  ConnectionState cs{worker, rt, &stream, &buffer, &outcome, &identity_block, &head, endpoint_text(peer),
                      peer.address().to_string(), false};
   switch (rt->config.detailed_errors) {
     case config::DetailedErrors::on: cs.detailed = true; break;

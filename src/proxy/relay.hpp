@@ -4,6 +4,10 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
 #include <array>
+#include <charconv>
+#include <span>
+#include <string>
+#include <string_view>
 #include <chrono>
 #include <algorithm>
 #include <cstdint>
@@ -24,14 +28,15 @@ struct RelayResult {
   std::uint64_t bytes = 0; // body bytes relayed
 };
 
-// Relays the body of a message whose head is already in `parser` (and whose head `sr` may or may not have
-// written yet: if not, it goes out with the first piece of the body) from `in` to `out`, each piece as soon
-// as it arrives. Chunked framing is re-encoded by the serializer when the head says so.
+// Relays the body of a message whose head is already in `parser` from `in` to `out`, each piece as soon as it
+// arrives. `head` (the rendered head, or empty if already sent) goes out with the first piece, in one write.
+// chunked: the body goes out in chunked framing (the parser has removed the inbound framing); otherwise as
+// the bytes came (Content-Length, or until the input closes).
 template <bool isRequest, class In, class Out>
 awaitable<RelayResult> relay_body(In& in, beast::flat_buffer& in_buffer,
-                                  http::parser<isRequest, http::buffer_body>& parser, Out& out,
-                                  http::serializer<isRequest, http::buffer_body, http::fields>& sr,
-                                  std::chrono::milliseconds read_timeout, std::chrono::milliseconds write_timeout) {
+                                  http::parser<isRequest, http::buffer_body>& parser, Out& out, std::string& head,
+                                  bool chunked, std::chrono::milliseconds read_timeout,
+                                  std::chrono::milliseconds write_timeout) {
   RelayResult result;
   // Sized for the body when its length is known (a 1 KiB response does not need 64 KiB), never zero-filled.
   std::size_t size = kRelayBufferSize;
@@ -44,36 +49,50 @@ awaitable<RelayResult> relay_body(In& in, beast::flat_buffer& in_buffer,
     // 64 KiB body would travel as 128 reads and 128 TLS records.
     if (in_buffer.capacity() - in_buffer.size() < size) in_buffer.reserve(in_buffer.size() + size);
   }
-  do {
+  static constexpr std::string_view kCrlf = "\r\n";
+  static constexpr std::string_view kLastChunk = "0\r\n\r\n";
+  std::array<char, 20> chunk_size{};
+  for (;;) {
+    std::size_t n = 0;
     if (!parser.is_done()) {
       parser.get().body().data = buf.get();
       parser.get().body().size = size;
       in.deadline().expires_after(read_timeout);
-      auto [ec, n] = co_await http::async_read_some(in, in_buffer, parser, use_tuple);
+      auto [ec, got] = co_await http::async_read_some(in, in_buffer, parser, use_tuple);
       if (ec == http::error::need_buffer) ec = {};
       if (ec) {
         result.read_error = ec;
         co_return result;
       }
-      parser.get().body().size = size - parser.get().body().size;
-      // No body bytes in this read (a chunk header alone): no data, or a chunked serializer would write an
-      // empty chunk, which means the end of the body.
-      parser.get().body().data = parser.get().body().size > 0 ? buf.get() : nullptr;
-      parser.get().body().more = !parser.is_done();
-    } else {
-      parser.get().body().data = nullptr;
-      parser.get().body().size = 0;
-      parser.get().body().more = false;
+      n = size - parser.get().body().size;
     }
-    result.bytes += parser.get().body().size;
-    out.deadline().expires_after(write_timeout);
-    auto [wec, wn] = co_await http::async_write(out, sr, use_tuple);
-    if (wec == http::error::need_buffer) wec = {};
-    if (wec) {
-      result.write_error = wec;
-      co_return result;
+    const bool last = parser.is_done();
+    // The head, this piece (framed as a chunk if need be) and, at the end, the last chunk: one write.
+    std::array<asio::const_buffer, 5> pieces;
+    std::size_t count = 0;
+    if (!head.empty()) pieces[count++] = asio::buffer(head);
+    if (n > 0 && chunked) {
+      const auto r = std::to_chars(chunk_size.data(), chunk_size.data() + chunk_size.size() - 2, n, 16);
+      r.ptr[0] = '\r';
+      r.ptr[1] = '\n';
+      pieces[count++] = asio::buffer(chunk_size.data(), static_cast<std::size_t>(r.ptr + 2 - chunk_size.data()));
     }
-  } while (!parser.is_done() && !sr.is_done());
+    if (n > 0) pieces[count++] = asio::buffer(buf.get(), n);
+    if (n > 0 && chunked) pieces[count++] = asio::buffer(kCrlf.data(), kCrlf.size());
+    if (last && chunked) pieces[count++] = asio::buffer(kLastChunk.data(), kLastChunk.size());
+    if (count > 0) {
+      out.deadline().expires_after(write_timeout);
+      auto [wec, wn] = co_await asio::async_write(out, std::span<const asio::const_buffer>(pieces.data(), count),
+                                                  use_tuple);
+      if (wec) {
+        result.write_error = wec;
+        co_return result;
+      }
+      head.clear();
+      result.bytes += n;
+    }
+    if (last) break;
+  }
   if (in_buffer.size() == 0 && in_buffer.capacity() > kKeptBufferSize) in_buffer.shrink_to_fit();
   co_return result;
 }

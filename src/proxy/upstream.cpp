@@ -16,14 +16,14 @@ bool looks_alive(UpstreamConnection& c) {
 }
 }  // namespace
 
-std::unique_ptr<UpstreamConnection> UpstreamPool::take(std::uint64_t generation) {
+std::unique_ptr<UpstreamConnection> UpstreamPool::take(std::uint64_t generation, bool probe) {
   auto now = std::chrono::steady_clock::now();
   while (!idle_.empty()) {
     std::unique_ptr<UpstreamConnection> c = std::move(idle_.back());
     idle_.pop_back();
     if (c->generation != generation) continue;
     if (now - c->idle_since > std::chrono::seconds(30)) continue;
-    if (!looks_alive(*c)) continue;
+    if (!c->socket().is_open() || (probe && !looks_alive(*c))) continue;
     c->reused = true;
     return c;
   }

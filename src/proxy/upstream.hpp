@@ -58,8 +58,10 @@ struct UpstreamTarget {
 class UpstreamPool {
  public:
   explicit UpstreamPool(std::size_t max_idle = 32) : max_idle_(max_idle) {}
-  // An idle connection that still looks alive, or null.
-  std::unique_ptr<UpstreamConnection> take(std::uint64_t generation);
+  // An idle connection of this generation, or null. probe: only one that still looks alive (a system call);
+  // without it a connection the upstream closed meanwhile is found out by the exchange, which retries a
+  // request that had no body on a new connection.
+  std::unique_ptr<UpstreamConnection> take(std::uint64_t generation, bool probe);
   void give_back(std::unique_ptr<UpstreamConnection> conn, std::size_t max_idle);
   std::size_t idle() const { return idle_.size(); }
   void clear() { idle_.clear(); }

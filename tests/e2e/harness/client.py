@@ -213,3 +213,54 @@ def tls_socket(port, *, cert="edge", server_hostname="localhost", host="127.0.0.
     except BaseException:
         raw.close()
         raise
+
+
+def raw_exchange(port, request, *, cert="edge", timeout=10):
+    """Sends `request` (bytes) on a new TLS connection and reads until the gateway closes it or `timeout`
+    passes. Returns (the bytes received, whether the gateway closed the connection)."""
+    sock = tls_socket(port, cert=cert, timeout=timeout)
+    data = b""
+    closed = False
+    try:
+        sock.sendall(request)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                part = sock.recv(65536)
+            except socket.timeout:
+                break
+            except (ssl.SSLError, ConnectionError):
+                closed = True
+                break
+            if not part:
+                closed = True
+                break
+            data += part
+    finally:
+        sock.close()
+    return data, closed
+
+
+def split_response(data):
+    """(status line, {lower-case name: [values]}, body bytes) of one raw HTTP/1.x response."""
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers.setdefault(name.strip().lower(), []).append(value.strip())
+    return lines[0], headers, body
+
+
+def dechunk(body):
+    """The payload of a chunked body, and whether it ended with the last chunk."""
+    out = b""
+    while True:
+        line, sep, rest = body.partition(b"\r\n")
+        if not sep:
+            return out, False
+        size = int(line.split(b";")[0], 16)
+        if size == 0:
+            return out, rest.startswith(b"\r\n")
+        out += rest[:size]
+        body = rest[size + 2:]

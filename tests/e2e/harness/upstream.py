@@ -3,6 +3,9 @@
   any method, any other path  -> 200, JSON {method, path, version, headers: [[name, value], ...],
                                  body_length, body_sha256, expect}
   GET /bytes/N                -> N bytes of pattern_block() repeated, with Content-Length
+  GET /chunked/N              -> the same N bytes in chunked framing (chunks of varying sizes)
+  GET /close/N                -> the same N bytes with neither length nor chunks: the body ends when the
+                                 connection closes
   GET /slow/S                 -> the echo, after sleeping S seconds
   GET /reset                  -> the connection is closed abruptly (RST: SO_LINGER 0), no response
   GET /ws (Upgrade)           -> RFC 6455 handshake, then text/binary frames are echoed, ping answered, close
@@ -87,6 +90,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._read_body()
             self._bytes(int(path[len("/bytes/"):]), head)
             return
+        if path.startswith("/chunked/"):
+            self._read_body()
+            self._chunked(int(path[len("/chunked/"):]))
+            return
+        if path.startswith("/close/"):
+            self._read_body()
+            self._until_close(int(path[len("/close/"):]))
+            return
         length, digest = self._read_body()
         entry["body_length"] = length
         if path.startswith("/slow/"):
@@ -153,6 +164,36 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             part = block if remaining >= len(block) else block[:remaining]
             self.wfile.write(part)
             remaining -= len(part)
+
+    def _pattern_pieces(self, n):
+        """The first n pattern bytes, in pieces of varying sizes (1 byte to 20 KiB)."""
+        data = (pattern_block() * (n // len(pattern_block()) + 1))[:n]
+        sizes = [1, 700, 20000, 5, 16384, 3000]
+        pos, i = 0, 0
+        while pos < n:
+            yield data[pos:pos + sizes[i % len(sizes)]]
+            pos += sizes[i % len(sizes)]
+            i += 1
+
+    def _chunked(self, n):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for piece in self._pattern_pieces(n):
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.flush()
+        self.wfile.write(b"0\r\n\r\n")
+
+    def _until_close(self, n):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        for piece in self._pattern_pieces(n):
+            self.wfile.write(piece)
+        self.wfile.flush()
+        self.close_connection = True
 
     def _websocket(self):
         key = self.headers.get("Sec-WebSocket-Key", "")
@@ -244,9 +285,11 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 class Upstream:
     """The origin server, running in a thread of the test process."""
 
-    def __init__(self, tls_cert=None, tls_key=None):
-        """tls_cert/tls_key: serve https with this certificate (PEM paths) instead of plain http."""
-        self.server = _Server(("127.0.0.1", 0), _Handler)
+    def __init__(self, tls_cert=None, tls_key=None, idle_timeout=None):
+        """tls_cert/tls_key: serve https with this certificate (PEM paths) instead of plain http.
+        idle_timeout: close a keep-alive connection idle for this many seconds (default 30)."""
+        handler = _Handler if idle_timeout is None else type("_IdleHandler", (_Handler,), {"timeout": idle_timeout})
+        self.server = _Server(("127.0.0.1", 0), handler)
         if tls_cert:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.load_cert_chain(tls_cert, tls_key)
