@@ -353,6 +353,13 @@ awaitable<void> serve_connection(Worker* worker, std::shared_ptr<const Runtime> 
   const std::string identity_block = proxy::render_identity_block(
       rt->config.headers, http_id::identity_values(outcome.decision, outcome.cert, outcome.verify));
   std::string head;
+  // The full digest of the client certificate stays with the TLS session; the connection keeps only the
+  // fingerprint its access-log lines carry.
+  if (outcome.cert) {
+    core::CertDigest logged;
+    logged.sha256_hex = std::move(outcome.cert->sha256_hex);
+    outcome.cert = std::move(logged);
+  }
 
   beast::flat_buffer buffer;
   ConnectionState cs{worker, rt, &stream, &buffer, &outcome, &identity_block, &head, endpoint_text(peer),
@@ -371,6 +378,8 @@ awaitable<void> serve_connection(Worker* worker, std::shared_ptr<const Runtime> 
       // No buffer is held while idle: the wait is for readiness only.
       if (worker->draining()) break;
       buffer.shrink_to_fit();
+      std::string().swap(head);  // (move-assigning an empty string would keep the capacity)
+      stream.release_buffers();
       slot.idle = true;
       stream.deadline().expires_after(limits.idle_timeout);
       auto [rec_ec] = co_await stream.async_wait_readable(use_tuple);

@@ -95,6 +95,8 @@ TlsStep TlsSocket::try_shutdown() {
 
 bool TlsSocket::has_pending() const { return SSL_has_pending(ssl_.get()) == 1; }
 
+void TlsSocket::release_buffers() { SSL_free_buffers(ssl_.get()); }
+
 char* TlsSocket::gather_area() {
   thread_local std::array<char, kRecordSize> area;
   return area.data();

@@ -55,6 +55,9 @@ class TlsSocket {
   TlsStep try_write(const void* data, std::size_t size);
   TlsStep try_shutdown();
   bool has_pending() const;
+  // Frees OpenSSL's record buffers if they hold nothing (an idle connection): SSL_MODE_RELEASE_BUFFERS alone
+  // keeps the read buffer whenever a read stopped inside a record. They come back on the next read or write.
+  void release_buffers();
 
   // A per-thread scratch area where a write gathers a short buffer sequence into one TLS record.
   static constexpr std::size_t kRecordSize = 16 * 1024;
