@@ -2,12 +2,12 @@
 
 namespace certgate::server {
 
-Deadline::Deadline(DeadlineWatch& watch, tcp::socket& socket) : watch_(&watch), socket_(&socket) { watch_->add(this); }
+Deadline::Deadline(DeadlineWatch& watch, tcp_socket& socket) : watch_(&watch), socket_(&socket) { watch_->add(this); }
 
 Deadline::~Deadline() { watch_->remove(this); }
 
 DeadlineWatch::DeadlineWatch(asio::io_context& ioc, std::chrono::milliseconds tick)
-    : timer_(std::make_unique<asio::steady_timer>(ioc)), tick_(tick) {}
+    : timer_(std::make_unique<steady_timer>(ioc)), tick_(tick) {}
 
 DeadlineWatch::~DeadlineWatch() = default;
 

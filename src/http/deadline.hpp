@@ -18,7 +18,7 @@ class Deadline {
  public:
   using Clock = std::chrono::steady_clock;
   // Registers with `watch` (which must outlive it); `socket` is what an expiry cancels.
-  Deadline(DeadlineWatch& watch, tcp::socket& socket);
+  Deadline(DeadlineWatch& watch, tcp_socket& socket);
   ~Deadline();
   Deadline(const Deadline&) = delete;
   Deadline& operator=(const Deadline&) = delete;
@@ -37,7 +37,7 @@ class Deadline {
  private:
   friend class DeadlineWatch;
   DeadlineWatch* watch_;
-  tcp::socket* socket_;
+  tcp_socket* socket_;
   Clock::time_point at_ = Clock::time_point::max();
   bool expired_ = false;
   Deadline* prev_ = nullptr;  // intrusive list of the watch's deadlines
@@ -66,7 +66,7 @@ class DeadlineWatch {
   void remove(Deadline* d);
   void arm();
 
-  std::unique_ptr<asio::steady_timer> timer_;
+  std::unique_ptr<steady_timer> timer_;
   std::chrono::milliseconds tick_;
   Deadline* head_ = nullptr;
   std::size_t size_ = 0;

@@ -20,7 +20,7 @@ std::string echo_json(const http::request<http::string_body>& req) {
   return s + "}}\n";
 }
 
-awaitable<void> echo_session(tcp::socket socket) {
+awaitable<void> echo_session(tcp_socket socket) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   for (;;) {
@@ -40,7 +40,7 @@ awaitable<void> echo_session(tcp::socket socket) {
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
 }
 
-awaitable<void> echo_accept(tcp::acceptor* acceptor) {
+awaitable<void> echo_accept(tcp_acceptor* acceptor) {
   for (;;) {
     auto [ec, socket] = co_await acceptor->async_accept(use_tuple);
     if (ec) co_return;

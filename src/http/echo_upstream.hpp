@@ -17,7 +17,7 @@ class EchoUpstream {
 
  private:
   asio::io_context ioc_{1};
-  tcp::acceptor acceptor_;
+  tcp_acceptor acceptor_;
   std::uint16_t port_ = 0;
   std::thread thread_;
 };

@@ -6,14 +6,14 @@ namespace certgate::server {
 
 class PlainSocket {
  public:
-  using executor_type = tcp::socket::executor_type;
+  using executor_type = executor;
 
-  PlainSocket(tcp::socket socket, DeadlineWatch& watch) : socket_(std::move(socket)), deadline_(watch, socket_) {}
+  PlainSocket(tcp_socket socket, DeadlineWatch& watch) : socket_(std::move(socket)), deadline_(watch, socket_) {}
   PlainSocket(const PlainSocket&) = delete;
   PlainSocket& operator=(const PlainSocket&) = delete;
 
   executor_type get_executor() { return socket_.get_executor(); }
-  tcp::socket& socket() { return socket_; }
+  tcp_socket& socket() { return socket_; }
   Deadline& deadline() { return deadline_; }
 
   template <class MutableBuffers, class Token>
@@ -24,7 +24,7 @@ class PlainSocket {
   auto async_connect(const tcp::endpoint& ep, Token&& token);
 
  private:
-  tcp::socket socket_;
+  tcp_socket socket_;
   Deadline deadline_;
 };
 
@@ -60,18 +60,18 @@ template <class Buffers>
 struct StartRead {
   Buffers buffers;
   template <class Handler>
-  void operator()(tcp::socket& sock, Handler&& h) const { sock.async_read_some(buffers, std::forward<Handler>(h)); }
+  void operator()(tcp_socket& sock, Handler&& h) const { sock.async_read_some(buffers, std::forward<Handler>(h)); }
 };
 template <class Buffers>
 struct StartWrite {
   Buffers buffers;
   template <class Handler>
-  void operator()(tcp::socket& sock, Handler&& h) const { sock.async_write_some(buffers, std::forward<Handler>(h)); }
+  void operator()(tcp_socket& sock, Handler&& h) const { sock.async_write_some(buffers, std::forward<Handler>(h)); }
 };
 struct StartConnect {
   tcp::endpoint ep;
   template <class Handler>
-  void operator()(tcp::socket& sock, Handler&& h) const {
+  void operator()(tcp_socket& sock, Handler&& h) const {
     sock.async_connect(ep, std::forward<Handler>(h));
   }
 };

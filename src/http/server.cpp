@@ -21,7 +21,7 @@ void log_exception(std::exception_ptr e) {
   }
 }
 
-awaitable<void> accept_loop(Worker* worker, tcp::acceptor* acceptor) {
+awaitable<void> accept_loop(Worker* worker, tcp_acceptor* acceptor) {
   Server& server = worker->server();
   for (;;) {
     auto [ec, socket] = co_await acceptor->async_accept(use_tuple);
@@ -29,7 +29,7 @@ awaitable<void> accept_loop(Worker* worker, tcp::acceptor* acceptor) {
       if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
       spdlog::warn("accept failed: {}", ec.message());
       // Out of descriptors and the like: back off briefly instead of spinning.
-      asio::steady_timer t(worker->ioc(), std::chrono::milliseconds(50));
+      steady_timer t(worker->ioc(), std::chrono::milliseconds(50));
       co_await t.async_wait(use_tuple);
       continue;
     }
@@ -88,7 +88,7 @@ void Server::bind_worker(Worker& w) {
     auto addr = asio::ip::make_address(l.host == "localhost" ? "127.0.0.1" : l.host, ec);
     if (ec) throw std::runtime_error("listen " + l.host + ": not an IP address");
     tcp::endpoint ep(addr, l.port);
-    auto acc = std::make_unique<tcp::acceptor>(w.ioc());
+    auto acc = std::make_unique<tcp_acceptor>(w.ioc());
     acc->open(ep.protocol());
     acc->set_option(tcp::acceptor::reuse_address(true));
     acc->set_option(reuse_port(true));

@@ -241,7 +241,7 @@ awaitable<Exchange> proxy_exchange(ConnectionState& cs, http::request_parser<htt
     rec.reason = "client went away: " + rbody.write_error.message();
     co_return result;
   }
-  *upstream_reusable = upstream_keep_alive && res_parser->is_done() && up_conn.buffer().size() == 0;
+  *upstream_reusable = upstream_keep_alive && rbody.complete && up_conn.buffer().size() == 0;
   result.keep_alive = keep;
   co_return result;
 }
@@ -320,7 +320,7 @@ awaitable<bool> handle_request(ConnectionState& cs, http::request_parser<http::b
 
 }  // namespace
 
-awaitable<void> serve_connection(Worker* worker, std::shared_ptr<const Runtime> rt, tcp::socket socket) {
+awaitable<void> serve_connection(Worker* worker, std::shared_ptr<const Runtime> rt, tcp_socket socket) {
   ConnectionSlot slot;
   ConnectionGuard guard(worker, &slot);
   const config::Limits& limits = rt->config.limits;

@@ -36,7 +36,7 @@ TlsStep failed(SSL* ssl, int ret) {
 
 }  // namespace
 
-TlsSocket::TlsSocket(tcp::socket socket, tls::SslPtr ssl, DeadlineWatch& watch, bool server)
+TlsSocket::TlsSocket(tcp_socket socket, tls::SslPtr ssl, DeadlineWatch& watch, bool server)
     : socket_(std::move(socket)), ssl_(std::move(ssl)), deadline_(watch, socket_) {
   socket_.native_non_blocking(true);
   SSL_set_fd(ssl_.get(), static_cast<int>(socket_.native_handle()));

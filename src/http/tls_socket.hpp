@@ -23,16 +23,16 @@ struct TlsStep {
 
 class TlsSocket {
  public:
-  using executor_type = tcp::socket::executor_type;
+  using executor_type = executor;
 
   // Takes a connected socket and an SSL set up for the side it plays (server: accept, client: connect).
-  TlsSocket(tcp::socket socket, tls::SslPtr ssl, DeadlineWatch& watch, bool server);
+  TlsSocket(tcp_socket socket, tls::SslPtr ssl, DeadlineWatch& watch, bool server);
   ~TlsSocket();
   TlsSocket(const TlsSocket&) = delete;
   TlsSocket& operator=(const TlsSocket&) = delete;
 
   executor_type get_executor() { return socket_.get_executor(); }
-  tcp::socket& socket() { return socket_; }
+  tcp_socket& socket() { return socket_; }
   SSL* native_handle() { return ssl_.get(); }
   Deadline& deadline() { return deadline_; }
 
@@ -64,7 +64,7 @@ class TlsSocket {
   static char* gather_area();
 
  private:
-  tcp::socket socket_;
+  tcp_socket socket_;
   tls::SslPtr ssl_;
   Deadline deadline_;
 };

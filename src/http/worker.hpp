@@ -15,7 +15,7 @@ class Server;
 
 // A live client connection, as the drain on shutdown sees it.
 struct ConnectionSlot {
-  tcp::socket* socket = nullptr;
+  tcp_socket* socket = nullptr;
   bool idle = false;  // waiting for the next request: safe to close when draining
 };
 
@@ -40,7 +40,7 @@ class Worker {
   DeadlineWatch& deadlines() { return *deadlines_; }
 
   std::list<ConnectionSlot*>& connections() { return connections_; }
-  std::vector<std::unique_ptr<tcp::acceptor>>& acceptors() { return acceptors_; }
+  std::vector<std::unique_ptr<tcp_acceptor>>& acceptors() { return acceptors_; }
   bool draining() const { return draining_; }
   // Runs on the worker's thread: stop accepting, close idle keep-alive connections.
   void begin_drain();
@@ -54,7 +54,7 @@ class Worker {
   std::unique_ptr<asio::io_context> ioc_;
   std::unique_ptr<DeadlineWatch> deadlines_;
   proxy::UpstreamPool pool_;
-  std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
+  std::vector<std::unique_ptr<tcp_acceptor>> acceptors_;
   bool draining_ = false;
 };
 

@@ -11,6 +11,8 @@
 #include <chrono>
 #include <algorithm>
 #include <cstdint>
+#include <limits>
+#include <optional>
 #include <memory>
 
 #include "http/net.hpp"
@@ -26,17 +28,105 @@ struct RelayResult {
   error_code read_error;   // the side we read from failed
   error_code write_error;  // the side we wrote to failed
   std::uint64_t bytes = 0; // body bytes relayed
+  bool complete = false;   // the whole body was read and written
 };
+
+namespace detail {
+
+// Writes `head` (then clears it) and one piece of a body, in the output framing, as one write: a chunk's size
+// line and CRLF around the piece, and the last chunk when `last`.
+template <class Out>
+awaitable<error_code> write_piece(Out& out, std::string& head, asio::const_buffer piece, bool chunked, bool last,
+                                  std::chrono::milliseconds timeout) {
+  static constexpr std::string_view kCrlf = "\r\n";
+  static constexpr std::string_view kLastChunk = "0\r\n\r\n";
+  std::array<char, 20> size_line{};
+  std::array<asio::const_buffer, 5> pieces;
+  std::size_t count = 0;
+  if (!head.empty()) pieces[count++] = asio::buffer(head);
+  const bool framed = chunked && piece.size() > 0;
+  if (framed) {
+    const auto r = std::to_chars(size_line.data(), size_line.data() + size_line.size() - 2, piece.size(), 16);
+    r.ptr[0] = '\r';
+    r.ptr[1] = '\n';
+    pieces[count++] = asio::buffer(size_line.data(), static_cast<std::size_t>(r.ptr + 2 - size_line.data()));
+  }
+  if (piece.size() > 0) pieces[count++] = piece;
+  if (framed) pieces[count++] = asio::buffer(kCrlf.data(), kCrlf.size());
+  if (last && chunked) pieces[count++] = asio::buffer(kLastChunk.data(), kLastChunk.size());
+  if (count == 0) co_return error_code{};
+  out.deadline().expires_after(timeout);
+  auto [ec, n] = co_await asio::async_write(out, std::span<const asio::const_buffer>(pieces.data(), count), use_tuple);
+  if (!ec) head.clear();
+  co_return ec;
+}
+
+// A body framed by Content-Length (`length`) or by the end of the input (none): straight from the socket to
+// `out`, without passing through the parser (which would copy every byte once more). Never reads past the
+// body: what follows it (a pipelined request) stays unread.
+template <class In, class Out>
+awaitable<RelayResult> relay_raw(In& in, beast::flat_buffer& in_buffer, std::optional<std::uint64_t> length, Out& out,
+                                 std::string& head, std::chrono::milliseconds read_timeout,
+                                 std::chrono::milliseconds write_timeout) {
+  RelayResult result;
+  std::uint64_t remaining = length.value_or(std::numeric_limits<std::uint64_t>::max());
+  const std::size_t size = static_cast<std::size_t>(std::min<std::uint64_t>(kRelayBufferSize, remaining));
+  std::unique_ptr<char[]> buf;
+  bool ended = remaining == 0;
+  while (!ended) {
+    asio::const_buffer piece;
+    std::size_t buffered = 0;
+    if (in_buffer.size() > 0) {
+      // Body bytes that came with the head.
+      buffered = static_cast<std::size_t>(std::min<std::uint64_t>(in_buffer.size(), remaining));
+      piece = asio::const_buffer(in_buffer.data().data(), buffered);
+    } else {
+      if (!buf) buf.reset(new char[size]);
+      in.deadline().expires_after(read_timeout);
+      auto [ec, n] = co_await in.async_read_some(
+          asio::buffer(buf.get(), static_cast<std::size_t>(std::min<std::uint64_t>(size, remaining))), use_tuple);
+      if (ec == asio::error::eof && !length) {
+        ended = true;  // the input's end is the body's end
+      } else if (ec) {
+        result.read_error = ec == asio::error::eof ? error_code(http::error::partial_message) : ec;
+        co_return result;
+      }
+      piece = asio::const_buffer(buf.get(), n);
+    }
+    remaining -= piece.size();
+    if (remaining == 0) ended = true;
+    if (error_code wec = co_await write_piece(out, head, piece, false, ended, write_timeout)) {
+      result.write_error = wec;
+      co_return result;
+    }
+    in_buffer.consume(buffered);
+    result.bytes += piece.size();
+  }
+  if (error_code wec = co_await write_piece(out, head, {}, false, true, write_timeout)) {
+    result.write_error = wec;  // a head alone (an empty body)
+    co_return result;
+  }
+  result.complete = true;
+  co_return result;
+}
+
+}  // namespace detail
 
 // Relays the body of a message whose head is already in `parser` from `in` to `out`, each piece as soon as it
 // arrives. `head` (the rendered head, or empty if already sent) goes out with the first piece, in one write.
-// chunked: the body goes out in chunked framing (the parser has removed the inbound framing); otherwise as
-// the bytes came (Content-Length, or until the input closes).
+// chunked: the body goes out in chunked framing; otherwise as the bytes came (Content-Length, or until the
+// input closes). A chunked input is decoded by the parser; any other goes straight through (relay_raw).
 template <bool isRequest, class In, class Out>
 awaitable<RelayResult> relay_body(In& in, beast::flat_buffer& in_buffer,
                                   http::parser<isRequest, http::buffer_body>& parser, Out& out, std::string& head,
                                   bool chunked, std::chrono::milliseconds read_timeout,
                                   std::chrono::milliseconds write_timeout) {
+  if (!parser.is_done() && !parser.chunked()) {
+    std::optional<std::uint64_t> length;
+    if (const auto declared = parser.content_length()) length = *declared;
+    RelayResult raw = co_await detail::relay_raw(in, in_buffer, length, out, head, read_timeout, write_timeout);
+    co_return raw;
+  }
   RelayResult result;
   // Sized for the body when its length is known (a 1 KiB response does not need 64 KiB), never zero-filled.
   std::size_t size = kRelayBufferSize;
@@ -49,9 +139,6 @@ awaitable<RelayResult> relay_body(In& in, beast::flat_buffer& in_buffer,
     // 64 KiB body would travel as 128 reads and 128 TLS records.
     if (in_buffer.capacity() - in_buffer.size() < size) in_buffer.reserve(in_buffer.size() + size);
   }
-  static constexpr std::string_view kCrlf = "\r\n";
-  static constexpr std::string_view kLastChunk = "0\r\n\r\n";
-  std::array<char, 20> chunk_size{};
   for (;;) {
     std::size_t n = 0;
     if (!parser.is_done()) {
@@ -67,33 +154,16 @@ awaitable<RelayResult> relay_body(In& in, beast::flat_buffer& in_buffer,
       n = size - parser.get().body().size;
     }
     const bool last = parser.is_done();
-    // The head, this piece (framed as a chunk if need be) and, at the end, the last chunk: one write.
-    std::array<asio::const_buffer, 5> pieces;
-    std::size_t count = 0;
-    if (!head.empty()) pieces[count++] = asio::buffer(head);
-    if (n > 0 && chunked) {
-      const auto r = std::to_chars(chunk_size.data(), chunk_size.data() + chunk_size.size() - 2, n, 16);
-      r.ptr[0] = '\r';
-      r.ptr[1] = '\n';
-      pieces[count++] = asio::buffer(chunk_size.data(), static_cast<std::size_t>(r.ptr + 2 - chunk_size.data()));
+    if (error_code wec = co_await detail::write_piece(out, head, asio::const_buffer(buf.get(), n), chunked, last,
+                                                      write_timeout)) {
+      result.write_error = wec;
+      co_return result;
     }
-    if (n > 0) pieces[count++] = asio::buffer(buf.get(), n);
-    if (n > 0 && chunked) pieces[count++] = asio::buffer(kCrlf.data(), kCrlf.size());
-    if (last && chunked) pieces[count++] = asio::buffer(kLastChunk.data(), kLastChunk.size());
-    if (count > 0) {
-      out.deadline().expires_after(write_timeout);
-      auto [wec, wn] = co_await asio::async_write(out, std::span<const asio::const_buffer>(pieces.data(), count),
-                                                  use_tuple);
-      if (wec) {
-        result.write_error = wec;
-        co_return result;
-      }
-      head.clear();
-      result.bytes += n;
-    }
+    result.bytes += n;
     if (last) break;
   }
   if (in_buffer.size() == 0 && in_buffer.capacity() > kKeptBufferSize) in_buffer.shrink_to_fit();
+  result.complete = true;
   co_return result;
 }
 

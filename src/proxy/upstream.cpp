@@ -59,14 +59,14 @@ awaitable<std::unique_ptr<UpstreamConnection>> connect_upstream(UpstreamTarget t
   auto ex = co_await asio::this_coro::executor;
   const config::UpstreamConfig& cfg = *target.config;
 
-  tcp::resolver resolver(ex);
+  tcp_resolver resolver(ex);
   auto [rec, results] = co_await resolver.async_resolve(cfg.host, std::to_string(cfg.port), use_tuple);
   if (rec) {
     *err = UpstreamError{502, "cannot resolve upstream host " + cfg.host + ": " + rec.message()};
     co_return nullptr;
   }
   // Each resolved address in turn, all within one connect_timeout.
-  auto plain = std::make_unique<PlainSocket>(tcp::socket(ex), *target.deadlines);
+  auto plain = std::make_unique<PlainSocket>(tcp_socket(ex), *target.deadlines);
   plain->deadline().expires_after(target.connect_timeout);
   error_code cec = asio::error::host_not_found;
   for (const auto& entry : results) {

@@ -24,7 +24,7 @@ class UpstreamConnection {
     buffer_.reserve(kInitialBuffer);
   }
   explicit UpstreamConnection(std::unique_ptr<TlsSocket> tls) : tls_(std::move(tls)) { buffer_.reserve(kInitialBuffer); }
-  tcp::socket& socket() { return tls_ ? tls_->socket() : plain_->socket(); }
+  tcp_socket& socket() { return tls_ ? tls_->socket() : plain_->socket(); }
   server::Deadline& deadline() { return tls_ ? tls_->deadline() : plain_->deadline(); }
   TlsSocket* tls() { return tls_.get(); }
   PlainSocket* plain() { return plain_.get(); }
