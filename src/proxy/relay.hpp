@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 #include <chrono>
 #include <algorithm>
 #include <cstdint>
@@ -23,6 +24,39 @@ namespace certgate::proxy {
 inline constexpr std::size_t kRelayBufferSize = 64 * 1024;
 // A connection's read buffer larger than this is released after a body (idle connections stay small).
 inline constexpr std::size_t kKeptBufferSize = 8 * 1024;
+
+// A kRelayBufferSize buffer for one body, reused within the worker thread: a new 64 KiB block per body made
+// the allocator hand the memory back to the kernel and fault it in again on every large response (page
+// faults were a tenth of the CPU time of a 64 KiB response, docs/performance.md). Each worker keeps at most
+// kCachedRelayBuffers idle.
+inline constexpr std::size_t kCachedRelayBuffers = 16;
+
+class RelayBuffer {
+ public:
+  RelayBuffer() {
+    auto& idle = cache();
+    if (idle.empty()) {
+      data_.reset(new char[kRelayBufferSize]);
+    } else {
+      data_ = std::move(idle.back());
+      idle.pop_back();
+    }
+  }
+  ~RelayBuffer() {
+    auto& idle = cache();
+    if (data_ && idle.size() < kCachedRelayBuffers) idle.push_back(std::move(data_));
+  }
+  RelayBuffer(const RelayBuffer&) = delete;
+  RelayBuffer& operator=(const RelayBuffer&) = delete;
+  char* data() { return data_.get(); }
+
+ private:
+  static std::vector<std::unique_ptr<char[]>>& cache() {
+    thread_local std::vector<std::unique_ptr<char[]>> idle;
+    return idle;
+  }
+  std::unique_ptr<char[]> data_;
+};
 
 struct RelayResult {
   error_code read_error;   // the side we read from failed
@@ -71,7 +105,7 @@ awaitable<RelayResult> relay_raw(In& in, beast::flat_buffer& in_buffer, std::opt
   RelayResult result;
   std::uint64_t remaining = length.value_or(std::numeric_limits<std::uint64_t>::max());
   const std::size_t size = static_cast<std::size_t>(std::min<std::uint64_t>(kRelayBufferSize, remaining));
-  std::unique_ptr<char[]> buf;
+  std::optional<RelayBuffer> buf;
   bool ended = remaining == 0;
   while (!ended) {
     asio::const_buffer piece;
@@ -81,17 +115,17 @@ awaitable<RelayResult> relay_raw(In& in, beast::flat_buffer& in_buffer, std::opt
       buffered = static_cast<std::size_t>(std::min<std::uint64_t>(in_buffer.size(), remaining));
       piece = asio::const_buffer(in_buffer.data().data(), buffered);
     } else {
-      if (!buf) buf.reset(new char[size]);
+      if (!buf) buf.emplace();
       in.deadline().expires_after(read_timeout);
       auto [ec, n] = co_await in.async_read_some(
-          asio::buffer(buf.get(), static_cast<std::size_t>(std::min<std::uint64_t>(size, remaining))), use_tuple);
+          asio::buffer(buf->data(), static_cast<std::size_t>(std::min<std::uint64_t>(size, remaining))), use_tuple);
       if (ec == asio::error::eof && !length) {
         ended = true;  // the input's end is the body's end
       } else if (ec) {
         result.read_error = ec == asio::error::eof ? error_code(http::error::partial_message) : ec;
         co_return result;
       }
-      piece = asio::const_buffer(buf.get(), n);
+      piece = asio::const_buffer(buf->data(), n);
     }
     remaining -= piece.size();
     if (remaining == 0) ended = true;
@@ -128,13 +162,10 @@ awaitable<RelayResult> relay_body(In& in, beast::flat_buffer& in_buffer,
     co_return raw;
   }
   RelayResult result;
-  // Sized for the body when its length is known (a 1 KiB response does not need 64 KiB), never zero-filled.
-  std::size_t size = kRelayBufferSize;
-  if (parser.content_length() && *parser.content_length() < size)
-    size = std::max<std::size_t>(static_cast<std::size_t>(*parser.content_length()), 1);
-  std::unique_ptr<char[]> buf;
+  const std::size_t size = kRelayBufferSize;
+  std::optional<RelayBuffer> buf;
   if (!parser.is_done()) {
-    buf.reset(new char[size]);
+    buf.emplace();
     // Beast reads at most the buffer's free capacity (512 bytes at least): make room for a whole piece, or a
     // 64 KiB body would travel as 128 reads and 128 TLS records.
     if (in_buffer.capacity() - in_buffer.size() < size) in_buffer.reserve(in_buffer.size() + size);
@@ -142,7 +173,7 @@ awaitable<RelayResult> relay_body(In& in, beast::flat_buffer& in_buffer,
   for (;;) {
     std::size_t n = 0;
     if (!parser.is_done()) {
-      parser.get().body().data = buf.get();
+      parser.get().body().data = buf->data();
       parser.get().body().size = size;
       in.deadline().expires_after(read_timeout);
       auto [ec, got] = co_await http::async_read_some(in, in_buffer, parser, use_tuple);
@@ -154,7 +185,7 @@ awaitable<RelayResult> relay_body(In& in, beast::flat_buffer& in_buffer,
       n = size - parser.get().body().size;
     }
     const bool last = parser.is_done();
-    if (error_code wec = co_await detail::write_piece(out, head, asio::const_buffer(buf.get(), n), chunked, last,
+    if (error_code wec = co_await detail::write_piece(out, head, asio::const_buffer(buf ? buf->data() : nullptr, n), chunked, last,
                                                       write_timeout)) {
       result.write_error = wec;
       co_return result;
