@@ -213,6 +213,18 @@ class Bench:
         finally:
             server.stop()
 
+        if cls is servers.Certgate:
+            # The same, with certgate's default identity headers: what they cost the gateway and the upstream.
+            server = self.start(servers.CertgateAllHeaders, "ecdsa", 1, SERVER_CPU, "t1-all-headers")
+            try:
+                self.warm(server)
+                c["keepalive_1k_all_headers"] = self.repeat(
+                    "keep-alive 1 KiB requests/s, all identity headers",
+                    lambda: self.timed(server, "keepalive", "/1k", label="keepalive_1k_all_headers"),
+                    lambda r: r["report"]["requests_per_s"])
+            finally:
+                server.stop()
+
         server = self.start(cls, "rsa", 1, SERVER_CPU, "t1-rsa")
         try:
             self.warm(server, kind="rsa")
@@ -313,8 +325,8 @@ def render(result, ceil, ops, speed_cmd, micro_results, rate_holder):
               s["certgate_env"]) if s.get("certgate_env") else ""),
           "`*`: the load generator + upstream core was saturated (the client side may have limited the result); "
           "`^`: the server did not sustain the fixed rate.", ""]
-    keys1 = ["full_ecdsa", "full_rsa", "resumed", "keepalive_1k", "keepalive_64k", "p99_ms", "idle_kib_per_conn",
-             "cpu_ms_per_1000"]
+    keys1 = ["full_ecdsa", "full_rsa", "resumed", "keepalive_1k", "keepalive_1k_all_headers", "keepalive_64k",
+             "p99_ms", "idle_kib_per_conn", "cpu_ms_per_1000"]
     md.append(report.table("Table 1: one worker each, server on core 0, load generator and upstream on core 1",
                            result["table1"], keys1, ceil))
     if result["table2"]:

@@ -107,14 +107,16 @@ void read_headers(const TomlTable& headers, HeaderNames& out) {
       {"serial", &out.serial},   {"client_cert", &out.client_cert}};
   for (auto& [key, field] : fields) {
     if (auto name = headers.string(key)) {
-      if (!is_header_name(*name)) headers.fail(key, "'" + *name + "' is not a valid header name");
+      // "" turns the header off (a large Client-Cert the origin does not read, say).
+      if (!name->empty() && !is_header_name(*name)) headers.fail(key, "'" + *name + "' is not a valid header name");
       *field = *name;
     }
   }
   // Two identity headers with one name would let one overwrite the other upstream.
   for (std::size_t i = 0; i < fields.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
-      if (core::ascii::lower_copy(*fields[i].second) == core::ascii::lower_copy(*fields[j].second)) {
+      if (!fields[i].second->empty() &&
+          core::ascii::lower_copy(*fields[i].second) == core::ascii::lower_copy(*fields[j].second)) {
         headers.fail(fields[i].first, "header name '" + *fields[i].second + "' is already used by [headers] " +
                                           std::string(fields[j].first));
       }

@@ -526,6 +526,13 @@ TEST(TomlErrors, HeadersMustBeDistinctTokens) {
                          "already used by [headers] verify");
 }
 
+TEST(TomlLoader, AnEmptyHeaderNameTurnsThatHeaderOff) {
+  GatewayConfig config = parse_toml("[headers]\nclient_cert = \"\"\nserial = \"\"\n", "h.toml");
+  EXPECT_EQ(config.headers.client_cert, "");
+  EXPECT_EQ(config.headers.serial, "");  // two empty names are not a clash
+  EXPECT_EQ(config.headers.verify, "X-Client-Verify");
+}
+
 TEST(TomlErrors, SyntaxErrorPosition) {
   EXPECT_CONFIG_ERROR_AT(parse_toml("[server]\nworkers = = 2\n", "t.toml"), 2, 11, "TOML syntax");
   auto unterminated = test_support::capture_error([] { parse_toml("[tls]\ncert = \"abc\n", "t.toml"); });
