@@ -150,49 +150,51 @@ awaitable<RelayResult> relay_raw(In& in, beast::flat_buffer& in_buffer, std::opt
 // arrives. `head` (the rendered head, or empty if already sent) goes out with the first piece, in one write.
 // chunked: the body goes out in chunked framing; otherwise as the bytes came (Content-Length, or until the
 // input closes). A chunked input is decoded by the parser; any other goes straight through (relay_raw).
+// The caller's parser is done afterwards only on the chunked path: RelayResult::complete says the body ended.
 template <bool isRequest, class In, class Out>
 awaitable<RelayResult> relay_body(In& in, beast::flat_buffer& in_buffer,
                                   http::parser<isRequest, http::buffer_body>& parser, Out& out, std::string& head,
                                   bool chunked, std::chrono::milliseconds read_timeout,
                                   std::chrono::milliseconds write_timeout) {
-  if (!parser.is_done() && !parser.chunked()) {
+  if (parser.is_done()) {
+    // No body at all (a response to HEAD, a 204 or 304, a length of zero): the head alone, even when it
+    // announces chunks.
+    RelayResult none;
+    none.write_error = co_await detail::write_piece(out, head, {}, false, true, write_timeout);
+    none.complete = !none.write_error;
+    co_return none;
+  }
+  if (!parser.chunked()) {
     std::optional<std::uint64_t> length;
     if (const auto declared = parser.content_length()) length = *declared;
     RelayResult raw = co_await detail::relay_raw(in, in_buffer, length, out, head, read_timeout, write_timeout);
     co_return raw;
   }
+  // Chunked: the parser decodes the chunks into `buf`.
   RelayResult result;
-  const std::size_t size = kRelayBufferSize;
-  std::optional<RelayBuffer> buf;
-  if (!parser.is_done()) {
-    buf.emplace();
-    // Beast reads at most the buffer's free capacity (512 bytes at least): make room for a whole piece, or a
-    // 64 KiB body would travel as 128 reads and 128 TLS records.
-    if (in_buffer.capacity() - in_buffer.size() < size) in_buffer.reserve(in_buffer.size() + size);
-  }
-  for (;;) {
-    std::size_t n = 0;
-    if (!parser.is_done()) {
-      parser.get().body().data = buf->data();
-      parser.get().body().size = size;
-      in.deadline().expires_after(read_timeout);
-      auto [ec, got] = co_await http::async_read_some(in, in_buffer, parser, use_tuple);
-      if (ec == http::error::need_buffer) ec = {};
-      if (ec) {
-        result.read_error = ec;
-        co_return result;
-      }
-      n = size - parser.get().body().size;
+  RelayBuffer buf;
+  // Beast reads at most the buffer's free capacity (512 bytes at least): make room for a whole piece, or a
+  // 64 KiB body would travel as 128 reads and 128 TLS records.
+  if (in_buffer.capacity() - in_buffer.size() < kRelayBufferSize)
+    in_buffer.reserve(in_buffer.size() + kRelayBufferSize);
+  do {
+    parser.get().body().data = buf.data();
+    parser.get().body().size = kRelayBufferSize;
+    in.deadline().expires_after(read_timeout);
+    auto [ec, got] = co_await http::async_read_some(in, in_buffer, parser, use_tuple);
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) {
+      result.read_error = ec;
+      co_return result;
     }
-    const bool last = parser.is_done();
-    if (error_code wec = co_await detail::write_piece(out, head, asio::const_buffer(buf ? buf->data() : nullptr, n), chunked, last,
-                                                      write_timeout)) {
+    const std::size_t n = kRelayBufferSize - parser.get().body().size;
+    if (error_code wec = co_await detail::write_piece(out, head, asio::const_buffer(buf.data(), n), chunked,
+                                                      parser.is_done(), write_timeout)) {
       result.write_error = wec;
       co_return result;
     }
     result.bytes += n;
-    if (last) break;
-  }
+  } while (!parser.is_done());
   if (in_buffer.size() == 0 && in_buffer.capacity() > kKeptBufferSize) in_buffer.shrink_to_fit();
   result.complete = true;
   co_return result;

@@ -92,7 +92,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         if path.startswith("/chunked/"):
             self._read_body()
-            self._chunked(int(path[len("/chunked/"):]))
+            self._chunked(int(path[len("/chunked/"):]), head)
             return
         if path.startswith("/close/"):
             self._read_body()
@@ -175,11 +175,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             pos += sizes[i % len(sizes)]
             i += 1
 
-    def _chunked(self, n):
+    def _chunked(self, n, head=False):
         self.send_response(200)
         self.send_header("Content-Type", "application/octet-stream")
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
+        if head:
+            return
         for piece in self._pattern_pieces(n):
             self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
             self.wfile.flush()
