@@ -318,6 +318,50 @@ awaitable<bool> handle_request(ConnectionState& cs, http::request_parser<http::b
   co_return keep;
 }
 
+// A handshake that failed. In reject = "handshake" mode that is where a refusal happens: logged like a request.
+// (Kept out of serve_connection, whose coroutine frame lives as long as the connection.)
+void log_failed_handshake(Worker& worker, const tcp::endpoint& peer, const tls::HandshakeOutcome& outcome,
+                          const error_code& ec) {
+  if (outcome.evaluated && !outcome.decision.admitted) {
+    AccessRecord rec;
+    rec.client = endpoint_text(peer);
+    fill_decision(rec, outcome);
+    rec.status = outcome.decision.status;
+    rec.substatus = outcome.decision.substatus;
+    rec.reason = outcome.decision.reason + " (TLS handshake aborted)";
+    worker.server().access_log().write(rec);
+  } else {
+    spdlog::debug("{}: TLS handshake failed: {}", endpoint_text(peer), ec.message());
+  }
+}
+
+// A request head that could not be read: 408, 413, 431 or 400 (a client that closed gets nothing), logged.
+awaitable<void> answer_unread_head(ConnectionState& cs, http::request_parser<http::buffer_body>& parser,
+                                   error_code rec_ec) {
+  AccessRecord rec;
+  rec.client = cs.client;
+  fill_decision(rec, *cs.outcome);
+  if (rec_ec == beast::error::timeout) {
+    rec.status = 408;
+    rec.reason = "request head not received within header_timeout";
+    cs.worker->server().access_log().write(rec);
+  } else if (rec_ec == http::error::body_limit) {
+    // Content-Length over max_body_bytes is known from the head alone (which is complete here).
+    rec.method = std::string(parser.get().method_string());
+    rec.path = std::string(parser.get().target());
+    rec.host = std::string(parser.get()[http::field::host]);
+    co_await send_refusal(cs, 11, 413, 0, "request body exceeds max_body_bytes", rec);
+    cs.worker->server().access_log().write(rec);
+  } else if (rec_ec == http::error::header_limit) {
+    co_await send_refusal(cs, 11, 431, 0, "request head exceeds max_header_bytes", rec);
+    cs.worker->server().access_log().write(rec);
+  } else if (rec_ec != http::error::end_of_stream && rec_ec != asio::error::eof &&
+             rec_ec != asio::ssl::error::stream_truncated) {
+    co_await send_refusal(cs, 11, 400, 0, "malformed request: " + rec_ec.message(), rec);
+    cs.worker->server().access_log().write(rec);
+  }
+}
+
 }  // namespace
 
 awaitable<void> serve_connection(Worker* worker, std::shared_ptr<const Runtime> rt, tcp_socket socket) {
@@ -335,18 +379,7 @@ awaitable<void> serve_connection(Worker* worker, std::shared_ptr<const Runtime> 
   stream.deadline().expires_after(limits.handshake_timeout);
   auto [hec] = co_await stream.async_handshake(use_tuple);
   if (hec) {
-    // In reject = "handshake" mode the refusal happens here: log it like a request.
-    if (outcome.evaluated && !outcome.decision.admitted) {
-      AccessRecord rec;
-      rec.client = endpoint_text(peer);
-      fill_decision(rec, outcome);
-      rec.status = outcome.decision.status;
-      rec.substatus = outcome.decision.substatus;
-      rec.reason = outcome.decision.reason + " (TLS handshake aborted)";
-      worker->server().access_log().write(rec);
-    } else {
-      spdlog::debug("{}: TLS handshake failed: {}", endpoint_text(peer), hec.message());
-    }
+    log_failed_handshake(*worker, peer, outcome, hec);
     co_return;
   }
   rt->tls->finish(stream.native_handle(), outcome);
@@ -392,28 +425,7 @@ awaitable<void> serve_connection(Worker* worker, std::shared_ptr<const Runtime> 
     stream.deadline().expires_after(limits.header_timeout);
     auto [rec_ec, rn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
     if (rec_ec) {
-      AccessRecord rec;
-      rec.client = cs.client;
-      fill_decision(rec, outcome);
-      if (rec_ec == beast::error::timeout) {
-        rec.status = 408;
-        rec.reason = "request head not received within header_timeout";
-        worker->server().access_log().write(rec);
-      } else if (rec_ec == http::error::body_limit) {
-        // Content-Length over max_body_bytes is known from the head alone (which is complete here).
-        rec.method = std::string(parser.get().method_string());
-        rec.path = std::string(parser.get().target());
-        rec.host = std::string(parser.get()[http::field::host]);
-        co_await send_refusal(cs, 11, 413, 0, "request body exceeds max_body_bytes", rec);
-        worker->server().access_log().write(rec);
-      } else if (rec_ec == http::error::header_limit) {
-        co_await send_refusal(cs, 11, 431, 0, "request head exceeds max_header_bytes", rec);
-        worker->server().access_log().write(rec);
-      } else if (rec_ec != http::error::end_of_stream && rec_ec != asio::error::eof &&
-                 rec_ec != asio::ssl::error::stream_truncated) {
-        co_await send_refusal(cs, 11, 400, 0, "malformed request: " + rec_ec.message(), rec);
-        worker->server().access_log().write(rec);
-      }
+      co_await answer_unread_head(cs, parser, rec_ec);
       break;
     }
     bool keep = co_await handle_request(cs, parser);
