@@ -87,6 +87,9 @@ void read_limits(const TomlTable& limits, Limits& out) {
   if (auto connections = limits.integer("max_connections", 1, 10'000'000)) {
     out.max_connections = static_cast<std::size_t>(*connections);
   }
+  if (auto sessions = limits.integer("session_cache", 0, 10'000'000)) {
+    out.session_cache = static_cast<std::size_t>(*sessions);
+  }
 }
 
 void read_upstream(const TomlTable& upstream, UpstreamConfig& out) {
@@ -236,7 +239,7 @@ TomlDocument read_toml_document(std::string_view text, const std::string& file) 
     read_limits(TomlTable(*limits, "[limits]", file,
                           {"handshake_timeout", "header_timeout", "idle_timeout", "body_timeout",
                            "upstream_connect_timeout", "upstream_response_timeout", "drain_timeout", "max_header_bytes",
-                           "max_body_bytes", "max_connections"}),
+                           "max_body_bytes", "max_connections", "session_cache"}),
                 config.limits);
   }
   if (const toml::table* upstream = top.table("upstream")) {

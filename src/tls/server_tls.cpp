@@ -14,7 +14,6 @@
 namespace certgate::tls {
 namespace {
 
-constexpr long kSessionCacheSize = 20480;       // OpenSSL's default; ~2-3 KiB each with the peer certificate
 constexpr long kSessionLifetimeSeconds = 3600;  // further capped at the client certificate's notAfter
 
 // ex_data slot on SSL: the connection's HandshakeOutcome.
@@ -162,7 +161,7 @@ int verify_mode_for(core::ClientCertMode mode, config::RejectMode reject) {
   return SSL_VERIFY_PEER;
 }
 
-SslCtxPtr make_ctx(const HostRuntime& host, const ServerTls* owner) {
+SslCtxPtr make_ctx(const HostRuntime& host, const ServerTls* owner, std::size_t session_cache) {
   const config::TlsSettings& t = host.policy.tls;
   SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
   if (!ctx) throw LoadError("cannot create TLS context: " + take_openssl_errors());
@@ -182,10 +181,17 @@ SslCtxPtr make_ctx(const HostRuntime& host, const ServerTls* owner) {
   // Sessions: a server-side cache (TLS 1.3 tickets carry only the session id, TLS 1.2 uses session ids). It is
   // cheaper than encrypted stateless tickets (measured in docs/performance.md), keeps each session's decision
   // with it, and dies with its ServerTls on reload. One ticket per handshake: a client resumes one at a time.
+  // Each cached session holds the peer certificate and its decision (~10 KiB): [limits] session_cache bounds
+  // them, and 0 turns resumption off (no cache, no ticket).
   SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);
-  SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_SERVER);
-  SSL_CTX_sess_set_cache_size(ctx.get(), kSessionCacheSize);
-  SSL_CTX_set_num_tickets(ctx.get(), 1);
+  if (session_cache > 0) {
+    SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_SERVER);
+    SSL_CTX_sess_set_cache_size(ctx.get(), static_cast<long>(session_cache));
+    SSL_CTX_set_num_tickets(ctx.get(), 1);
+  } else {
+    SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_num_tickets(ctx.get(), 0);
+  }
   SSL_CTX_set_timeout(ctx.get(), kSessionLifetimeSeconds);
   SSL_CTX_set_session_ticket_cb(ctx.get(), ticket_gen_cb, nullptr, nullptr);
   SSL_CTX_set_session_id_context(ctx.get(), reinterpret_cast<const unsigned char*>(host.sid_ctx.data()),
@@ -230,7 +236,7 @@ std::shared_ptr<const ServerTls> ServerTls::build(const config::GatewayConfig& c
     host->trust = TrustStore::load(host->policy.tls.client_ca, host->policy.tls.crl, host->policy.tls.verify_depth);
     host->compiled = core::CompiledPolicy::compile(host->policy.mapping, host->policy.tls.mode);
     host->verify_mode = verify_mode_for(host->policy.tls.mode, cfg.reject);
-    host->ctx = make_ctx(*host, tls.get());
+    host->ctx = make_ctx(*host, tls.get(), cfg.limits.session_cache);
     tls->hosts_.push_back(std::move(host));
   }
   for (const auto& host : tls->hosts_) {

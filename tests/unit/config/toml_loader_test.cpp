@@ -46,6 +46,7 @@ drain_timeout = "0s"
 max_header_bytes = "32KiB"
 max_body_bytes = "1GiB"
 max_connections = 500
+session_cache = 64
 
 [upstream]
 url = "https://origin.internal:8443/"
@@ -159,6 +160,7 @@ anonymous = false
   EXPECT_EQ(config.limits.max_header_bytes, 32u * 1024);
   EXPECT_EQ(config.limits.max_body_bytes, 1024ull * 1024 * 1024);
   EXPECT_EQ(config.limits.max_connections, 500u);
+  EXPECT_EQ(config.limits.session_cache, 64u);
 
   EXPECT_EQ(config.upstream.url, "https://origin.internal:8443/");
   EXPECT_TRUE(config.upstream.tls);
@@ -200,7 +202,7 @@ anonymous = false
   EXPECT_FALSE(mapping.one_to_one[0].enabled);
   EXPECT_EQ(mapping.one_to_one[0].password, "[enc:AesProvider:57686f6120447564652c2049495320526f636b73:enc]");
   EXPECT_EQ(core::sha256_hex(mapping.one_to_one[0].der), kLeafSha256);
-  EXPECT_EQ(mapping.one_to_one[0].where.line, 53);
+  EXPECT_EQ(mapping.one_to_one[0].where.line, 54);
   EXPECT_EQ(mapping.one_to_one[1].user, "bob");
   EXPECT_EQ(mapping.one_to_one[1].name, "bob");  // name defaults to the user
   EXPECT_TRUE(mapping.one_to_one[1].enabled);
@@ -263,6 +265,7 @@ TEST(TomlLoader, DefaultsOfAnEmptyFile) {
   EXPECT_EQ(config.limits.max_header_bytes, 16u * 1024);
   EXPECT_EQ(config.limits.max_body_bytes, 100ull * 1024 * 1024);
   EXPECT_EQ(config.limits.max_connections, 10'000u);
+  EXPECT_EQ(config.limits.session_cache, 20'480u);
   EXPECT_TRUE(config.upstream.url.empty());
   EXPECT_TRUE(config.upstream.ca_file.empty());
   EXPECT_TRUE(config.upstream.verify);
@@ -465,6 +468,7 @@ TEST(TomlErrors, OutOfRangeNumbers) {
   EXPECT_CONFIG_ERROR_AT(parse_toml("[tls]\nverify_depth = 17\n", "t.toml"), 2, 16, "17 is out of range (0..16)");
   EXPECT_CONFIG_ERROR_AT(parse_toml("[server]\nworkers = -1\n", "t.toml"), 2, 11, "out of range");
   EXPECT_CONFIG_ERROR_AT(parse_toml("[limits]\nmax_connections = 0\n", "t.toml"), 2, 19, "out of range");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[limits]\nsession_cache = -1\n", "t.toml"), 2, 17, "out of range");
 }
 
 TEST(TomlErrors, BadAndDuplicateListenAddresses) {
