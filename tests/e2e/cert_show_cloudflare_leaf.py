@@ -11,10 +11,10 @@ import sys
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness.common import check, check_eq, fail, run_test, shared_dir, subdir
+from harness.common import check, check_eq, fail, run_test, test_data_dir, subdir
 from harness.tools import run, run_json
 
-SHA256 = "63749ef9c7baed3421868a96e4cc0ccb9fda80eb65dd51fca62841a2314fce82"  # shared/aop-certs/README.md
+SHA256 = "63749ef9c7baed3421868a96e4cc0ccb9fda80eb65dd51fca62841a2314fce82"  # tests/data/aop-certs/README.md
 SUBJECT = "CN=origin-pull.cloudflare.net,ST=California,L=San Francisco,OU=Origin Pull,O=CloudFlare\\, Inc.,C=US"
 
 
@@ -26,11 +26,11 @@ def openssl_spki_pin(pem):
 
 
 def main():
-    aop = os.path.join(shared_dir(), "aop-certs")
+    aop = os.path.join(test_data_dir(), "aop-certs")
     pem = os.path.join(aop, "cloudflare-aop-leaf-2016-2017-expired.pem")
     der_path = os.path.join(aop, "cloudflare-aop-leaf-2016-2017-expired.der")
     if not os.path.exists(pem):
-        fail("the Cloudflare leaf is missing: %s (CERTGATE_SHARED_DIR)" % pem)
+        fail("the Cloudflare leaf is missing: %s (CERTGATE_TEST_DATA_DIR)" % pem)
     with open(der_path, "rb") as f:
         der = f.read()
     d = subdir("show")

@@ -8,7 +8,7 @@ import sys
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness.common import check, check_eq, run_test, shared_dir, subdir
+from harness.common import check, check_eq, run_test, test_data_dir, subdir
 from harness.tools import ToolPki, codes, findings, run_json, serve_toml, write
 
 OWN_MAPPING = """[[mapping.many_to_one]]
@@ -30,7 +30,7 @@ def checked(d, name, text, expected_codes, args=()):
 
 
 def main():
-    aop = os.path.join(shared_dir(), "aop-certs")
+    aop = os.path.join(test_data_dir(), "aop-certs")
     d = subdir("anchors")
     p = ToolPki(os.path.join(d, "pki"))
 

@@ -7,18 +7,18 @@ import sys
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness.common import check, check_eq, fail, run_test, shared_dir, subdir
+from harness.common import check, check_eq, fail, run_test, test_data_dir, subdir
 from harness.tools import ToolPki, codes, run_json, serve_toml, write
 
 
 def main():
-    aop = os.path.join(shared_dir(), "aop-certs")
+    aop = os.path.join(test_data_dir(), "aop-certs")
     d = subdir("origin-ca")
     p = ToolPki(os.path.join(d, "pki"))
     for flavour in ("rsa", "ecc"):
         origin_ca = os.path.join(aop, "not-aop", "cloudflare-origin-ssl-%s-ca-2019-2029.pem" % flavour)
         if not os.path.exists(origin_ca):
-            fail("missing %s (CERTGATE_SHARED_DIR)" % origin_ca)
+            fail("missing %s (CERTGATE_TEST_DATA_DIR)" % origin_ca)
         name = "%s.toml" % flavour
         write(d, name, serve_toml(p, [origin_ca]))
         r, report = run_json(["check", "-c", name], d)

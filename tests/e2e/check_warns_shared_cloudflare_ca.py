@@ -8,7 +8,7 @@ import sys
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness.common import check, check_eq, fail, run_test, shared_dir, subdir
+from harness.common import check, check_eq, fail, run_test, test_data_dir, subdir
 from harness.tools import ToolPki, codes, findings, run, run_json, serve_toml, write
 
 CLOUDFLARE_SUBJECT = """[[mapping.many_to_one]]
@@ -50,9 +50,9 @@ WEB_CONFIG = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def main():
-    cf_ca = os.path.join(shared_dir(), "aop-certs", "cloudflare-aop-origin-pull-ca-2019-2029.pem")
+    cf_ca = os.path.join(test_data_dir(), "aop-certs", "cloudflare-aop-origin-pull-ca-2019-2029.pem")
     if not os.path.exists(cf_ca):
-        fail("the Cloudflare AOP CA is missing: %s (CERTGATE_SHARED_DIR)" % cf_ca)
+        fail("the Cloudflare AOP CA is missing: %s (CERTGATE_TEST_DATA_DIR)" % cf_ca)
     d = subdir("cloudflare")
     p = ToolPki(os.path.join(d, "pki"))
 

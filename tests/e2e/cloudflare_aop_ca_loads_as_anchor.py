@@ -9,16 +9,16 @@ sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness.checks import check_admitted, check_rejected
 from harness.client import http_get, request, s_client
-from harness.common import check, fail, pki, run_test, shared_dir
+from harness.common import check, fail, pki, run_test, test_data_dir
 from harness.gateway import Gateway, base_config
 from harness.upstream import Upstream
 
 
 def main():
     p = pki()
-    aop = os.path.join(shared_dir(), "aop-certs", "cloudflare-aop-origin-pull-ca-2019-2029.pem")
+    aop = os.path.join(test_data_dir(), "aop-certs", "cloudflare-aop-origin-pull-ca-2019-2029.pem")
     if not os.path.exists(aop):
-        fail("the Cloudflare AOP CA is missing: %s (CERTGATE_SHARED_DIR)" % aop)
+        fail("the Cloudflare AOP CA is missing: %s (CERTGATE_TEST_DATA_DIR)" % aop)
     with Upstream() as up:
         for order, anchors in (("aop-first", [aop, p.pem("ca")]), ("aop-last", [p.pem("ca"), aop])):
             cfg = base_config(p, up.url)

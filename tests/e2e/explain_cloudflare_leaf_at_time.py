@@ -8,7 +8,7 @@ import sys
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness.common import check, check_eq, fail, run_test, shared_dir, subdir
+from harness.common import check, check_eq, fail, run_test, test_data_dir, subdir
 from harness.tools import run, run_json, write
 
 CONFIG = """[tls]
@@ -30,11 +30,11 @@ user = "cloudflare-edge"
 
 
 def main():
-    aop = os.path.join(shared_dir(), "aop-certs")
+    aop = os.path.join(test_data_dir(), "aop-certs")
     ca = os.path.join(aop, "cloudflare-aop-origin-pull-ca-2015-2020-expired.pem")
     leaf = os.path.join(aop, "cloudflare-aop-leaf-2016-2017-expired.pem")
     if not os.path.exists(ca) or not os.path.exists(leaf):
-        fail("the Cloudflare certificates are missing under %s (CERTGATE_SHARED_DIR)" % aop)
+        fail("the Cloudflare certificates are missing under %s (CERTGATE_TEST_DATA_DIR)" % aop)
     d = subdir("cloudflare")
     flags = ["explain", "--client-ca", ca, "--cert", leaf]
 

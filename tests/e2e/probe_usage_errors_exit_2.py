@@ -7,7 +7,7 @@ import sys
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness.common import check, check_eq, pki, run_test, shared_dir, workdir
+from harness.common import check, check_eq, pki, run_test, test_data_dir, workdir
 from harness.run import run_certgate
 
 
@@ -27,10 +27,10 @@ def main():
         (["https://127.0.0.1:1/"], "--cert is required"),
         # The real Cloudflare origin-pull certificate loads; its key is not ours.
         (["https://127.0.0.1:1/", "--cert",
-          os.path.join(shared_dir(), "aop-certs", "cloudflare-aop-leaf-2016-2017-expired.pem"), "--key", p.key("edge")],
+          os.path.join(test_data_dir(), "aop-certs", "cloudflare-aop-leaf-2016-2017-expired.pem"), "--key", p.key("edge")],
          "does not match the certificate"),
         (["https://127.0.0.1:1/", "--cert",
-          os.path.join(shared_dir(), "aop-certs", "cloudflare-aop-leaf-2016-2017-expired.pem")], "--key is required"),
+          os.path.join(test_data_dir(), "aop-certs", "cloudflare-aop-leaf-2016-2017-expired.pem")], "--key is required"),
     ]
     for args, text in cases:
         r = run_certgate(["probe"] + args, cwd=workdir())

@@ -47,8 +47,8 @@ def certgate_bin():
     return path
 
 
-def shared_dir():
-    return os.environ.get("CERTGATE_SHARED_DIR") or os.path.join(os.path.dirname(REPO), "shared")
+def test_data_dir():
+    return os.environ.get("CERTGATE_TEST_DATA_DIR") or os.path.join(REPO, "tests", "data")
 
 
 def workdir():

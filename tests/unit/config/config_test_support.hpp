@@ -12,15 +12,15 @@
 
 #include "config/config_error.hpp"
 
-#ifndef CERTGATE_SHARED_DIR
-#error "CERTGATE_SHARED_DIR must point at /work/shared (set by CMake)"
+#ifndef CERTGATE_TEST_DATA_DIR
+#error "CERTGATE_TEST_DATA_DIR must point at tests/data (set by CMake)"
 #endif
 
 namespace certgate::config::test_support {
 
 // Real certificates shared by the project's tests.
-inline const std::string kLeafPem = CERTGATE_SHARED_DIR "/aop-certs/cloudflare-aop-leaf-2016-2017-expired.pem";
-inline const std::string kLeafDer = CERTGATE_SHARED_DIR "/aop-certs/cloudflare-aop-leaf-2016-2017-expired.der";
+inline const std::string kLeafPem = CERTGATE_TEST_DATA_DIR "/aop-certs/cloudflare-aop-leaf-2016-2017-expired.pem";
+inline const std::string kLeafDer = CERTGATE_TEST_DATA_DIR "/aop-certs/cloudflare-aop-leaf-2016-2017-expired.der";
 inline const std::string kLeafSha256 = "63749ef9c7baed3421868a96e4cc0ccb9fda80eb65dd51fca62841a2314fce82";
 
 inline std::string read_bytes(const std::string& path) {

@@ -36,7 +36,7 @@ const std::vector<std::string>& real_certificates() {
                              "aop-certs/cloudflare-aop-origin-pull-ca-2015-2020-expired.pem",
                              "aop-certs/not-aop/cloudflare-origin-ssl-rsa-ca-2019-2029.pem",
                              "aop-certs/not-aop/cloudflare-origin-ssl-ecc-ca-2019-2029.pem"}) {
-      auto der = certificate_der(read_bytes(std::string(CERTGATE_SHARED_DIR) + "/" + file));
+      auto der = certificate_der(read_bytes(std::string(CERTGATE_TEST_DATA_DIR) + "/" + file));
       EXPECT_TRUE(der) << file;
       if (der) out.push_back(*der);
     }

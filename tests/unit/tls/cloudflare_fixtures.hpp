@@ -1,6 +1,6 @@
 #pragma once
 // Paths and known facts of the real Cloudflare Authenticated Origin Pulls certificates
-// (CERTGATE_SHARED_DIR/aop-certs, see its README.md).
+// (CERTGATE_TEST_DATA_DIR/aop-certs, see its README.md).
 #include <ctime>
 #include <string>
 
@@ -8,7 +8,7 @@
 
 namespace certgate::tls::cloudflare {
 
-inline std::string aop(const std::string& file) { return std::string(CERTGATE_SHARED_DIR) + "/aop-certs/" + file; }
+inline std::string aop(const std::string& file) { return std::string(CERTGATE_TEST_DATA_DIR) + "/aop-certs/" + file; }
 
 inline const std::string ca_2019 = aop("cloudflare-aop-origin-pull-ca-2019-2029.pem");
 inline const std::string ca_2015 = aop("cloudflare-aop-origin-pull-ca-2015-2020-expired.pem");
