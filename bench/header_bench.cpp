@@ -13,7 +13,7 @@
 #include "core/compiled_policy.hpp"
 #include "core/decision.hpp"
 #include "http/identity.hpp"
-#include "proxy/header_policy.hpp"
+#include "http/header_policy.hpp"
 
 namespace certgate::bench {
 namespace {
@@ -76,7 +76,7 @@ void BM_CopyRequestHead(benchmark::State& state) {
 void BM_RenderIdentityBlock(benchmark::State& state) {
   const Inputs& in = inputs();
   for (auto _ : state) {
-    std::string block = proxy::render_identity_block(in.names, in.identity);
+    std::string block = h1::render_identity_block(in.names, in.identity);
     benchmark::DoNotOptimize(block);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
@@ -85,16 +85,16 @@ void BM_RenderIdentityBlock(benchmark::State& state) {
 // The per-request work: the upstream request head rendered from the parsed one, into a reused buffer.
 void BM_RenderUpstreamRequest(benchmark::State& state) {
   const Inputs& in = inputs();
-  const std::string block = proxy::render_identity_block(in.names, in.identity);
+  const std::string block = h1::render_identity_block(in.names, in.identity);
   std::string out;
-  proxy::render_upstream_request(out, in.head, in.names, block, "127.0.0.1", false);
+  h1::render_upstream_request(out, in.head, in.names, block, "127.0.0.1", false);
   if (out.find("\r\nX-Client-Identity: edge-user\r\n") == std::string::npos ||
       out.find("spoofed-admin") != std::string::npos) {
     state.SkipWithError("the rendered head does not carry the mapped user alone");
     return;
   }
   for (auto _ : state) {
-    proxy::render_upstream_request(out, in.head, in.names, block, "127.0.0.1", false);
+    h1::render_upstream_request(out, in.head, in.names, block, "127.0.0.1", false);
     benchmark::DoNotOptimize(out);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));

@@ -11,8 +11,8 @@
 #include <iostream>
 
 #include "cli/config_flags.hpp"
-#include "http/echo_upstream.hpp"
-#include "http/server.hpp"
+#include "server/echo_upstream.hpp"
+#include "server/server.hpp"
 #include "tls/https_client.hpp"
 #include "tls/pki_generator.hpp"
 

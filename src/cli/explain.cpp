@@ -11,9 +11,10 @@
 #include "cli/evaluation_time.hpp"
 #include "cli/explain_report.hpp"
 #include "core/compiled_policy.hpp"
+#include "core/host_port.hpp"
 #include "core/decision.hpp"
 #include "http/identity.hpp"
-#include "proxy/header_policy.hpp"
+#include "http/identity_headers.hpp"
 #include "tls/cert_info.hpp"
 #include "tls/cert_loader.hpp"
 #include "tls/chain_report.hpp"
@@ -33,15 +34,6 @@ struct ExplainOptions {
   bool json = false;
 };
 
-// "a.test:8443" -> "a.test" (a Host header pasted as is); IPv6 literals and plain names are kept.
-std::string host_name_of(const std::string& text) {
-  const std::size_t colon = text.rfind(':');
-  if (colon == std::string::npos || text.find(':') != colon) return text;
-  const std::string port = text.substr(colon + 1);
-  if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos) return text;
-  return text.substr(0, colon);
-}
-
 int run_explain(const ExplainOptions& opts) {
   const auto at = evaluation_time(opts.at);
   if (!at) return kExitUsage;
@@ -51,7 +43,17 @@ int run_explain(const ExplainOptions& opts) {
   ExplainInput input;
   input.config = &*config;
   input.requested_host = opts.host;
-  input.block = &tls::host_policy_for(*config, opts.host ? host_name_of(*opts.host) : std::string());
+  std::string host_name;
+  if (opts.host) {
+    // A Host header pasted as is ("a.test:8443") is read as the server reads one.
+    auto parsed = core::parse_host_port(*opts.host, {core::PortRule::optional, true});
+    if (!parsed) {
+      std::cerr << "certgate explain: --host '" << *opts.host << "': " << parsed.error << "\n";
+      return kExitUsage;
+    }
+    host_name = parsed.value->routing_name();
+  }
+  input.block = &tls::host_policy_for(*config, host_name);
   input.at = *at;
   input.at_given = opts.at.has_value();
   input.cert_file = opts.cert_file;
@@ -92,7 +94,7 @@ int run_explain(const ExplainOptions& opts) {
     const std::optional<core::CertDigest> presented =
         requested ? std::optional<core::CertDigest>(input.leaf.digest) : std::nullopt;
     const core::VerifyResult verify = requested ? input.verify : core::VerifyResult{};
-    input.headers = proxy::identity_headers(config->headers, http_id::identity_values(input.decision, presented, verify));
+    input.headers = h1::identity_headers(config->headers, http_id::identity_values(input.decision, presented, verify));
   }
 
   if (opts.json) {

@@ -11,6 +11,7 @@
 
 #include "cli/config_flags.hpp"
 #include "config/load.hpp"
+#include "core/host_port.hpp"
 #include "tls/cert_loader.hpp"
 #include "tls/digest.hpp"
 #include "tls/origin_probe.hpp"
@@ -49,35 +50,9 @@ bool is_ip(const std::string& host) {
 
 // "name", "name:443", "1.2.3.4:443", "[::1]:443", "[::1]", "::1" (a bare IPv6 address has no port).
 HostPort parse_host_port(const std::string& text, const std::string& what) {
-  HostPort out;
-  std::string port;
-  if (!text.empty() && text.front() == '[') {
-    auto close = text.find(']');
-    if (close == std::string::npos) throw UsageError(what + ": '" + text + "' has no closing ']'");
-    out.host = text.substr(1, close - 1);
-    std::string rest = text.substr(close + 1);
-    if (!rest.empty()) {
-      if (rest.front() != ':') throw UsageError(what + ": unexpected '" + rest + "' after ']'");
-      port = rest.substr(1);
-      if (port.empty()) throw UsageError(what + ": empty port in '" + text + "'");
-    }
-  } else if (std::count(text.begin(), text.end(), ':') == 1) {
-    auto colon = text.find(':');
-    out.host = text.substr(0, colon);
-    port = text.substr(colon + 1);
-    if (port.empty()) throw UsageError(what + ": empty port in '" + text + "'");
-  } else {
-    out.host = text;
-  }
-  if (out.host.empty()) throw UsageError(what + ": no host in '" + text + "'");
-  if (!port.empty()) {
-    if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) {
-      throw UsageError(what + ": '" + port + "' is not a port number");
-    }
-    out.port = std::stoi(port);
-    if (out.port < 1 || out.port > 65535) throw UsageError(what + ": port " + port + " is out of range (1..65535)");
-  }
-  return out;
+  auto parsed = core::parse_host_port(text, {core::PortRule::optional, true});
+  if (!parsed) throw UsageError(what + ": '" + text + "': " + parsed.error);
+  return HostPort{parsed.value->host, parsed.value->port.value_or(0)};
 }
 
 struct ParsedUrl {

@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "cli/config_flags.hpp"
-#include "http/server.hpp"
+#include "server/server.hpp"
 
 namespace certgate::cli {
 namespace {

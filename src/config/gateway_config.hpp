@@ -55,6 +55,9 @@ struct UpstreamConfig {
   bool verify = true;       // https: verify the upstream certificate
   std::string server_name;  // https: SNI and name to verify ("" = host)
   std::size_t max_idle_per_worker = 32;
+  // Protocols a client may switch to through Upgrade (lower case). Anything else is proxied as a plain request:
+  // an upgraded connection is a raw tunnel in which later requests skip every check.
+  std::vector<std::string> upgrade{"websocket"};
   core::SourcePos where;
 };
 
@@ -62,11 +65,15 @@ struct Limits {
   Millis handshake_timeout{10'000};
   Millis header_timeout{10'000};           // time to receive a complete request head
   Millis idle_timeout{60'000};             // keep-alive wait between requests
-  Millis body_timeout{60'000};             // no progress on a request body for this long -> 408
+  Millis body_timeout{60'000};             // no progress on a body for this long -> 408 / abort
+  std::uint64_t body_min_rate = 1024;      // bytes/s a body must average after its first body_timeout; 0 = off
   Millis upstream_connect_timeout{5'000};
   Millis upstream_response_timeout{60'000};
   Millis drain_timeout{10'000};            // SIGTERM: how long in-flight requests may finish
   std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_response_header_bytes = 64 * 1024;  // upstream response head (large Set-Cookie sets)
+  std::uint64_t max_requests_per_connection = 10'000;  // then Connection: close
+  Millis max_connection_age{3'600'000};                // then Connection: close after the current request
   std::uint64_t max_body_bytes = 100ull * 1024 * 1024;
   std::size_t max_connections = 10'000;    // per process
   std::size_t session_cache = 20'480;      // TLS sessions kept per host block for resumption; 0 = none
@@ -81,6 +88,8 @@ struct HeaderNames {
   std::string fingerprint = "X-Client-Cert-Fingerprint";
   std::string serial = "X-Client-Cert-Serial";
   std::string client_cert = "Client-Cert";  // RFC 9440
+  std::vector<std::string> strip;           // more names no client may send upstream (compared folded)
+  bool keep_underscores = false;            // false: every inbound name with '_' is dropped (as nginx does)
 };
 
 enum class RejectMode { http, handshake };

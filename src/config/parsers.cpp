@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "config/load.hpp"
+#include "core/host_port.hpp"
 
 namespace certgate::config {
 namespace {
@@ -24,14 +25,6 @@ std::optional<std::uint64_t> leading_number(std::string_view text, std::size_t& 
 std::optional<std::uint64_t> checked_multiply(std::uint64_t a, std::uint64_t b) {
   if (b != 0 && a > std::numeric_limits<std::uint64_t>::max() / b) return std::nullopt;
   return a * b;
-}
-
-bool is_hostname_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '-' || c == '.';
-}
-
-bool is_ipv6_char(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
 }
 
 }  // namespace
@@ -73,36 +66,12 @@ std::optional<std::uint64_t> parse_size(std::string_view text) {
 }
 
 std::optional<ListenAddress> parse_listen(std::string_view text) {
-  std::string_view host;
-  std::string_view port;
-  if (!text.empty() && text.front() == '[') {
-    // "[::1]:8443": an IPv6 literal must be bracketed, so the port separator is unambiguous.
-    auto close = text.find(']');
-    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      return std::nullopt;
-    }
-    host = text.substr(1, close - 1);
-    port = text.substr(close + 2);
-    if (host.find(':') == std::string_view::npos) return std::nullopt;
-    for (char c : host) {
-      if (!is_ipv6_char(c)) return std::nullopt;
-    }
-  } else {
-    auto colon = text.rfind(':');
-    if (colon == std::string_view::npos) return std::nullopt;
-    host = text.substr(0, colon);
-    port = text.substr(colon + 1);
-    for (char c : host) {
-      if (!is_hostname_char(c)) return std::nullopt;  // also rejects an unbracketed IPv6 address
-    }
-  }
-  if (host.empty() || port.empty() || port.size() > 5) return std::nullopt;
-  std::size_t digits = 0;
-  auto number = leading_number(port, digits);
-  if (!number || digits != port.size() || *number < 1 || *number > 65535) return std::nullopt;
+  // An IPv6 literal must be bracketed ("[::1]:8443"), so the port separator is unambiguous.
+  auto parsed = core::parse_host_port(text, {core::PortRule::required});
+  if (!parsed) return std::nullopt;
   ListenAddress address;
-  address.host = std::string(host);
-  address.port = static_cast<std::uint16_t>(*number);
+  address.host = parsed.value->host;
+  address.port = *parsed.value->port;
   return address;
 }
 

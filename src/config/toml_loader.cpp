@@ -1,5 +1,6 @@
 // The TOML configuration file: every table and key of docs/config.md, typed and positioned.
 #include <algorithm>
+#include <limits>
 
 #include "config/config_error.hpp"
 #include "config/files.hpp"
@@ -90,6 +91,15 @@ void read_limits(const TomlTable& limits, Limits& out) {
   if (auto sessions = limits.integer("session_cache", 0, 10'000'000)) {
     out.session_cache = static_cast<std::size_t>(*sessions);
   }
+  if (auto rate = limits.size("body_min_rate")) out.body_min_rate = *rate;
+  if (auto header = limits.size("max_response_header_bytes")) {
+    if (*header < 1024 || *header > (1u << 30)) limits.fail("max_response_header_bytes", "must be between 1KiB and 1GiB");
+    out.max_response_header_bytes = static_cast<std::size_t>(*header);
+  }
+  if (auto requests = limits.integer("max_requests_per_connection", 1, std::numeric_limits<std::int64_t>::max())) {
+    out.max_requests_per_connection = static_cast<std::uint64_t>(*requests);
+  }
+  positive_duration("max_connection_age", out.max_connection_age);
 }
 
 void read_upstream(const TomlTable& upstream, UpstreamConfig& out) {
@@ -101,6 +111,20 @@ void read_upstream(const TomlTable& upstream, UpstreamConfig& out) {
   if (auto verify = upstream.boolean("verify")) out.verify = *verify;
   if (auto name = upstream.string("server_name")) out.server_name = *name;
   if (auto idle = upstream.integer("max_idle_per_worker", 0, 100'000)) out.max_idle_per_worker = static_cast<std::size_t>(*idle);
+  if (auto protocols = upstream.strings("upgrade")) {
+    out.upgrade.clear();
+    for (const auto& p : *protocols) {
+      if (!is_header_name(p.value)) upstream.fail_at(p.where, "[upstream] upgrade: '" + p.value + "' is not a protocol name");
+      const std::string name = core::ascii::lower_copy(p.value);
+      // h2c turns the connection into HTTP/2 frames certgate does not read: every later request would skip
+      // the checks (request smuggling by upgrade).
+      if (name == "h2c" || name == "h2") {
+        upstream.fail_at(p.where, "[upstream] upgrade: '" + p.value + "' cannot be tunnelled: requests inside it would "
+                                  "bypass certgate's checks");
+      }
+      out.upgrade.push_back(name);
+    }
+  }
 }
 
 void read_headers(const TomlTable& headers, HeaderNames& out) {
@@ -115,6 +139,13 @@ void read_headers(const TomlTable& headers, HeaderNames& out) {
       *field = *name;
     }
   }
+  if (auto strip = headers.strings("strip")) {
+    for (const auto& name : *strip) {
+      if (!is_header_name(name.value)) headers.fail_at(name.where, "[headers] strip: '" + name.value + "' is not a valid header name");
+      out.strip.push_back(name.value);
+    }
+  }
+  if (auto keep = headers.choice<bool>("underscores", {{"drop", false}, {"keep", true}})) out.keep_underscores = *keep;
   // Two identity headers with one name would let one overwrite the other upstream.
   for (std::size_t i = 0; i < fields.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
@@ -239,16 +270,18 @@ TomlDocument read_toml_document(std::string_view text, const std::string& file) 
     read_limits(TomlTable(*limits, "[limits]", file,
                           {"handshake_timeout", "header_timeout", "idle_timeout", "body_timeout",
                            "upstream_connect_timeout", "upstream_response_timeout", "drain_timeout", "max_header_bytes",
-                           "max_body_bytes", "max_connections", "session_cache"}),
+                           "max_body_bytes", "max_connections", "session_cache", "body_min_rate",
+                           "max_response_header_bytes", "max_requests_per_connection", "max_connection_age"}),
                 config.limits);
   }
   if (const toml::table* upstream = top.table("upstream")) {
-    read_upstream(TomlTable(*upstream, "[upstream]", file, {"url", "ca", "verify", "server_name", "max_idle_per_worker"}),
+    read_upstream(TomlTable(*upstream, "[upstream]", file, {"url", "ca", "verify", "server_name", "max_idle_per_worker", "upgrade"}),
                   config.upstream);
   }
   if (const toml::table* headers = top.table("headers")) {
     read_headers(TomlTable(*headers, "[headers]", file,
-                           {"verify", "identity", "mapping", "subject", "issuer", "fingerprint", "serial", "client_cert"}),
+                           {"verify", "identity", "mapping", "subject", "issuer", "fingerprint", "serial", "client_cert",
+                            "strip", "underscores"}),
                  config.headers);
   }
   if (const toml::table* tls = top.table("tls")) {

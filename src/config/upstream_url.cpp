@@ -1,8 +1,7 @@
 #include "config/upstream_url.hpp"
 
-#include <charconv>
-
 #include "core/ascii.hpp"
+#include "core/host_port.hpp"
 
 namespace certgate::config {
 
@@ -24,45 +23,13 @@ std::string parse_upstream_url(std::string_view url, UpstreamConfig& upstream) {
   }
   if (authority.find('@') != std::string_view::npos) return "the URL must not contain user information";
 
-  std::string_view host;
-  std::string_view port;
-  bool has_port = false;
-  if (!authority.empty() && authority.front() == '[') {
-    auto close = authority.find(']');
-    if (close == std::string_view::npos) return "unterminated IPv6 address";
-    host = authority.substr(1, close - 1);
-    std::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') return "unexpected text after the IPv6 address";
-      port = after.substr(1);
-      has_port = true;
-    }
-    if (host.find(':') == std::string_view::npos) return "bad IPv6 address '" + std::string(host) + "'";
-  } else {
-    auto colon = authority.find(':');
-    host = authority.substr(0, colon);
-    if (colon != std::string_view::npos) {
-      port = authority.substr(colon + 1);
-      has_port = true;
-    }
-  }
-  if (host.empty()) return "missing host";
-  for (char c : host) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-              c == ':' || c == '_';
-    if (!ok) return "bad character in host '" + std::string(host) + "'";
-  }
-  unsigned number = tls ? 443 : 80;
-  if (has_port) {
-    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
-    if (port.empty() || ec != std::errc{} || end != port.data() + port.size() || number < 1 || number > 65535) {
-      return "bad port '" + std::string(port) + "' (1..65535)";
-    }
-  }
+  if (authority.empty()) return "missing host";
+  auto parsed = core::parse_host_port(authority);
+  if (!parsed) return "bad host or port '" + std::string(authority) + "': " + parsed.error;
   upstream.url = std::string(url);
   upstream.tls = tls;
-  upstream.host = std::string(host);
-  upstream.port = static_cast<std::uint16_t>(number);
+  upstream.host = parsed.value->host;
+  upstream.port = parsed.value->port.value_or(tls ? 443 : 80);
   return {};
 }
 

@@ -3,6 +3,9 @@
 
 namespace certgate::http_status {
 
+// "Forbidden", "Bad Gateway", ... ("Error" for a status certgate does not send).
+std::string reason_phrase(int status);
+
 // IIS-style description of a status.substatus ("Forbidden: client certificate required").
 std::string describe(int status, int substatus);
 

@@ -16,7 +16,7 @@
 #include <optional>
 #include <memory>
 
-#include "http/net.hpp"
+#include "net/net.hpp"
 
 namespace certgate::proxy {
 
@@ -58,6 +58,31 @@ class RelayBuffer {
   std::unique_ptr<char[]> data_;
 };
 
+// The time limits of one body relay. Each read and each write must complete within its timeout; and when
+// min_rate is set, the client's side (the reads of a request body, the writes of a response body) must also keep
+// an average of min_rate bytes/s once `grace` has passed since the body started, so that one byte a minute
+// cannot hold an origin connection for the length of a body.
+struct RelayTimes {
+  using Clock = std::chrono::steady_clock;
+  std::chrono::milliseconds read_timeout{60'000};
+  std::chrono::milliseconds write_timeout{60'000};
+  std::uint64_t min_rate = 0;  // bytes/s; 0 = none
+  std::chrono::milliseconds grace{60'000};
+  bool rate_on_reads = true;   // false: on writes
+  Clock::time_point start = Clock::now();
+
+  Clock::time_point read_deadline(std::uint64_t moved) const { return deadline(read_timeout, moved, rate_on_reads); }
+  Clock::time_point write_deadline(std::uint64_t moved) const { return deadline(write_timeout, moved, !rate_on_reads); }
+
+ private:
+  Clock::time_point deadline(std::chrono::milliseconds timeout, std::uint64_t moved, bool paced) const {
+    const Clock::time_point by_timeout = Clock::now() + timeout;
+    if (!paced || min_rate == 0) return by_timeout;
+    const auto allowed = std::chrono::milliseconds(moved / min_rate * 1000 + moved % min_rate * 1000 / min_rate);
+    return std::min(by_timeout, start + grace + allowed);
+  }
+};
+
 struct RelayResult {
   error_code read_error;   // the side we read from failed
   error_code write_error;  // the side we wrote to failed
@@ -71,7 +96,7 @@ namespace detail {
 // line and CRLF around the piece, and the last chunk when `last`.
 template <class Out>
 awaitable<error_code> write_piece(Out& out, std::string& head, asio::const_buffer piece, bool chunked, bool last,
-                                  std::chrono::milliseconds timeout) {
+                                  RelayTimes::Clock::time_point deadline) {
   static constexpr std::string_view kCrlf = "\r\n";
   static constexpr std::string_view kLastChunk = "0\r\n\r\n";
   std::array<char, 20> size_line{};
@@ -89,7 +114,7 @@ awaitable<error_code> write_piece(Out& out, std::string& head, asio::const_buffe
   if (framed) pieces[count++] = asio::buffer(kCrlf.data(), kCrlf.size());
   if (last && chunked) pieces[count++] = asio::buffer(kLastChunk.data(), kLastChunk.size());
   if (count == 0) co_return error_code{};
-  out.deadline().expires_after(timeout);
+  out.deadline().expires_at(deadline);
   auto [ec, n] = co_await asio::async_write(out, std::span<const asio::const_buffer>(pieces.data(), count), use_tuple);
   if (!ec) head.clear();
   co_return ec;
@@ -100,8 +125,7 @@ awaitable<error_code> write_piece(Out& out, std::string& head, asio::const_buffe
 // body: what follows it (a pipelined request) stays unread.
 template <class In, class Out>
 awaitable<RelayResult> relay_raw(In& in, beast::flat_buffer& in_buffer, std::optional<std::uint64_t> length, Out& out,
-                                 std::string& head, std::chrono::milliseconds read_timeout,
-                                 std::chrono::milliseconds write_timeout) {
+                                 std::string& head, const RelayTimes& times) {
   RelayResult result;
   std::uint64_t remaining = length.value_or(std::numeric_limits<std::uint64_t>::max());
   const std::size_t size = static_cast<std::size_t>(std::min<std::uint64_t>(kRelayBufferSize, remaining));
@@ -116,7 +140,7 @@ awaitable<RelayResult> relay_raw(In& in, beast::flat_buffer& in_buffer, std::opt
       piece = asio::const_buffer(in_buffer.data().data(), buffered);
     } else {
       if (!buf) buf.emplace();
-      in.deadline().expires_after(read_timeout);
+      in.deadline().expires_at(times.read_deadline(result.bytes));
       auto [ec, n] = co_await in.async_read_some(
           asio::buffer(buf->data(), static_cast<std::size_t>(std::min<std::uint64_t>(size, remaining))), use_tuple);
       if (ec == asio::error::eof && !length) {
@@ -129,14 +153,14 @@ awaitable<RelayResult> relay_raw(In& in, beast::flat_buffer& in_buffer, std::opt
     }
     remaining -= piece.size();
     if (remaining == 0) ended = true;
-    if (error_code wec = co_await write_piece(out, head, piece, false, ended, write_timeout)) {
+    if (error_code wec = co_await write_piece(out, head, piece, false, ended, times.write_deadline(result.bytes))) {
       result.write_error = wec;
       co_return result;
     }
     in_buffer.consume(buffered);
     result.bytes += piece.size();
   }
-  if (error_code wec = co_await write_piece(out, head, {}, false, true, write_timeout)) {
+  if (error_code wec = co_await write_piece(out, head, {}, false, true, times.write_deadline(result.bytes))) {
     result.write_error = wec;  // a head alone (an empty body)
     co_return result;
   }
@@ -154,20 +178,19 @@ awaitable<RelayResult> relay_raw(In& in, beast::flat_buffer& in_buffer, std::opt
 template <bool isRequest, class In, class Out>
 awaitable<RelayResult> relay_body(In& in, beast::flat_buffer& in_buffer,
                                   http::parser<isRequest, http::buffer_body>& parser, Out& out, std::string& head,
-                                  bool chunked, std::chrono::milliseconds read_timeout,
-                                  std::chrono::milliseconds write_timeout) {
+                                  bool chunked, const RelayTimes& times) {
   if (parser.is_done()) {
     // No body at all (a response to HEAD, a 204 or 304, a length of zero): the head alone, even when it
     // announces chunks.
     RelayResult none;
-    none.write_error = co_await detail::write_piece(out, head, {}, false, true, write_timeout);
+    none.write_error = co_await detail::write_piece(out, head, {}, false, true, times.write_deadline(0));
     none.complete = !none.write_error;
     co_return none;
   }
   if (!parser.chunked()) {
     std::optional<std::uint64_t> length;
     if (const auto declared = parser.content_length()) length = *declared;
-    RelayResult raw = co_await detail::relay_raw(in, in_buffer, length, out, head, read_timeout, write_timeout);
+    RelayResult raw = co_await detail::relay_raw(in, in_buffer, length, out, head, times);
     co_return raw;
   }
   // Chunked: the parser decodes the chunks into `buf`.
@@ -180,7 +203,7 @@ awaitable<RelayResult> relay_body(In& in, beast::flat_buffer& in_buffer,
   do {
     parser.get().body().data = buf.data();
     parser.get().body().size = kRelayBufferSize;
-    in.deadline().expires_after(read_timeout);
+    in.deadline().expires_at(times.read_deadline(result.bytes));
     auto [ec, got] = co_await http::async_read_some(in, in_buffer, parser, use_tuple);
     if (ec == http::error::need_buffer) ec = {};
     if (ec) {
@@ -189,7 +212,7 @@ awaitable<RelayResult> relay_body(In& in, beast::flat_buffer& in_buffer,
     }
     const std::size_t n = kRelayBufferSize - parser.get().body().size;
     if (error_code wec = co_await detail::write_piece(out, head, asio::const_buffer(buf.data(), n), chunked,
-                                                      parser.is_done(), write_timeout)) {
+                                                      parser.is_done(), times.write_deadline(result.bytes))) {
       result.write_error = wec;
       co_return result;
     }

@@ -6,15 +6,15 @@
 #include <string>
 
 #include "config/gateway_config.hpp"
-#include "http/net.hpp"
-#include "http/plain_socket.hpp"
-#include "http/tls_socket.hpp"
+#include "net/net.hpp"
+#include "net/plain_socket.hpp"
+#include "net/tls_socket.hpp"
 #include "tls/openssl_ptr.hpp"
 
 namespace certgate::proxy {
 
-using server::PlainSocket;
-using server::TlsSocket;
+using net::PlainSocket;
+using net::TlsSocket;
 
 class UpstreamConnection {
  public:
@@ -25,7 +25,7 @@ class UpstreamConnection {
   }
   explicit UpstreamConnection(std::unique_ptr<TlsSocket> tls) : tls_(std::move(tls)) { buffer_.reserve(kInitialBuffer); }
   tcp_socket& socket() { return tls_ ? tls_->socket() : plain_->socket(); }
-  server::Deadline& deadline() { return tls_ ? tls_->deadline() : plain_->deadline(); }
+  net::Deadline& deadline() { return tls_ ? tls_->deadline() : plain_->deadline(); }
   TlsSocket* tls() { return tls_.get(); }
   PlainSocket* plain() { return plain_.get(); }
   beast::flat_buffer& buffer() { return buffer_; }
@@ -51,7 +51,7 @@ struct UpstreamTarget {
   SSL_CTX* tls_ctx;  // null for http://
   std::uint64_t generation;
   config::Millis connect_timeout;
-  server::DeadlineWatch* deadlines;  // the worker's
+  net::DeadlineWatch* deadlines;  // the worker's
 };
 
 // Per-worker keep-alive pool (single-threaded: used only from its worker's io_context).

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <limits>
 #include <stdexcept>
 
 #include "tls/cert_loader.hpp"
@@ -283,6 +284,41 @@ void ServerTls::finish(SSL* ssl, HandshakeOutcome& out) const {
                                : classify_verify_error(static_cast<int>(code), 0);
   }
   evaluate_peer(*out.host, peer, verify, out);
+}
+
+void ServerTls::redecide(SSL* ssl, HandshakeOutcome& out) const {
+  const HostRuntime& host = host_for(out.sni);
+  out.host = &host;
+  X509* peer = host.policy.tls.mode == core::ClientCertMode::ignore ? nullptr : SSL_get0_peer_certificate(ssl);
+  core::VerifyResult verify;
+  if (peer != nullptr) verify = host.trust->verify(peer, SSL_get_peer_cert_chain(ssl));
+  evaluate_peer(host, peer, verify, out);
+}
+
+namespace {
+// ASN.1 time as time_t; nullopt when unreadable.
+std::optional<std::time_t> to_time_t(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return std::nullopt;
+  return timegm(&tm);
+}
+}  // namespace
+
+std::time_t decision_expiry(SSL* ssl, const HostRuntime& host) {
+  std::time_t until = std::numeric_limits<std::time_t>::max();
+  auto earlier = [&](const ASN1_TIME* t) {
+    if (auto v = to_time_t(t)) until = std::min(until, *v);
+  };
+  X509* peer = SSL_get0_peer_certificate(ssl);
+  if (peer == nullptr) return until;
+  earlier(X509_get0_notAfter(peer));
+  if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl)) {
+    for (int i = 0; i < sk_X509_num(chain); ++i) earlier(X509_get0_notAfter(sk_X509_value(chain, i)));
+  }
+  // The anchor that completes the chain is checked for time too: any of them expiring (rare, cheap) re-decides.
+  for (const auto& anchor : host.trust->anchors()) earlier(X509_get0_notAfter(anchor.get()));
+  for (const auto& crl : host.trust->crls()) earlier(X509_CRL_get0_nextUpdate(crl.get()));
+  return until;
 }
 
 }  // namespace certgate::tls

@@ -52,6 +52,11 @@ class ServerTls {
   SslPtr new_ssl(HandshakeOutcome* outcome) const;
   // After a successful handshake: completes `outcome` (resumed sessions, no certificate, ...).
   void finish(SSL* ssl, HandshakeOutcome& outcome) const;
+  // Decides again, under this configuration, for a connection whose decision was taken under another one or
+  // has expired: outcome.host becomes this configuration's block for outcome.sni, and the certificate the
+  // connection presented (with the chain it sent) is verified now against that block's anchors and CRLs and
+  // decided by its policy, through the same verification and decide() as a handshake.
+  void redecide(SSL* ssl, HandshakeOutcome& outcome) const;
 
   const HostRuntime& default_host() const { return *hosts_.front(); }
   // The host block serving `name` (SNI or Host, any case, no port); the default block when none claims it.
@@ -65,6 +70,11 @@ class ServerTls {
   core::HostIndex index_;  // server name -> index into hosts_
   config::RejectMode reject_ = config::RejectMode::http;
 };
+
+// When the connection's decision stops being valid by itself: the earliest notAfter of the certificates it
+// presented and of the block's anchors, or the earliest nextUpdate of the block's CRLs
+// (std::numeric_limits<std::time_t>::max() when no certificate was presented).
+std::time_t decision_expiry(SSL* ssl, const HostRuntime& host);
 
 // Decides for a verified-or-not peer certificate with the host's policy: digest + decide().
 // Shared by the verify callback and finish().

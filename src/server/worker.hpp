@@ -5,8 +5,8 @@
 #include <thread>
 #include <vector>
 
-#include "http/deadline.hpp"
-#include "http/net.hpp"
+#include "net/deadline.hpp"
+#include "net/net.hpp"
 #include "proxy/upstream.hpp"
 
 namespace certgate::server {
@@ -23,7 +23,7 @@ class Worker {
  public:
   Worker(Server& server, int index)
       : server_(server), index_(index), ioc_(std::make_unique<asio::io_context>(1)),
-        deadlines_(std::make_unique<DeadlineWatch>(*ioc_)) {}
+        deadlines_(std::make_unique<net::DeadlineWatch>(*ioc_)) {}
   // Order matters: listeners and pooled upstream sockets go first, then the io_context (whose destruction
   // ends suspended sessions, which still unregister from connections_ and from the deadline watch).
   ~Worker() {
@@ -37,7 +37,7 @@ class Worker {
   Server& server() { return server_; }
   int index() const { return index_; }
   proxy::UpstreamPool& pool() { return pool_; }
-  DeadlineWatch& deadlines() { return *deadlines_; }
+  net::DeadlineWatch& deadlines() { return *deadlines_; }
 
   std::list<ConnectionSlot*>& connections() { return connections_; }
   std::vector<std::unique_ptr<tcp_acceptor>>& acceptors() { return acceptors_; }
@@ -52,7 +52,7 @@ class Worker {
   int index_;
   std::list<ConnectionSlot*> connections_;
   std::unique_ptr<asio::io_context> ioc_;
-  std::unique_ptr<DeadlineWatch> deadlines_;
+  std::unique_ptr<net::DeadlineWatch> deadlines_;
   proxy::UpstreamPool pool_;
   std::vector<std::unique_ptr<tcp_acceptor>> acceptors_;
   bool draining_ = false;

@@ -1,4 +1,4 @@
-#include "http/tls_socket.hpp"
+#include "net/tls_socket.hpp"
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -6,7 +6,9 @@
 #include <array>
 #include <cerrno>
 
-namespace certgate::server {
+#include <sys/socket.h>
+
+namespace certgate::net {
 namespace {
 
 // The error codes asio::ssl::stream reports for the same conditions, so callers keep one vocabulary:
@@ -65,6 +67,15 @@ TlsStep TlsSocket::try_read(void* data, std::size_t size) {
   return failed(ssl_.get(), r);
 }
 
+TlsStep TlsSocket::try_peek() {
+  ERR_clear_error();
+  char byte = 0;
+  std::size_t n = 0;
+  int r = SSL_peek_ex(ssl_.get(), &byte, 1, &n);
+  if (r == 1) return {};
+  return failed(ssl_.get(), r);
+}
+
 TlsStep TlsSocket::try_write(const void* data, std::size_t size) {
   ERR_clear_error();
   std::size_t n = 0;
@@ -93,6 +104,36 @@ TlsStep TlsSocket::try_shutdown() {
   return s;
 }
 
+TlsStep TlsSocket::try_linger_close() {
+  if (!socket_.is_open()) return {};
+  error_code ignored;
+  if (!notified_) {
+    ERR_clear_error();
+    int r = SSL_shutdown(ssl_.get());
+    if (r < 0) {
+      TlsStep s = failed(ssl_.get(), r);
+      if (s.want == TlsStep::Want::write) return s;  // close_notify not out yet
+    }
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    notified_ = true;
+  }
+  // Raw bytes: nothing the peer sends now is read as TLS any more.
+  std::array<char, 4096> scratch;
+  for (;;) {
+    const ssize_t n = ::recv(socket_.native_handle(), scratch.data(), scratch.size(), MSG_DONTWAIT);
+    if (n > 0) {
+      lingered_ += static_cast<std::size_t>(n);
+      if (lingered_ < kLingerBytes) continue;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      return TlsStep{TlsStep::Want::read, {}, 0};
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    socket_.close(ignored);  // the peer closed, failed or sent too much
+    return {};
+  }
+}
+
 bool TlsSocket::has_pending() const { return SSL_has_pending(ssl_.get()) == 1; }
 
 void TlsSocket::release_buffers() { SSL_free_buffers(ssl_.get()); }
@@ -102,4 +143,4 @@ char* TlsSocket::gather_area() {
   return area.data();
 }
 
-}  // namespace certgate::server
+}  // namespace certgate::net

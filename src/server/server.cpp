@@ -1,11 +1,11 @@
-#include "http/server.hpp"
+#include "server/server.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <thread>
 
-#include "http/session.hpp"
-#include "http/worker.hpp"
+#include "server/connection.hpp"
+#include "server/worker.hpp"
 
 namespace certgate::server {
 namespace {
@@ -65,6 +65,7 @@ void Worker::begin_drain() {
 
 Server::Server(std::shared_ptr<const Runtime> runtime, std::function<config::GatewayConfig()> reload)
     : runtime_(std::move(runtime)), reload_fn_(std::move(reload)), signals_(signal_ioc_) {
+  generation_ = runtime_->generation;
   const auto& cfg = runtime_->config;
   access_log_ = std::make_unique<http_log::AccessLog>(cfg.access_log, cfg.log_format);
 }
@@ -141,6 +142,7 @@ void Server::reload() {
     auto fresh = build_runtime(reload_fn_(), current->generation + 1);
     std::lock_guard lock(runtime_mutex_);
     runtime_ = std::move(fresh);
+    generation_.store(runtime_->generation, std::memory_order_release);
     spdlog::info("configuration reloaded (generation {}); listeners are unchanged", runtime_->generation);
   } catch (const std::exception& e) {
     spdlog::error("reload refused, keeping the current configuration: {}", e.what());

@@ -8,9 +8,9 @@
 // the tick, which is plenty for limits counted in seconds.
 #include <chrono>
 
-#include "http/net.hpp"
+#include "net/net.hpp"
 
-namespace certgate::server {
+namespace certgate::net {
 
 class DeadlineWatch;
 
@@ -25,6 +25,10 @@ class Deadline {
 
   void expires_after(std::chrono::milliseconds d) {
     at_ = Clock::now() + d;
+    expired_ = false;
+  }
+  void expires_at(Clock::time_point at) {
+    at_ = at;
     expired_ = false;
   }
   void expires_never() {
@@ -73,4 +77,4 @@ class DeadlineWatch {
   bool running_ = false;
 };
 
-}  // namespace certgate::server
+}  // namespace certgate::net

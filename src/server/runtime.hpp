@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "config/gateway_config.hpp"
+#include "http/request_check.hpp"
 #include "tls/openssl_ptr.hpp"
 #include "tls/server_tls.hpp"
 
@@ -14,6 +15,7 @@ struct Runtime {
   config::GatewayConfig config;
   std::shared_ptr<const tls::ServerTls> tls;
   tls::SslCtxPtr upstream_tls;  // null for an http:// upstream
+  h1::HeaderRules header_rules;  // reserved names and upgrades, compiled from [headers] and [upstream]
   std::uint64_t generation = 0;
 };
 

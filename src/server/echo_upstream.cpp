@@ -1,4 +1,4 @@
-#include "http/echo_upstream.hpp"
+#include "server/echo_upstream.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "http/access_log.hpp"
-#include "http/net.hpp"
-#include "http/runtime.hpp"
+#include "net/net.hpp"
+#include "server/runtime.hpp"
 
 namespace certgate::server {
 
@@ -30,6 +30,8 @@ class Server {
   void stop();
 
   std::shared_ptr<const Runtime> runtime() const;
+  // The generation of runtime(), without its lock: a connection compares it before each request.
+  std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
   http_log::AccessLog& access_log() { return *access_log_; }
   const std::vector<tcp::endpoint>& bound() const { return bound_; }
 
@@ -48,6 +50,7 @@ class Server {
   asio::io_context signal_ioc_{1};
   asio::signal_set signals_;
   std::atomic<bool> stop_requested_{false};
+  std::atomic<std::uint64_t> generation_{0};
 };
 
 }  // namespace certgate::server

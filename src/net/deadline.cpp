@@ -1,6 +1,6 @@
-#include "http/deadline.hpp"
+#include "net/deadline.hpp"
 
-namespace certgate::server {
+namespace certgate::net {
 
 Deadline::Deadline(DeadlineWatch& watch, tcp_socket& socket) : watch_(&watch), socket_(&socket) { watch_->add(this); }
 
@@ -57,4 +57,4 @@ void DeadlineWatch::check(Deadline::Clock::time_point now) {
   }
 }
 
-}  // namespace certgate::server
+}  // namespace certgate::net

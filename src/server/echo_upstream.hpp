@@ -5,7 +5,7 @@
 #include <memory>
 #include <thread>
 
-#include "http/net.hpp"
+#include "net/net.hpp"
 
 namespace certgate::server {
 

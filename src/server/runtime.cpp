@@ -1,4 +1,4 @@
-#include "http/runtime.hpp"
+#include "server/runtime.hpp"
 
 #include "tls/upstream_tls.hpp"
 
@@ -9,6 +9,7 @@ std::shared_ptr<const Runtime> build_runtime(config::GatewayConfig cfg, std::uin
   rt->generation = generation;
   rt->tls = tls::ServerTls::build(cfg, generation);
   if (cfg.upstream.tls) rt->upstream_tls = tls::make_upstream_ctx(cfg.upstream);
+  rt->header_rules = h1::HeaderRules::build(cfg.headers, cfg.upstream.upgrade);
   rt->config = std::move(cfg);
   return rt;
 }

@@ -9,10 +9,10 @@
 // bounded by the socket's Deadline.
 #include <cstddef>
 
-#include "http/deadline.hpp"
+#include "net/deadline.hpp"
 #include "tls/openssl_ptr.hpp"
 
-namespace certgate::server {
+namespace certgate::net {
 
 // What one attempt at an OpenSSL call asked for.
 struct TlsStep {
@@ -41,6 +41,10 @@ class TlsSocket {
   // Completes when a read would make progress: data (or an alert) arrived. Holds no buffer while waiting.
   template <class Token>
   auto async_wait_readable(Token&& token);
+  // Completes when application data (or the end of the stream, or an error) can be read: unlike readiness of
+  // the socket, TLS records that carry no data (a TLS 1.3 session ticket) do not count. Consumes nothing.
+  template <class Token>
+  auto async_wait_data(Token&& token);
   template <class MutableBuffers, class Token>
   auto async_read_some(const MutableBuffers& buffers, Token&& token);
   template <class ConstBuffers, class Token>
@@ -48,12 +52,20 @@ class TlsSocket {
   // Sends close_notify (without waiting for the peer's) and closes the socket.
   template <class Token>
   auto async_shutdown(Token&& token);
+  // Sends close_notify and stops sending, then reads and drops whatever the peer still sends (the rest of a
+  // request certgate refused) until it closes, kLingerBytes have come or the deadline passes; then closes.
+  // Without it the peer's unread bytes make the kernel reset the connection, and the peer may lose the
+  // response it was sent before reading it (lingering close, RFC 9112 9.6).
+  template <class Token>
+  auto async_linger_close(Token&& token);
 
   // One attempt each; never blocks.
   TlsStep try_handshake();
   TlsStep try_read(void* data, std::size_t size);
   TlsStep try_write(const void* data, std::size_t size);
   TlsStep try_shutdown();
+  TlsStep try_linger_close();
+  TlsStep try_peek();
   bool has_pending() const;
   // Frees OpenSSL's record buffers if they hold nothing (an idle connection): SSL_MODE_RELEASE_BUFFERS alone
   // keeps the read buffer whenever a read stopped inside a record. They come back on the next read or write.
@@ -62,11 +74,14 @@ class TlsSocket {
   // A per-thread scratch area where a write gathers a short buffer sequence into one TLS record.
   static constexpr std::size_t kRecordSize = 16 * 1024;
   static char* gather_area();
+  static constexpr std::size_t kLingerBytes = 1024 * 1024;
 
  private:
   tcp_socket socket_;
   tls::SslPtr ssl_;
   Deadline deadline_;
+  std::size_t lingered_ = 0;     // bytes dropped while lingering
+  bool notified_ = false;        // close_notify sent and sending shut down
 };
 
 namespace detail {
@@ -119,6 +134,12 @@ struct HandshakeStep {
 };
 struct ShutdownStep {
   TlsStep operator()(TlsSocket& s) const { return s.try_shutdown(); }
+};
+struct PeekStep {
+  TlsStep operator()(TlsSocket& s) const { return s.try_peek(); }
+};
+struct LingerCloseStep {
+  TlsStep operator()(TlsSocket& s) const { return s.try_linger_close(); }
 };
 struct ReadableStep {
   TlsStep operator()(TlsSocket& s) const {
@@ -179,6 +200,11 @@ auto TlsSocket::async_wait_readable(Token&& token) {
                                                        socket_);
 }
 
+template <class Token>
+auto TlsSocket::async_wait_data(Token&& token) {
+  return asio::async_compose<Token, void(error_code)>(detail::TlsOp<detail::PeekStep, false>{this, {}}, token, socket_);
+}
+
 template <class MutableBuffers, class Token>
 auto TlsSocket::async_read_some(const MutableBuffers& buffers, Token&& token) {
   return asio::async_compose<Token, void(error_code, std::size_t)>(
@@ -197,4 +223,10 @@ auto TlsSocket::async_shutdown(Token&& token) {
                                                        socket_);
 }
 
-}  // namespace certgate::server
+template <class Token>
+auto TlsSocket::async_linger_close(Token&& token) {
+  return asio::async_compose<Token, void(error_code)>(detail::TlsOp<detail::LingerCloseStep, false>{this, {}}, token,
+                                                       socket_);
+}
+
+}  // namespace certgate::net

@@ -1,0 +1,115 @@
+#include "http/upstream_request.hpp"
+
+#include <charconv>
+
+#include <boost/beast/core/string.hpp>
+
+#include "http/field_lists.hpp"
+
+namespace certgate::h1 {
+namespace http = boost::beast::http;
+
+namespace {
+
+// Fields that only concern one hop or that certgate writes itself from what it parsed.
+bool is_rendered_by_certgate(http::field f) {
+  switch (f) {
+    case http::field::connection:
+    case http::field::keep_alive:
+    case http::field::proxy_connection:
+    case http::field::te:
+    case http::field::trailer:
+    case http::field::upgrade:
+    case http::field::host:
+    case http::field::content_length:
+    case http::field::transfer_encoding:
+    case http::field::expect:
+    case http::field::via:
+    case http::field::http2_settings: return true;
+    default: return false;
+  }
+}
+
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name);
+  out.append(": ");
+  out.append(value);
+  out.append("\r\n");
+}
+
+// The names listed in Connection (RFC 9110 7.6.1): hop-by-hop. Views into the head.
+std::vector<std::string_view> connection_options(const http::request_header<>& head) {
+  std::vector<std::string_view> listed;
+  for (const auto& f : head) {
+    if (f.name() == http::field::connection) split_list(f.value(), listed);
+  }
+  return listed;
+}
+
+bool listed_in(const std::vector<std::string_view>& listed, std::string_view name) {
+  for (std::string_view t : listed) {
+    if (boost::beast::iequals(t, name)) return true;
+  }
+  return false;
+}
+
+// "a, b, " from every field line named `name` (exactly, ignoring case), or nothing when there is none.
+void append_joined(std::string& out, const http::request_header<>& head, std::string_view name) {
+  bool first = true;
+  for (const auto& field : head) {
+    if (!boost::beast::iequals(field.name_string(), name)) continue;
+    if (!first) out.append(", ");
+    out.append(field.value());
+    first = false;
+  }
+  if (!first) out.append(", ");
+}
+
+}  // namespace
+
+void render_upstream_request(std::string& out, const CheckedRequest& req, const http::request_header<>& head,
+                             const HeaderRules& rules, std::string_view identity_block, std::string_view client_ip) {
+  out.clear();
+  out.append(req.method);
+  out.push_back(' ');
+  out.append(req.target());
+  out.append(" HTTP/1.1\r\nHost: ");
+  out.append(req.authority.authority());
+  out.append("\r\n");
+  const std::vector<std::string_view> listed = connection_options(head);
+  for (const auto& f : head) {
+    if (is_rendered_by_certgate(f.name())) continue;
+    const std::string_view name = f.name_string();
+    if (rules.drops_underscores() && name.find('_') != std::string_view::npos) continue;
+    if (rules.is_reserved(name)) continue;
+    if (!listed.empty() && listed_in(listed, name)) continue;
+    append_field(out, name, f.value());
+  }
+  out.append(identity_block);
+  out.append("X-Forwarded-For: ");
+  append_joined(out, head, "X-Forwarded-For");
+  out.append(client_ip);
+  out.append("\r\nX-Forwarded-Proto: https\r\nVia: ");
+  append_joined(out, head, "Via");
+  out.append("1.1 certgate\r\n");
+  switch (req.framing) {
+    case Framing::none: break;
+    case Framing::length: {
+      char digits[24];
+      auto r = std::to_chars(digits, digits + sizeof digits, req.length);
+      out.append("Content-Length: ");
+      out.append(digits, static_cast<std::size_t>(r.ptr - digits));
+      out.append("\r\n");
+      break;
+    }
+    case Framing::chunked: out.append("Transfer-Encoding: chunked\r\n"); break;
+  }
+  if (!req.upgrade.empty()) {
+    out.append("Upgrade: ");
+    out.append(req.upgrade);
+    out.append("\r\nConnection: upgrade\r\n");
+  }
+  out.append("\r\n");
+}
+
+}  // namespace certgate::h1

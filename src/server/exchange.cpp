@@ -1,0 +1,248 @@
+#include "server/exchange.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
+#include "http/client_response.hpp"
+#include "http/upstream_request.hpp"
+#include "proxy/relay.hpp"
+#include "proxy/upstream.hpp"
+#include "server/own_response.hpp"
+#include "server/server.hpp"
+#include "server/worker.hpp"
+
+namespace certgate::server {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using ResponseParser = http::response_parser<http::buffer_body>;
+
+// A misbehaving upstream cannot keep the client waiting forever with interim responses.
+constexpr int kMaxInterimResponses = 16;
+
+struct Outcome {
+  ExchangeResult result;
+  bool upstream_reusable = false;
+  bool retry = false;  // a stale pooled connection: go again on a new one
+};
+
+proxy::RelayTimes request_body_times(const config::Limits& limits) {
+  proxy::RelayTimes t;
+  t.read_timeout = limits.body_timeout;
+  t.write_timeout = limits.upstream_response_timeout;
+  t.min_rate = limits.body_min_rate;
+  t.grace = limits.body_timeout;
+  t.rate_on_reads = true;
+  return t;
+}
+
+proxy::RelayTimes response_body_times(const config::Limits& limits) {
+  proxy::RelayTimes t;
+  t.read_timeout = limits.upstream_response_timeout;
+  t.write_timeout = limits.body_timeout;
+  t.min_rate = limits.body_min_rate;
+  t.grace = limits.body_timeout;
+  t.rate_on_reads = false;
+  return t;
+}
+
+// The request body, relayed while the upstream is watched. True when the upstream started answering first (the
+// rest of the body is not relayed; `body` is then untouched).
+template <class Upstream>
+awaitable<bool> relay_request_body(ConnectionState& cs, RequestParser& parser, const h1::CheckedRequest& req,
+                                   Upstream& up, proxy::RelayResult& body) {
+  using namespace asio::experimental::awaitable_operators;
+  std::string no_head;  // sent already
+  const proxy::RelayTimes times = request_body_times(cs.rt->config.limits);
+  const bool chunked = req.framing == h1::Framing::chunked;
+  auto raced = co_await (proxy::relay_body(*cs.stream, *cs.buffer, parser, up, no_head, chunked, times) ||
+                         up.async_wait_data(use_tuple));
+  if (raced.index() == 0) {
+    body = std::get<0>(std::move(raced));
+    co_return false;
+  }
+  co_return true;
+}
+
+// The response head after any interim ones: forwarded to an HTTP/1.1 client (103 Early Hints), 100 dropped.
+template <class Upstream>
+awaitable<error_code> read_final_head(ConnectionState& cs, proxy::UpstreamConnection& up_conn, Upstream& up,
+                                      const h1::CheckedRequest& req, std::optional<ResponseParser>& res_parser,
+                                      std::size_t& bytes) {
+  const config::Limits& limits = cs.rt->config.limits;
+  const bool head_request = req.method == "HEAD";
+  bytes = 0;
+  for (int interim = 0;; ++interim) {
+    res_parser.emplace();
+    res_parser->header_limit(static_cast<std::uint32_t>(limits.max_response_header_bytes));
+    res_parser->body_limit(boost::none);
+    if (head_request) res_parser->skip(true);
+    up_conn.deadline().expires_after(limits.upstream_response_timeout);
+    auto [ec, n] = co_await http::async_read_header(up, up_conn.buffer(), *res_parser, use_tuple);
+    bytes += n;
+    if (ec) co_return ec;
+    const unsigned code = res_parser->get().result_int();
+    if (code < 100 || code >= 200 || code == 101) co_return error_code{};
+    if (interim >= kMaxInterimResponses) co_return http::error::bad_status;
+    if (code == 100 || req.version < 11) continue;
+    h1::render_interim_response(*cs.head, res_parser->get());
+    cs.stream->deadline().expires_after(limits.body_timeout);
+    auto [wec, wn] = co_await asio::async_write(*cs.stream, asio::buffer(*cs.head), use_tuple);
+    if (wec) co_return wec;
+  }
+}
+
+template <class Upstream>
+awaitable<Outcome> exchange(ConnectionState& cs, RequestParser& parser, const h1::CheckedRequest& req, bool last,
+                            proxy::UpstreamConnection& up_conn, Upstream& up, http_log::AccessRecord& rec) {
+  const config::Limits& limits = cs.rt->config.limits;
+  Outcome out;
+  std::string& head = *cs.head;
+  const bool may_retry = up_conn.reused && req.retry_safe;
+  h1::render_upstream_request(head, req, parser.get(), cs.rt->header_rules, cs.identity_block, cs.client_ip);
+  const auto started = Clock::now();
+
+  // 1. The request: head, then the body (watching for an early answer).
+  bool early_response = false;
+  up_conn.deadline().expires_after(limits.upstream_response_timeout);
+  auto [hec, hn] = co_await asio::async_write(up, asio::buffer(head), use_tuple);
+  if (hec) {
+    out.retry = may_retry;
+    if (!out.retry) {
+      auto e = proxy::classify_upstream_error(hec, "while sending the request");
+      co_await send_refusal(cs, req.version, e.status, 0, e.reason, rec);
+    }
+    co_return out;
+  }
+  if (req.framing != h1::Framing::none) {
+    proxy::RelayResult body;
+    early_response = co_await relay_request_body(cs, parser, req, up, body);
+    if (!early_response && body.read_error) {
+      if (body.read_error == http::error::body_limit) {
+        co_await send_refusal(cs, req.version, 413, 0, "request body exceeds max_body_bytes", rec);
+      } else if (body.read_error == beast::error::timeout) {
+        co_await send_refusal(cs, req.version, 408, 0, "request body not received in time (body_timeout, body_min_rate)",
+                              rec);
+      } else if (body.read_error == http::error::partial_message || body.read_error == asio::error::eof ||
+                 body.read_error == asio::ssl::error::stream_truncated ||
+                 body.read_error == asio::error::connection_reset) {
+        rec.status = 400;
+        rec.reason = "client closed the connection during the request body";
+      } else {
+        co_await send_refusal(cs, req.version, 400, 0, "malformed request body: " + body.read_error.message(), rec);
+      }
+      co_return out;
+    }
+    if (!early_response && body.write_error) {
+      auto e = proxy::classify_upstream_error(body.write_error, "while sending the request");
+      co_await send_refusal(cs, req.version, e.status, 0, e.reason, rec);
+      co_return out;
+    }
+  }
+
+  // 2. The response head, checked.
+  std::optional<ResponseParser> res_parser;
+  std::size_t head_bytes = 0;
+  if (error_code ec = co_await read_final_head(cs, up_conn, up, req, res_parser, head_bytes)) {
+    // Nothing of the response arrived on a pooled connection: it was stale; a retry_safe request goes again.
+    out.retry = may_retry && head_bytes == 0 &&
+                (ec == http::error::end_of_stream || ec == asio::error::connection_reset);
+    if (!out.retry) {
+      proxy::UpstreamError e = ec == http::error::header_limit
+                                   ? proxy::UpstreamError{502, "upstream response head exceeds max_response_header_bytes"}
+                                   : proxy::classify_upstream_error(ec, "while waiting for the response");
+      co_await send_refusal(cs, req.version, e.status, 0, e.reason, rec);
+    }
+    co_return out;
+  }
+  auto& res = res_parser->get();
+  rec.upstream_status = res.result_int();
+  rec.upstream_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+  h1::ResponseCheck checked = h1::check_response(res, req.method == "HEAD", req);
+  if (!checked.response) {
+    co_await send_refusal(cs, req.version, 502, 0, checked.refusal, rec);
+    co_return out;
+  }
+
+  // 3. An accepted upgrade: the 101, then bytes both ways.
+  if (checked.response->upgrade) {
+    h1::render_client_response(head, res, *checked.response, h1::ClientFraming{h1::BodyFraming::none, true},
+                               req.version);
+    cs.stream->deadline().expires_after(limits.body_timeout);
+    auto [wec, wn] = co_await asio::async_write(*cs.stream, asio::buffer(head), use_tuple);
+    rec.status = 101;
+    if (wec) co_return out;
+    rec.bytes_sent = co_await proxy::tunnel(*cs.stream, *cs.buffer, up, up_conn.buffer(), limits.idle_timeout);
+    co_return out;
+  }
+
+  // 4. The response head and body to the client.
+  const bool keep = req.keep_alive && !last && !early_response;
+  const h1::ClientFraming framing = h1::client_framing(*checked.response, req.version, keep);
+  h1::render_client_response(head, res, *checked.response, framing, req.version);
+  rec.status = static_cast<int>(checked.response->status);
+  if (early_response) {
+    rec.reason = "upstream answered before the request body was complete";
+    cs.linger = true;
+  }
+  if (up_conn.buffer().size() == 0 && !res_parser->is_done()) {
+    // No body yet: send the head now, so that the client sees the response start (a stream, a long poll).
+    // Otherwise the head goes out with the first piece of the body, in one record.
+    cs.stream->deadline().expires_after(limits.body_timeout);
+    auto [wec, wn] = co_await asio::async_write(*cs.stream, asio::buffer(head), use_tuple);
+    if (wec) co_return out;
+    head.clear();
+  }
+  auto rbody = co_await proxy::relay_body(up, up_conn.buffer(), *res_parser, *cs.stream, head,
+                                          framing.framing == h1::BodyFraming::chunked, response_body_times(limits));
+  rec.bytes_sent = rbody.bytes;
+  if (rbody.read_error) {
+    rec.reason = proxy::classify_upstream_error(rbody.read_error, "while sending the response body").reason;
+    co_return out;  // the client sees a truncated body and a closed connection
+  }
+  if (rbody.write_error) {
+    rec.reason = "client went away: " + rbody.write_error.message();
+    co_return out;
+  }
+  out.upstream_reusable = res_parser->keep_alive() && rbody.complete && up_conn.buffer().size() == 0 && !early_response;
+  out.result.keep_alive = framing.keep_alive;
+  co_return out;
+}
+
+}  // namespace
+
+awaitable<ExchangeResult> forward_request(ConnectionState& cs, RequestParser& parser, const h1::CheckedRequest& req,
+                                          bool last, http_log::AccessRecord& rec) {
+  const Runtime& rt = *cs.rt;
+  const bool upgrade = !req.upgrade.empty();
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::unique_ptr<proxy::UpstreamConnection> conn;
+    // A request that cannot be retried (a body, or a method that is not idempotent) takes only a pooled
+    // connection that still looks alive.
+    if (!upgrade && attempt == 0) conn = cs.worker->pool().take(rt.generation, !req.retry_safe);
+    if (!conn) {
+      proxy::UpstreamError err;
+      conn = co_await proxy::connect_upstream(
+          proxy::UpstreamTarget{&rt.config.upstream, rt.upstream_tls.get(), rt.generation,
+                                rt.config.limits.upstream_connect_timeout, &cs.worker->deadlines()},
+          &err);
+      if (!conn) {
+        rec.upstream_ms = 0;
+        co_await send_refusal(cs, req.version, err.status, 0, err.reason, rec);
+        co_return ExchangeResult{};
+      }
+    }
+    Outcome out;
+    if (conn->tls()) out = co_await exchange(cs, parser, req, last, *conn, *conn->tls(), rec);
+    else out = co_await exchange(cs, parser, req, last, *conn, *conn->plain(), rec);
+    if (out.upstream_reusable && !upgrade) {
+      cs.worker->pool().give_back(std::move(conn), rt.config.upstream.max_idle_per_worker);
+    }
+    if (!out.retry) co_return out.result;
+    spdlog::debug("upstream keep-alive connection was stale; retrying on a new one");
+  }
+  co_return ExchangeResult{};
+}
+
+}  // namespace certgate::server

@@ -1,0 +1,28 @@
+#pragma once
+// Phases "render" and "relay" of the request path: an admitted, checked request goes to the upstream (a pooled
+// connection, or a new one), its response comes back checked (h1::check_response) and rendered for the client,
+// and each body streams piece by piece in between.
+//
+// - The request head is rendered from the checked request (h1::render_upstream_request): its framing is the
+//   one certgate parsed, whatever the client's fields said.
+// - A request body is relayed while the upstream is watched: an upstream that answers before the body is
+//   complete (a 413, a 401 during an upload) has its response relayed to the client, which is then closed.
+// - Interim responses (103 Early Hints) reach HTTP/1.1 clients; 100 Continue is certgate's own.
+// - A request without a body and with an idempotent method goes again on a new connection when a pooled one
+//   turns out to have been closed by the upstream.
+#include "http/access_log.hpp"
+#include "http/request_check.hpp"
+#include "server/connection_state.hpp"
+#include "server/read_head.hpp"
+
+namespace certgate::server {
+
+struct ExchangeResult {
+  bool keep_alive = false;  // the client connection may serve another request
+};
+
+// `last`: this is the connection's last request (limits, draining): the client is told Connection: close.
+awaitable<ExchangeResult> forward_request(ConnectionState& cs, RequestParser& parser, const h1::CheckedRequest& req,
+                                          bool last, http_log::AccessRecord& rec);
+
+}  // namespace certgate::server

@@ -1,0 +1,62 @@
+#include "server/request.hpp"
+
+#include "server/connection_decision.hpp"
+#include "server/exchange.hpp"
+#include "server/own_response.hpp"
+#include "server/request_log.hpp"
+#include "server/route.hpp"
+
+namespace certgate::server {
+namespace {
+
+// Beast frames the body it will read by the same head check_request() judged; a disagreement would mean the
+// two read the head differently, and is refused rather than guessed at.
+bool beast_agrees(const RequestParser& parser, const h1::CheckedRequest& req) {
+  switch (req.framing) {
+    case h1::Framing::none: return parser.is_done();
+    case h1::Framing::length: return !parser.chunked() && parser.content_length() == req.length;
+    case h1::Framing::chunked: return parser.chunked();
+  }
+  return false;
+}
+
+}  // namespace
+
+awaitable<bool> serve_request(ConnectionState& cs, RequestParser& parser) {
+  const auto& head = parser.get();
+  http_log::AccessRecord rec = new_record(cs);
+  describe_request(rec, head);
+  bool keep = false;
+
+  // The connection's decision, taken again first if the configuration was reloaded or it expired: the request is
+  // then checked, routed and decided under the current configuration.
+  if (refresh_decision(cs)) {
+    rec = new_record(cs);
+    describe_request(rec, head);
+  }
+  const tls::HandshakeOutcome& o = *cs.outcome;
+  h1::RequestCheck check = h1::check_request(head, cs.rt->header_rules, cs.rt->config.limits.max_body_bytes, o.sni);
+  if (!check.request) {
+    co_await send_refusal(cs, head.version(), check.refusal.status, 0, check.refusal.reason, rec);
+  } else if (!beast_agrees(parser, *check.request)) {
+    co_await send_refusal(cs, head.version(), 400, 0, "request framing is ambiguous", rec);
+  } else if (auto reason = misdirected(cs, *check.request)) {
+    co_await send_refusal(cs, head.version(), 421, 0, *reason, rec);
+  } else if (!o.decision.admitted) {
+    co_await send_refusal(cs, head.version(), o.decision.status, o.decision.substatus, o.decision.reason, rec);
+  } else {
+    bool go = true;
+    if (check.request->expect_continue) go = co_await send_continue(cs);
+    if (go) {
+      ExchangeResult ex = co_await forward_request(cs, parser, *check.request, last_request_on_connection(cs), rec);
+      keep = ex.keep_alive;
+    } else {
+      rec.reason = "client went away before 100 Continue";
+    }
+  }
+  ++cs.requests;
+  write_log(cs, rec);
+  co_return keep;
+}
+
+}  // namespace certgate::server

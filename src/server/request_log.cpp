@@ -1,0 +1,33 @@
+#include "server/request_log.hpp"
+
+#include "http/identity.hpp"
+#include "server/server.hpp"
+#include "server/worker.hpp"
+
+namespace certgate::server {
+
+void fill_decision(http_log::AccessRecord& r, const tls::HandshakeOutcome& o) {
+  r.sni = o.sni;
+  r.identity = o.decision.identity;
+  r.mapping = o.decision.mapping;
+  r.verify = http_id::verify_header_value(o.verify, o.cert.has_value());
+  r.fingerprint = o.cert ? o.cert->sha256_hex : "";
+  r.resumed = o.resumed;
+}
+
+http_log::AccessRecord new_record(const ConnectionState& cs) {
+  http_log::AccessRecord rec;
+  rec.client = cs.client;
+  fill_decision(rec, *cs.outcome);
+  return rec;
+}
+
+void describe_request(http_log::AccessRecord& rec, const boost::beast::http::request_header<>& head) {
+  rec.method = std::string(head.method_string());
+  rec.path = std::string(head.target());
+  rec.host = std::string(head[boost::beast::http::field::host]);
+}
+
+void write_log(ConnectionState& cs, const http_log::AccessRecord& rec) { cs.worker->server().access_log().write(rec); }
+
+}  // namespace certgate::server
