@@ -44,6 +44,11 @@ std::string client_hello_sni(SSL* ssl) {
   return lower(std::string_view(reinterpret_cast<const char*>(p + 5), name_len));
 }
 
+// Selects the host block by SNI. It must run here: OpenSSL calls the ClientHello callback before it looks the
+// offered session up (ssl_get_prev_session, which resumes only a session whose id context equals the SSL's), so a
+// session made by another block or generation is a cache miss and this block decides on a full handshake. The
+// servername callback would be too late: it runs after the lookup, under the default block's id context (the
+// nginx CVE-2025-23419 class). See docs/security.md "Sessions across host blocks".
 int client_hello_cb(SSL* ssl, int* alert, void* arg) {
   auto* tls = static_cast<const ServerTls*>(arg);
   HandshakeOutcome* out = outcome_of(ssl);
@@ -183,7 +188,10 @@ SslCtxPtr make_ctx(const HostRuntime& host, const ServerTls* owner, std::size_t 
   // cheaper than encrypted stateless tickets (measured in docs/performance.md), keeps each session's decision
   // with it, and dies with its ServerTls on reload. One ticket per handshake: a client resumes one at a time.
   // Each cached session holds the peer certificate and its decision (~10 KiB): [limits] session_cache bounds
-  // them, and 0 turns resumption off (no cache, no ticket).
+  // them, and 0 turns resumption off (no cache, no ticket). Every connection starts on the default block's
+  // context and OpenSSL keeps its sessions in that context's cache whichever block SNI selects (SSL_set_SSL_CTX
+  // keeps the session context): one cache for all blocks, kept apart by their session id contexts. The other
+  // blocks' contexts get the same cache and ticket settings, which OpenSSL does not consult.
   SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);
   if (session_cache > 0) {
     SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_SERVER);

@@ -215,6 +215,77 @@ def tls_socket(port, *, cert="edge", server_hostname="localhost", host="127.0.0.
         raise
 
 
+class SessionExchange:
+    """One request over a Python TLS connection that may have offered a saved session."""
+
+    def __init__(self, server_hostname, raw, session, reused, version, error):
+        self.server_hostname = server_hostname
+        self.raw = raw                # every byte received
+        self.session = session        # the connection's ssl.SSLSession (offer it on the next connection)
+        self.reused = reused          # SSLSocket.session_reused: the server resumed the offered session
+        self.version = version        # "TLSv1.3", "TLSv1.2"
+        self.error = error            # what ended the connection abnormally, or ""
+        head, _, self.body = raw.partition(b"\r\n\r\n")
+        first = head.split(b"\r\n", 1)[0].decode("latin-1")
+        parts = first.split(" ", 2)
+        self.status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+    def describe(self):
+        return ("--- python TLS to SNI %r (%s), resumed=%s, error=%r\nreceived:\n%s"
+                % (self.server_hostname, self.version, self.reused, self.error,
+                   self.raw[-2000:].decode("latin-1")))
+
+
+def session_context(*, cert=None, version=None, pki=None):
+    """A client SSLContext for session_exchange(): trusts the test CA, presents the PKI certificate `cert` (or none),
+    TLS `version` only ("1.2" or "1.3") when given. One context keeps the sessions it made resumable: Python
+    offers a session only on a connection of the context that made it. The server name is not checked (host
+    blocks in the tests have names the test server certificate does not list; the policy is what is tested)."""
+    pki = pki or common.pki()
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.load_verify_locations(pki.pem("ca"))
+    if cert:
+        ctx.load_cert_chain(pki.pem(cert), pki.key(cert))
+    if version:
+        v = {"1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}[version]
+        ctx.minimum_version = ctx.maximum_version = v
+    return ctx
+
+
+def session_exchange(port, ctx, server_hostname, request, *, session=None, host="127.0.0.1", timeout=10):
+    """Connects with `ctx` (SNI `server_hostname`, None for no SNI), offering `session`, sends `request` (text)
+    and reads until the gateway closes the connection or `timeout` passes. The session is taken after the
+    response: TLS 1.3 tickets arrive after the handshake."""
+    raw_sock = socket.create_connection((host, port), timeout=timeout)
+    data, error, sock = b"", "", None
+    try:
+        sock = ctx.wrap_socket(raw_sock, server_hostname=server_hostname, session=session)
+        sock.sendall(request.encode())
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                part = sock.recv(65536)
+            except socket.timeout:
+                error = "no close within %d s" % timeout
+                break
+            except (ssl.SSLError, ConnectionError) as e:
+                error = str(e)
+                break
+            if not part:
+                break
+            data += part
+        return SessionExchange(server_hostname, data, sock.session, sock.session_reused, sock.version(), error)
+    except (ssl.SSLError, ConnectionError) as e:
+        return SessionExchange(server_hostname, data, None, False, None, "handshake: %s" % e)
+    finally:
+        (sock or raw_sock).close()
+
+
 def raw_exchange(port, request, *, cert="edge", timeout=10):
     """Sends `request` (bytes) on a new TLS connection and reads until the gateway closes it or `timeout`
     passes. Returns (the bytes received, whether the gateway closed the connection)."""

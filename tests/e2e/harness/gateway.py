@@ -247,6 +247,23 @@ class Gateway:
             self.kill()
         return False
 
+    def rewrite_config(self, config):
+        """Replaces the configuration file with `config` (a dict, as for the constructor) on the same port and
+        access log; the running process reads it on SIGHUP."""
+        self._config, self._toml_text = config, None
+        self._render()
+
+    def reload(self, config, timeout=10.0):
+        """Rewrites the configuration, sends SIGHUP and waits (bounded) until the reload is logged."""
+        done = self.stderr_text().count("configuration reloaded")
+        self.rewrite_config(config)
+        self.signal(signal.SIGHUP)
+        deadline = time.monotonic() + timeout
+        while self.stderr_text().count("configuration reloaded") <= done:
+            if time.monotonic() >= deadline or not self.alive():
+                common.fail("certgate did not log a reload within %.0f s of SIGHUP" % timeout)
+            time.sleep(0.05)
+
     # --- output ---
 
     def stderr_text(self):
