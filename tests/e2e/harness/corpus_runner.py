@@ -37,6 +37,7 @@ AFTER_REFUSAL = 0.3  # after a 4xx/5xx: how long to wait for the gateway to clos
 FOLLOWUP_IDLE = 1.0  # same-connection follow-up
 NEW_FOLLOWUP = 5.0   # new-connection follow-up (must be answered)
 CAP = 4.0            # no phase reads longer than this
+SEND_TIMEOUT = 5.0   # a gateway that stops reading
 CLIENT_IP = "127.0.0.1"
 
 
@@ -328,6 +329,7 @@ class Outcome:
         self.responses = []        # final responses on the payload connection, before the follow-up's
         self.records = []          # origin records during this payload (follow-ups included)
         self.notes = []
+        self.interim = 0           # 1xx responses the client got on the payload connection
 
     @property
     def failure(self):
@@ -378,6 +380,7 @@ class Runner:
         parser = ResponseParser()
         state = self._payload_connection(payload, parser, same, out)
         out.responses = list(parser.responses)
+        out.interim = parser.interim
         if parser.error:
             out.notes.append(parser.error)
         # The new-connection follow-up: the barrier after which this payload's records are complete.
@@ -401,6 +404,7 @@ class Runner:
             return "closed"
         try:
             try:
+                sock.settimeout(SEND_TIMEOUT)
                 sock.sendall(payload.raw)
             except (OSError, ssl.SSLError) as e:
                 out.notes.append("send stopped: %s" % e)
@@ -417,6 +421,7 @@ class Runner:
                 return state
             before = len(parser.responses)
             try:
+                sock.settimeout(SEND_TIMEOUT)
                 sock.sendall(followup_request(same["path"], same["marker"]))
                 same["sent"] = True
             except (OSError, ssl.SSLError):
@@ -538,7 +543,7 @@ class Runner:
         trailing = finals[len(ok):]
         if finals[:len(ok)] != ok or any(not 400 <= r.status < 500 for r in trailing):
             return result("error", "unexpected responses: %s" % " ".join(x.short() for x in finals))
-        problem = _check(payload, complete)
+        problem = _check(payload, complete, out.interim)
         if problem:
             return result("error", problem)
         return result("normalised", "%d request(s)%s" % (len(complete), ", then %d" % trailing[0].status
@@ -559,10 +564,12 @@ def _path(target):
     return target.split("?", 1)[0]
 
 
-def _check(payload, complete):
-    """The payload's own checks on what the origin received (payload.checks), or None."""
+def _check(payload, complete, interim):
+    """The payload's own checks on what the origin received and the client got (payload.checks), or None."""
     checks = payload.checks
     first = complete[0]
+    if checks.get("no_interim") and interim:
+        return "%d interim (1xx) response(s) sent to the client" % interim
     if "target" in checks and first["target"] != checks["target"]:
         return "origin received target %r, expected %r" % (first["target"], checks["target"])
     if "host" in checks:
