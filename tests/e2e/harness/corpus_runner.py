@@ -45,8 +45,10 @@ CLIENT_IP = "127.0.0.1"
 
 class IdentityPolicy:
     """The reserved headers a gateway sends upstream: `exact` {spelling: value} (exactly one field each),
-    X-Forwarded-For (last element the client address; `xff_single`: exactly one field), and `absent` names.
-    Every reserved name must be covered."""
+    X-Forwarded-For (last element the client address; `xff_single`: exactly one field, else the fields are
+    one list), and `absent` names. Every reserved name must be covered. A field whose name folds to a
+    reserved one but is spelled otherwise than the gateway's own (X_Client_Identity) is forged; letter case
+    is not spelling (field names are case-insensitive, and HAProxy sends them in lower case)."""
 
     def __init__(self, exact, absent, xff_single=True, xff_spelling="X-Forwarded-For"):
         self.exact = {fold(k): (k, v) for k, v in exact.items()}
@@ -469,7 +471,7 @@ class Runner:
         stranded = [r["seq"] for r in out.records if r.get("status") and r["seq"] not in delivered]
         if stranded:
             out.notes.append("origin answers that reached no client: %s" % ", ".join("#%d" % s for s in stranded))
-        if out.cls != "normalised" or any(not r.get("complete") for r in out.records):
+        if out.failure or stranded or any(not r.get("complete") for r in out.records):
             self.origin.drop_connections()
             if stranded and self.target.restart:
                 self.target.restart()
