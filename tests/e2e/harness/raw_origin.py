@@ -396,7 +396,7 @@ class RawOrigin:
         elif low.startswith(b"http://") or low.startswith(b"https://"):
             rec["form"] = "absolute"
             rest = target.split(b"//", 1)[1]
-            authority = re.split(rb"[/?#]", rest, 1)[0]
+            authority = re.split(rb"[/?#]", rest, maxsplit=1)[0]
             rec["authority"] = authority.decode("latin-1")
             if b"@" in authority:
                 rec["ambiguities"].append("userinfo in the absolute-form target")
