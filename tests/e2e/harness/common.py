@@ -59,6 +59,12 @@ def workdir():
     return _state["workdir"]
 
 
+def keep_workdir():
+    """Keeps the scratch directory even when the test passes (it holds a report the test was asked for)."""
+    _state["keep"] = True
+    return workdir()
+
+
 def subdir(name):
     base = workdir()
     path = os.path.join(base, name)
@@ -162,8 +168,10 @@ def run_test(main):
     finally:
         _cleanup()
     if code == 0 and not _state["failed"]:
-        if _state["workdir"]:
+        if _state["workdir"] and not _state.get("keep"):
             shutil.rmtree(_state["workdir"], ignore_errors=True)
+        elif _state["workdir"]:
+            print("scratch directory kept: %s" % _state["workdir"])
         print("PASS")
     elif _state["workdir"] and code != SKIP:
         sys.stderr.write("scratch directory kept: %s\n" % _state["workdir"])
