@@ -178,6 +178,10 @@ RequestCheck check_request(const http::request_header<>& head, const HeaderRules
   // Target and authority (RFC 9112 3.2): an absolute-form target's authority wins over Host.
   const std::string_view target = head.target();
   if (target.find('#') != std::string_view::npos) return refuse(400, "request target with a fragment");
+  // A URI is ASCII (RFC 3986 2); raw UTF-8 is read one way by one server and another way by the next.
+  for (unsigned char c : target) {
+    if (c >= 0x80) return refuse(400, "request target with a byte that is not ASCII (percent-encode it)");
+  }
   if (hosts.size() > 1) return refuse(400, "more than one Host header");
   if (hosts.empty() && out.version == 11) return refuse(400, "HTTP/1.1 request without Host");
   std::optional<core::HostPort> host_header;

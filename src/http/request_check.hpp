@@ -5,7 +5,8 @@
 // here, and the upstream head is rendered from this result (upstream_request.hpp), never copied.
 //
 // Refused (the connection closes after the answer, since the rest of the input cannot be trusted):
-//   400  a target that is not origin-form, absolute-form (http/https) or "*" with OPTIONS; a fragment;
+//   400  a target that is not origin-form, absolute-form (http/https) or "*" with OPTIONS; a fragment; a byte
+//        that is not ASCII in the target (Beast already refuses control characters and spaces);
 //        HTTP/1.1 without exactly one valid Host; a Host or target authority that core::parse_host_port
 //        refuses; more than one Content-Length field or a value that is not 1*DIGIT; Content-Length with
 //        Transfer-Encoding; Transfer-Encoding on HTTP/1.0, or whose final coding is not chunked, or chunked

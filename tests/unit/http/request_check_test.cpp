@@ -71,6 +71,7 @@ TEST(RequestCheck, AmbiguousAuthorityIsRefused) {
   refused("GET a.test:443 HTTP/1.1\r\nHost: a.test\r\n\r\n", 400);  // authority-form
   refused("GET * HTTP/1.1\r\nHost: a.test\r\n\r\n", 400);
   refused("GET /a#frag HTTP/1.1\r\nHost: a.test\r\n\r\n", 400);
+  refused("GET /caf\xc3\xa9 HTTP/1.1\r\nHost: a.test\r\n\r\n", 400);
   refused("CONNECT a.test:443 HTTP/1.1\r\nHost: a.test\r\n\r\n", 501);
   EXPECT_EQ(accepted("OPTIONS * HTTP/1.1\r\nHost: a.test\r\n\r\n").target(), "*");
 }
