@@ -1,6 +1,7 @@
-// The per-request header rewrite (render_upstream_request): the upstream request head rendered from a typical
-// browser request head, leaving out hop-by-hop and spoofed identity headers, appending the connection's
-// identity block (rendered once per handshake: BM_RenderIdentityBlock) and extending X-Forwarded-For.
+// The per-request head work: check_request (framing, Host, upgrade) and render_upstream_request (the upstream
+// request head rendered from a typical browser request head, leaving out hop-by-hop and spoofed identity headers,
+// appending the connection's identity block, rendered once per handshake: BM_RenderIdentityBlock, and extending
+// X-Forwarded-For and Via).
 #include <benchmark/benchmark.h>
 
 #include <optional>
@@ -13,7 +14,9 @@
 #include "core/compiled_policy.hpp"
 #include "core/decision.hpp"
 #include "http/identity.hpp"
-#include "http/header_policy.hpp"
+#include "http/identity_headers.hpp"
+#include "http/request_check.hpp"
+#include "http/upstream_request.hpp"
 
 namespace certgate::bench {
 namespace {
@@ -23,6 +26,7 @@ namespace http = boost::beast::http;
 struct Inputs {
   http::request_header<> head;
   config::HeaderNames names;
+  h1::HeaderRules rules;
   http_id::IdentityValues identity;
 };
 
@@ -43,6 +47,7 @@ const Inputs& inputs() {
     i.head.set("X-Request-Id", "0b6a2c1e-3f4d-4e5a-9b8c-7d6e5f4a3b2c");
     i.head.set("X-Client-Identity", "spoofed-admin");  // must be removed
     i.head.set("X-Forwarded-For", "203.0.113.9");
+    i.rules = h1::HeaderRules::build(i.names, {"websocket"});
 
     static const BenchCerts certs;
     core::MappingPolicy policy;
@@ -82,19 +87,34 @@ void BM_RenderIdentityBlock(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 
+// The per-request check of a parsed head.
+void BM_CheckRequest(benchmark::State& state) {
+  const Inputs& in = inputs();
+  for (auto _ : state) {
+    h1::RequestCheck check = h1::check_request(in.head, in.rules, 1 << 20, "app.example.com");
+    benchmark::DoNotOptimize(check);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
 // The per-request work: the upstream request head rendered from the parsed one, into a reused buffer.
 void BM_RenderUpstreamRequest(benchmark::State& state) {
   const Inputs& in = inputs();
   const std::string block = h1::render_identity_block(in.names, in.identity);
+  const h1::RequestCheck check = h1::check_request(in.head, in.rules, 1 << 20, "app.example.com");
+  if (!check.request) {
+    state.SkipWithError("the benchmark's request is refused");
+    return;
+  }
   std::string out;
-  h1::render_upstream_request(out, in.head, in.names, block, "127.0.0.1", false);
+  h1::render_upstream_request(out, *check.request, in.head, in.rules, block, "127.0.0.1");
   if (out.find("\r\nX-Client-Identity: edge-user\r\n") == std::string::npos ||
       out.find("spoofed-admin") != std::string::npos) {
     state.SkipWithError("the rendered head does not carry the mapped user alone");
     return;
   }
   for (auto _ : state) {
-    h1::render_upstream_request(out, in.head, in.names, block, "127.0.0.1", false);
+    h1::render_upstream_request(out, *check.request, in.head, in.rules, block, "127.0.0.1");
     benchmark::DoNotOptimize(out);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
@@ -102,6 +122,7 @@ void BM_RenderUpstreamRequest(benchmark::State& state) {
 
 BENCHMARK(BM_CopyRequestHead);
 BENCHMARK(BM_RenderIdentityBlock);
+BENCHMARK(BM_CheckRequest);
 BENCHMARK(BM_RenderUpstreamRequest);
 
 }  // namespace

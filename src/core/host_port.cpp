@@ -62,9 +62,19 @@ std::optional<std::uint16_t> parse_port(std::string_view s) {
 }  // namespace
 
 std::string HostPort::authority() const {
-  std::string out = kind == Kind::ipv6 ? "[" + host + "]" : host;
-  if (port) out += ":" + std::to_string(*port);
+  std::string out;
+  append_authority(out);
   return out;
+}
+
+void HostPort::append_authority(std::string& out) const {
+  if (kind == Kind::ipv6) out.push_back('[');
+  out.append(host);
+  if (kind == Kind::ipv6) out.push_back(']');
+  if (port) {
+    out.push_back(':');
+    out.append(std::to_string(*port));
+  }
 }
 
 std::string HostPort::routing_name() const {

@@ -24,6 +24,7 @@ struct HostPort {
 
   // "host", "host:port", "[v6]:port": what a Host header carries.
   std::string authority() const;
+  void append_authority(std::string& out) const;
   // The host, lower-cased, without one trailing dot: the key host blocks are chosen by.
   std::string routing_name() const;
 };

@@ -68,7 +68,7 @@ bool is_rendered_by_certgate(http::field f, bool upgrade) {
 
 // The end-to-end fields of an upstream head, and whether it had a Date.
 bool append_end_to_end(std::string& out, const http::response_header<>& head, bool upgrade) {
-  std::vector<std::string_view> listed;
+  FieldViews listed;
   bool has_date = false;
   for (const auto& f : head) {
     if (f.name() == http::field::connection) split_list(f.value(), listed);
@@ -102,7 +102,7 @@ ResponseCheck check_response(const http::response_header<>& head, bool head_requ
   out.status = head.result_int();
   if (out.status < 100 || out.status > 599) return refuse("upstream status " + std::to_string(out.status) + " is not 100..599");
 
-  std::vector<std::string_view> lengths, codings;
+  FieldViews lengths, codings;
   std::string_view upgrade;
   for (const auto& f : head) {
     switch (f.name()) {
@@ -126,7 +126,7 @@ ResponseCheck check_response(const http::response_header<>& head, bool head_requ
 
   if (out.status == 101) {
     if (req.upgrade.empty()) return refuse("upstream switched protocols without an upgrade request");
-    std::vector<std::string_view> chosen, offered;
+    FieldViews chosen, offered;
     split_list(upgrade, chosen);
     split_list(req.upgrade, offered);
     bool known = chosen.size() == 1;

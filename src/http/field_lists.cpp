@@ -10,7 +10,7 @@ std::string_view trim_ows(std::string_view s) {
   return s;
 }
 
-bool split_list(std::string_view value, std::vector<std::string_view>& out) {
+bool split_list(std::string_view value, FieldViews& out) {
   bool well_formed = true;
   std::size_t pos = 0;
   for (;;) {

@@ -42,8 +42,8 @@ bool is_idempotent(http::verb v) {
 }
 
 // Transfer-Encoding of a request (RFC 9112 6.1, 6.3): exactly "chunked" is supported.
-std::optional<RequestRefusal> check_transfer_encoding(const std::vector<std::string_view>& values) {
-  std::vector<std::string_view> codings;
+std::optional<RequestRefusal> check_transfer_encoding(const FieldViews& values) {
+  FieldViews codings;
   for (std::string_view v : values) {
     if (!split_list(v, codings)) return RequestRefusal{400, "Transfer-Encoding is not a list of codings"};
   }
@@ -86,7 +86,7 @@ std::optional<RequestRefusal> reduce_absolute_form(std::string_view target, Chec
 
 // The protocols of Upgrade that may be upgraded to, comma-joined ("" = none).
 std::string allowed_upgrades(std::string_view value, const HeaderRules& rules) {
-  std::vector<std::string_view> offered;
+  FieldViews offered;
   if (!split_list(value, offered)) return {};
   std::string kept;
   for (std::string_view p : offered) {
@@ -156,7 +156,7 @@ RequestCheck check_request(const http::request_header<>& head, const HeaderRules
   if (head.method() == http::verb::connect) return refuse(501, "CONNECT is not supported by a reverse proxy");
 
   // Every field that frames, routes or conditions the request, seen once.
-  std::vector<std::string_view> hosts, lengths, codings, expects;
+  FieldViews hosts, lengths, codings, expects;
   std::string_view upgrade;
   bool connection_upgrade = false, connection_close = false, connection_keep_alive = false;
   for (const auto& f : head) {

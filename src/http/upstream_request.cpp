@@ -38,15 +38,15 @@ void append_field(std::string& out, std::string_view name, std::string_view valu
 }
 
 // The names listed in Connection (RFC 9110 7.6.1): hop-by-hop. Views into the head.
-std::vector<std::string_view> connection_options(const http::request_header<>& head) {
-  std::vector<std::string_view> listed;
+FieldViews connection_options(const http::request_header<>& head) {
+  FieldViews listed;
   for (const auto& f : head) {
     if (f.name() == http::field::connection) split_list(f.value(), listed);
   }
   return listed;
 }
 
-bool listed_in(const std::vector<std::string_view>& listed, std::string_view name) {
+bool listed_in(const FieldViews& listed, std::string_view name) {
   for (std::string_view t : listed) {
     if (boost::beast::iequals(t, name)) return true;
   }
@@ -74,9 +74,9 @@ void render_upstream_request(std::string& out, const CheckedRequest& req, const 
   out.push_back(' ');
   out.append(req.target());
   out.append(" HTTP/1.1\r\nHost: ");
-  out.append(req.authority.authority());
+  req.authority.append_authority(out);
   out.append("\r\n");
-  const std::vector<std::string_view> listed = connection_options(head);
+  const FieldViews listed = connection_options(head);
   for (const auto& f : head) {
     if (is_rendered_by_certgate(f.name())) continue;
     const std::string_view name = f.name_string();

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""The source directories form layers, and every #include goes down (or sideways within a directory), never up:
+
+    core                     pure: no Asio, Beast, OpenSSL
+    config    -> core
+    tls       -> core, config                     (the only place with X509* / SSL*)
+    net       -> core, config, tls                (sockets and deadlines)
+    http      -> core, config                     (HTTP/1.1 messages; no sockets, no Asio)
+    proxy     -> core, config, tls, net, http     (upstream connections, body relay)
+    server    -> everything above                 (workers, connections, the request phases)
+    cli       -> everything                       (one file per subcommand)
+
+So there is no cycle between directories, and what decides (core) cannot depend on how bytes move."""
+import os
+import re
+import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SRC = os.path.join(REPO, "src")
+
+ALLOWED = {
+    "core": {"core"},
+    "config": {"core", "config"},
+    "tls": {"core", "config", "tls"},
+    "net": {"core", "config", "tls", "net"},
+    "http": {"core", "config", "http"},
+    "proxy": {"core", "config", "tls", "net", "http", "proxy"},
+    "server": {"core", "config", "tls", "net", "http", "proxy", "server"},
+    "cli": {"core", "config", "tls", "net", "http", "proxy", "server", "cli"},
+}
+# System headers a layer must not use.
+FORBIDDEN_SYSTEM = {
+    "core": ("boost/", "openssl/", "spdlog/", "fmt/"),
+    "config": ("boost/asio", "boost/beast", "openssl/"),
+    "http": ("boost/asio", "openssl/"),
+}
+INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
+
+
+def main():
+    problems = []
+    seen = 0
+    for layer in sorted(os.listdir(SRC)):
+        directory = os.path.join(SRC, layer)
+        if not os.path.isdir(directory):
+            continue
+        if layer not in ALLOWED:
+            problems.append("src/%s: a directory the layering does not know (add it to %s)" % (layer, __file__))
+            continue
+        for name in sorted(os.listdir(directory)):
+            if not name.endswith((".cpp", ".hpp")):
+                continue
+            path = os.path.join(directory, name)
+            with open(path, encoding="utf-8") as f:
+                for number, line in enumerate(f, 1):
+                    m = INCLUDE.match(line)
+                    if not m:
+                        continue
+                    seen += 1
+                    kind, target = m.groups()
+                    where = "src/%s/%s:%d" % (layer, name, number)
+                    if kind == '"':
+                        top = target.split("/", 1)[0]
+                        if "/" in target and top in ALLOWED and top not in ALLOWED[layer]:
+                            problems.append("%s: %s includes %s (src/%s may use only %s)"
+                                            % (where, layer, target, layer, ", ".join(sorted(ALLOWED[layer]))))
+                    else:
+                        for bad in FORBIDDEN_SYSTEM.get(layer, ()):
+                            if target.startswith(bad):
+                                problems.append("%s: src/%s must not include <%s>" % (where, layer, target))
+    if seen == 0:
+        problems.append("no #include found under %s: wrong directory?" % SRC)
+    for p in problems:
+        print("FAIL:", p)
+    if problems:
+        sys.exit(1)
+    print("PASS (%d includes checked)" % seen)
+
+
+if __name__ == "__main__":
+    main()
