@@ -59,6 +59,16 @@ const core::CompiledPolicy& policy() {
   return *compiled;
 }
 
+// Chain-only: the identity is the certificate's own CN, whatever bytes it holds.
+const core::CompiledPolicy& chain_only_policy() {
+  static const std::shared_ptr<const core::CompiledPolicy> compiled = [] {
+    core::MappingPolicy p;
+    p.chain_only = true;
+    return core::CompiledPolicy::compile(std::move(p), core::ClientCertMode::require);
+  }();
+  return *compiled;
+}
+
 bool is_lower_hex(const std::string& text) {
   for (char c : text) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
@@ -91,6 +101,8 @@ void check_digest(X509* cert) {
   if (digest.der == fuzz::cloudflare_leaf().der) {
     fuzz::require(decision.admitted && decision.identity == "edge", "the pinned leaf was not admitted one-to-one");
   }
+  // Whatever the CN holds, an admitted identity is a header-safe one (checked in decide_both_ways).
+  fuzz::decide_both_ways(chain_only_policy(), &digest, ok);
 }
 
 }  // namespace

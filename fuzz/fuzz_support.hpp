@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/compiled_policy.hpp"
+#include "core/control_characters.hpp"
 #include "core/decision.hpp"
 #include "tls/cert_loader.hpp"
 #include "tls/digest.hpp"
@@ -49,6 +50,11 @@ inline const core::CertDigest& cloudflare_leaf() {
 inline void check_decision_shape(const core::Decision& d) {
   if (d.admitted) {
     require(d.status == 200 && d.substatus == 0, "admitted with status " + d.status_text());
+    // The identity and the mapping name become header values upstream.
+    require(core::find_control_character(d.identity) == std::string::npos &&
+                core::find_control_character(d.mapping) == std::string::npos,
+            "admitted with a control character in identity '" + core::escape_control_characters(d.identity) +
+                "' or mapping '" + core::escape_control_characters(d.mapping) + "'");
   } else {
     require((d.status == 403 && (d.substatus == 7 || d.substatus == 12 || d.substatus == 13 || d.substatus == 16 ||
                                  d.substatus == 17)) ||
@@ -60,6 +66,7 @@ inline void check_decision_shape(const core::Decision& d) {
             "refused with " + d.status_text() + " naming mapping '" + d.mapping + "'");
   }
   require(!d.reason.empty(), "decision " + d.status_text() + " without a reason");
+  require(d.reason.find_first_of("\r\n") == std::string::npos, "a reason that breaks the log line");
 }
 
 // decide() with and without a trace takes different paths through the many-to-one rules; both must

@@ -10,6 +10,7 @@
 #include "cli/config_flags.hpp"
 #include "cli/evaluation_time.hpp"
 #include "config/config_error.hpp"
+#include "core/mapping_mode.hpp"
 #include "core/time_text.hpp"
 #include "tls/config_check.hpp"
 #include "tls/server_tls.hpp"
@@ -22,6 +23,23 @@ struct CheckOptions {
   std::optional<std::string> at;
   bool json = false;
 };
+
+// What one host block's mapping does with a verified certificate (mapped / chain-only / none).
+struct BlockMode {
+  const config::HostPolicy* block;
+  core::MappingMode mapping;
+  std::string text;
+};
+
+std::vector<BlockMode> block_modes(const config::GatewayConfig& config) {
+  std::vector<BlockMode> out;
+  auto add = [&](const config::HostPolicy& block) {
+    out.push_back({&block, core::mapping_mode(block.mapping), core::describe_mapping_mode(block.mapping, block.tls.mode)});
+  };
+  add(config.default_host);
+  for (const config::HostPolicy& host : config.hosts) add(host);
+  return out;
+}
 
 core::Finding finding(std::string code, core::Severity severity, core::SourcePos where, std::string message,
                       std::string fix) {
@@ -71,7 +89,9 @@ std::string hosts_text(const core::Finding& f) {
   return text.empty() ? "" : " [" + text + "]";
 }
 
-void print_text(const std::vector<core::Finding>& findings, int errors, int warnings, int notes) {
+void print_text(const std::vector<BlockMode>& blocks, const std::vector<core::Finding>& findings, int errors,
+                int warnings, int notes) {
+  for (const BlockMode& mode : blocks) std::cout << "mapping [" << mode.block->name << "]: " << mode.text << "\n";
   for (const core::Finding& f : findings) {
     const std::string where = f.where.to_string();
     std::cout << (where.empty() ? "" : where + ": ") << core::to_string(f.severity) << " " << f.code << hosts_text(f)
@@ -89,8 +109,19 @@ void print_text(const std::vector<core::Finding>& findings, int errors, int warn
             << (warnings == 1 ? " warning" : " warnings") << "\n";
 }
 
-nlohmann::ordered_json findings_json(const std::vector<core::Finding>& findings, int errors, int warnings, int notes,
-                             std::int64_t now) {
+nlohmann::ordered_json findings_json(const std::vector<BlockMode>& blocks, const std::vector<core::Finding>& findings,
+                                     int errors, int warnings, int notes, std::int64_t now) {
+  nlohmann::ordered_json block_list = nlohmann::ordered_json::array();
+  for (const BlockMode& mode : blocks) {
+    const core::MappingPolicy& mapping = mode.block->mapping;
+    block_list.push_back({{"block", mode.block->name},
+                          {"server_names", mode.block->server_names},
+                          {"mode", core::to_string(mode.block->tls.mode)},
+                          {"mapping_mode", core::to_string(mode.mapping)},
+                          {"mappings", mapping.one_to_one.size() + mapping.many_to_one.size()},
+                          {"mappings_in_force", core::mappings_in_force(mapping)},
+                          {"mapping", mode.text}});
+  }
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const core::Finding& f : findings) {
     list.push_back({{"code", f.code},
@@ -104,6 +135,7 @@ nlohmann::ordered_json findings_json(const std::vector<core::Finding>& findings,
                     {"fix", f.fix}});
   }
   return {{"evaluated_at", core::format_utc(now)},
+          {"blocks", std::move(block_list)},
           {"findings", std::move(list)},
           {"summary", {{"errors", errors}, {"warnings", warnings}, {"notes", notes}}}};
 }
@@ -113,9 +145,12 @@ int run_check(const CheckOptions& opts) {
   if (!now) return kExitUsage;
 
   std::vector<core::Finding> findings;
+  std::optional<config::GatewayConfig> config;
+  std::vector<BlockMode> blocks;
   try {
-    const config::GatewayConfig config = config::load_config(opts.overrides, config::Purpose::inspect);
-    findings = tls::check_config(config, *now);
+    config = config::load_config(opts.overrides, config::Purpose::inspect);
+    blocks = block_modes(*config);
+    findings = tls::check_config(*config, *now);
     check_serve_readiness(opts.overrides, findings);
   } catch (const std::exception& e) {
     findings.push_back(config_error(e));
@@ -130,9 +165,9 @@ int run_check(const CheckOptions& opts) {
     }
   }
   if (opts.json) {
-    std::cout << findings_json(findings, errors, warnings, notes, *now).dump(2) << "\n";
+    std::cout << findings_json(blocks, findings, errors, warnings, notes, *now).dump(2) << "\n";
   } else {
-    print_text(findings, errors, warnings, notes);
+    print_text(blocks, findings, errors, warnings, notes);
   }
   if (errors > 0) return kExitUsage;
   return warnings > 0 ? kExitFinding : kExitOk;
@@ -153,8 +188,9 @@ void register_check(CLI::App& app, int* exit_code) {
   certgate check -c certgate.toml --at 2029-10-01      # what will have expired by then
   certgate check -c certgate.toml --json | jq '.findings[] | select(.severity == "warning")'
 
-Takes the same flags as serve. Each finding has a stable code (CG001..CG213, listed in docs/tools.md)
-and a one-line fix. Exit status: 0 clean, 1 warnings, 2 errors (serve would refuse the configuration).)");
+Takes the same flags as serve. First, for each host block, what its mapping does (mapped with N
+mappings, chain-only, or no mapping: every certificate refused). Each finding has a stable code
+(CG001..CG213, listed in docs/tools.md) and a one-line fix. Exit status: 0 clean, 1 warnings, 2 errors (serve would refuse the configuration).)");
   sub->callback([opts, exit_code] { *exit_code = run_check(*opts); });
 }
 

@@ -17,6 +17,8 @@ void add_config_flags(CLI::App& app, config::Overrides& o) {
   app.add_option("--upstream", o.upstream, "upstream URL, http://host:port or https://host:port");
   app.add_option("--iis-config", o.iis_config, "read the mapping policy from an IIS web.config/applicationHost.config");
   app.add_option("--iis-location", o.iis_location, "the <location path=...> to read from --iis-config");
+  app.add_flag("--chain-only", o.chain_only,
+               "no mappings: admit every client certificate that verifies against --client-ca, as its subject CN");
   app.add_option("--workers", o.workers, "worker threads (0 = one per core)");
   app.add_option("--access-log", o.access_log, "access log file ('-' = stdout)");
   app.add_option("--log-format", o.log_format, "access log format: text | json");

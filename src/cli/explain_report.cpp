@@ -1,6 +1,7 @@
 #include "cli/explain_report.hpp"
 
 #include "cli/cert_report.hpp"
+#include "core/mapping_mode.hpp"
 #include "core/time_text.hpp"
 #include "http/status_text.hpp"
 
@@ -13,6 +14,7 @@ using Kind = core::TraceStep::Kind;
 std::string_view kind_name(Kind kind) {
   switch (kind) {
     case Kind::mode: return "mode";
+    case Kind::mapping_mode: return "mapping_mode";
     case Kind::verify: return "verify";
     case Kind::one_to_one: return "one_to_one";
     case Kind::mapping: return "mapping";
@@ -120,6 +122,12 @@ void print_mappings(std::ostream& out, const ExplainInput& input) {
   for (std::size_t i = 0; i < trace.size(); ++i) {
     const core::TraceStep& step = trace[i];
     if (step.kind != Kind::mapping) continue;
+    if (step.label == core::kChainOnlyMapping && source_mapping(input, step) == nullptr) {
+      out << "\nChain-only (chain_only = true)\n  identity " << step.actual << ": "
+          << (step.matched ? "admitted" : "REFUSED") << "\n  " << step.note << "\n";
+      any = true;
+      continue;
+    }
     if (!any) out << "\nMany-to-one mappings, in order (the first that matches decides)\n";
     any = true;
     const core::ManyToOneMapping* source = source_mapping(input, step);
@@ -133,7 +141,14 @@ void print_mappings(std::ostream& out, const ExplainInput& input) {
   }
   const core::Decision& decision = input.decision;
   if (!any && first_of(decision, Kind::one_to_one) == nullptr) {
-    out << "\nMappings\n  not consulted: the decision was made before them\n";
+    const core::TraceStep* verify = first_of(decision, Kind::verify);
+    const core::TraceStep* mode = first_of(decision, Kind::mapping_mode);
+    const bool reached = verify != nullptr && verify->matched;
+    if (reached && mode != nullptr && mode->actual == core::to_string(core::MappingMode::none)) {
+      out << "\nMappings\n  none configured, and chain_only is not set: no certificate gets an identity\n";
+    } else {
+      out << "\nMappings\n  not consulted: the decision was made before them\n";
+    }
   }
 }
 
@@ -179,6 +194,9 @@ void print_explain(std::ostream& out, const ExplainInput& input) {
   out << "Evaluated at " << core::format_utc(input.at) << (input.at_given ? " (--at)" : " (now)") << "\n";
   if (const core::TraceStep* mode = first_of(decision, Kind::mode)) {
     out << "Mode         " << mode->actual << ": " << mode->note << "\n";
+  }
+  if (const core::TraceStep* mapping = first_of(decision, Kind::mapping_mode)) {
+    out << "Mapping      " << mapping->note << "\n";
   }
 
   out << "\nChain verification (" << anchors_text(input) << ")\n";

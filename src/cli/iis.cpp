@@ -31,11 +31,11 @@ struct ExportOptions {
 // Differences an IIS operator must know about; each makes the export a finding (exit 1).
 std::vector<std::string> export_warnings(const core::MappingPolicy& mapping) {
   std::vector<std::string> out;
-  if (!mapping.has_mappings()) {
-    out.push_back("this policy has no mappings: certgate then admits any certificate that verifies (mapping "
-                  "\"(chain)\"), but IIS has no such rule: with this section IIS answers 401.2 to every request. "
-                  "Add a many-to-one mapping (with no rules it matches every verified certificate) before using it "
-                  "in IIS");
+  if (mapping.chain_only) {
+    out.push_back("this policy is chain-only (chain_only = true): certgate admits any certificate that verifies, as "
+                  "its subject CN (mapping \"(chain)\"), but IIS has no such setting: with this section IIS answers "
+                  "401.2 to every request. Add a many-to-one mapping (with no rules it matches every verified "
+                  "certificate) before using it in IIS");
   }
   for (const auto& one : mapping.one_to_one) {
     if (one.name != one.user) {

@@ -48,8 +48,11 @@ void register_serve(CLI::App& app, int* exit_code) {
   sub->footer(R"(Examples:
   certgate serve -c certgate.toml
   certgate serve --listen 127.0.0.1:8443 --cert server.pem --key server.key \
-                 --client-ca origin-pull-ca.pem --upstream http://127.0.0.1:8080
+                 --client-ca my-aop-ca.pem --upstream http://127.0.0.1:8080 --chain-only
   certgate serve -c certgate.toml --iis-config web.config --mode require
+
+Without mappings, every client certificate is refused (401.2) unless --chain-only (or [mapping]
+chain_only = true) admits every one that verifies, as its subject CN.
 
 Signals: SIGTERM/SIGINT drain in-flight requests and exit 0; SIGHUP reloads the configuration file.)");
   add_config_flags(*sub, opts->overrides);

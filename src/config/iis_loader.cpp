@@ -5,6 +5,7 @@
 #include <pugixml.hpp>
 
 #include <algorithm>
+#include <cstdint>
 
 #include "config/cert_text.hpp"
 #include "config/config_error.hpp"
@@ -13,6 +14,7 @@
 #include "config/names.hpp"
 #include "core/ascii.hpp"
 #include "core/compiled_policy.hpp"
+#include "core/control_characters.hpp"
 
 namespace certgate::config {
 namespace {
@@ -32,6 +34,18 @@ struct XmlSource {
     auto at = static_cast<std::size_t>(offset);
     if (at > 0 && at <= text.size() && text[at - 1] == '<') --at;  // point at the tag's '<'
     return position_at(text, at, file);
+  }
+  // The attribute itself when it can be found in the text (multi-line elements), else its element.
+  core::SourcePos at(const pugi::xml_node& node, const pugi::xml_attribute& attribute) const {
+    const std::ptrdiff_t element = node.offset_debug();
+    if (element < 0 || !attribute) return at(node);
+    // offset_debug() is the element name's distance from the start of the parse buffer; the attribute's
+    // name lies in the same buffer. Checked against the text, so anything unexpected falls back.
+    const auto base = reinterpret_cast<std::uintptr_t>(node.name()) - static_cast<std::uintptr_t>(element);
+    const auto name = reinterpret_cast<std::uintptr_t>(attribute.name());
+    const std::string_view wanted = attribute.name();
+    if (name < base || name - base >= text.size() || text.substr(name - base, wanted.size()) != wanted) return at(node);
+    return position_at(text, static_cast<std::size_t>(name - base), file);
   }
   [[noreturn]] void fail(const pugi::xml_node& node, const std::string& what) const { throw ConfigError(at(node), what); }
 };
@@ -64,6 +78,20 @@ std::string required(const XmlSource& xml, const pugi::xml_node& node, const cha
     xml.fail(node, element(node) + " in <" + node.parent().name() + ">: missing required attribute " + name);
   }
   return attribute.value();
+}
+
+// An attribute value that reaches a header or a log line (a user, a mapping name): control characters
+// (written as character references such as &#13;) are refused. "" when the attribute is absent.
+std::string printable(const XmlSource& xml, const pugi::xml_node& node, const char* name) {
+  pugi::xml_attribute attribute = node.attribute(name);
+  const std::string value = attribute.value();
+  if (std::string problem = core::describe_control_character(value); !problem.empty()) {
+    throw ConfigError(xml.at(node, attribute), element(node) + " " + name + " in <" + node.parent().name() +
+                                                   ">: contains " + problem +
+                                                   " (this value reaches headers and log lines, where it would "
+                                                   "break the line)");
+  }
+  return value;
 }
 
 // Every element reached from `from` by following the element names in `path`.
@@ -123,6 +151,7 @@ void read_one_to_one(const XmlSource& xml, const pugi::xml_node& collection, std
       mapping.where = xml.at(child);
       mapping.der = decode_certificate(xml, child);
       mapping.user = required(xml, child, "userName");
+      printable(xml, child, "userName");
       mapping.name = mapping.user;
       mapping.password = child.attribute("password").value();
       mapping.enabled = read_bool(xml, child, "enabled", true);
@@ -169,6 +198,7 @@ void read_rules(const XmlSource& xml, const pugi::xml_node& collection, std::vec
                             "'; expected CN, OU, O, L, S, ST, C, E or a dotted OID");
       }
       rule.match = required(xml, child, "matchCriteria");
+      printable(xml, child, "matchCriteria");
       rule.case_sensitive = read_bool(xml, child, "compareCaseSensitive", true);
       out.push_back(std::move(rule));
     } else {
@@ -201,10 +231,11 @@ void read_many_to_one(const XmlSource& xml, const pugi::xml_node& collection, st
       core::ManyToOneMapping mapping;
       mapping.where = xml.at(child);
       mapping.name = required(xml, child, "name");
-      mapping.description = child.attribute("description").value();
+      printable(xml, child, "name");
+      mapping.description = printable(xml, child, "description");
       mapping.enabled = read_bool(xml, child, "enabled", true);
       mapping.permission = read_permission(xml, child);
-      mapping.user = child.attribute("userName").value();
+      mapping.user = printable(xml, child, "userName");
       // An allow mapping without an account would admit with no identity.
       if (mapping.permission == core::Permission::allow && mapping.user.empty()) required(xml, child, "userName");
       mapping.password = child.attribute("password").value();
@@ -227,8 +258,12 @@ void read_many_to_one(const XmlSource& xml, const pugi::xml_node& collection, st
   }
 }
 
+// A section that is disabled, or whose collections end up empty (<clear/>, <remove/>), gives a policy
+// with no mappings: IIS then answers 401.2 to every certificate, and so does certgate (chain-only is a
+// TOML choice IIS cannot express; MappingPolicy::chain_only stays false).
 core::MappingPolicy read_mapping_section(const XmlSource& xml, const pugi::xml_node& section) {
   core::MappingPolicy policy;
+  policy.where = xml.at(section);
   // IIS: the section is off unless enabled="true"; the two switches default to true.
   bool enabled = read_bool(xml, section, "enabled", false);
   policy.one_to_one_enabled = enabled && read_bool(xml, section, "oneToOneCertificateMappingsEnabled", true);

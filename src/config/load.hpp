@@ -21,6 +21,7 @@ struct Overrides {
   std::optional<std::string> upstream;      // --upstream http://host:port
   std::optional<std::string> iis_config;    // --iis-config web.config
   std::optional<std::string> iis_location;  // --iis-location "Default Web Site/app"
+  bool chain_only = false;                  // --chain-only: [mapping] chain_only = true
   std::optional<int> workers;               // --workers
   std::optional<std::string> access_log;    // --access-log PATH ("-" = stdout)
   std::optional<std::string> log_format;    // --log-format text|json

@@ -56,6 +56,18 @@ void apply_overrides(const Overrides& flags, TomlDocument& document) {
     if (!base.iis) fail_flag("--iis-location", "needs --iis-config (or iis_config in [mapping])");
     base.iis->location = *flags.iis_location;
   }
+  if (flags.chain_only) {
+    // Blocks that inherit [mapping] inherit this too; a [host.mapping] of their own keeps its choice.
+    if (base.iis) fail_flag("--chain-only", "cannot be combined with an IIS configuration (IIS has no chain-only mode)");
+    if (base.mapping.has_mappings()) {
+      const core::SourcePos& first = base.mapping.one_to_one.empty() ? base.mapping.many_to_one.front().where
+                                                                       : base.mapping.one_to_one.front().where;
+      fail_flag("--chain-only", "[mapping] has mappings (the first at " + first.to_string() +
+                                    "); chain-only admits every certificate that verifies, as its subject CN, so it "
+                                    "cannot be combined with them");
+    }
+    base.mapping.chain_only = true;
+  }
   if (flags.workers) {
     if (*flags.workers < 0 || *flags.workers > 4096) {
       fail_flag("--workers", std::to_string(*flags.workers) + " is out of range (0..4096; 0 = one per core)");

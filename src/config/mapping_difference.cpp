@@ -37,6 +37,7 @@ std::string mapping_difference(const core::MappingPolicy& a, const core::Mapping
   d.field("one_to_one_enabled", a.one_to_one_enabled, b.one_to_one_enabled);
   d.field("many_to_one_enabled", a.many_to_one_enabled, b.many_to_one_enabled);
   d.field("anonymous", a.anonymous, b.anonymous);
+  d.field("chain_only", a.chain_only, b.chain_only);
   d.count("one_to_one", a.one_to_one.size(), b.one_to_one.size());
   for (std::size_t i = 0; d.found.empty() && i < a.one_to_one.size(); ++i) {
     const auto& x = a.one_to_one[i];

@@ -109,7 +109,7 @@ void read_upstream(const TomlTable& upstream, UpstreamConfig& out) {
   }
   if (auto ca = upstream.path("ca")) out.ca_file = *ca;
   if (auto verify = upstream.boolean("verify")) out.verify = *verify;
-  if (auto name = upstream.string("server_name")) out.server_name = *name;
+  if (auto name = upstream.printable_string("server_name")) out.server_name = *name;
   if (auto idle = upstream.integer("max_idle_per_worker", 0, 100'000)) out.max_idle_per_worker = static_cast<std::size_t>(*idle);
   if (auto protocols = upstream.strings("upgrade")) {
     out.upgrade.clear();

@@ -13,11 +13,11 @@ core::OneToOneMapping read_one_to_one(const toml::table& table, const std::strin
   TomlTable entry(table, label, file, {"user", "certificate", "blob", "name", "enabled", "password"});
   core::OneToOneMapping mapping;
   mapping.where = entry.where();
-  auto user = entry.string("user");
+  auto user = entry.printable_string("user");
   if (!user) entry.fail_missing("user");
   if (user->empty()) entry.fail("user", "must not be empty");
   mapping.user = *user;
-  mapping.name = entry.string("name").value_or(mapping.user);
+  mapping.name = entry.printable_string("name").value_or(mapping.user);
   mapping.enabled = entry.boolean("enabled").value_or(true);
   mapping.password = entry.string("password").value_or("");
 
@@ -59,7 +59,7 @@ core::MappingRule read_rule(const toml::table& table, const std::string& label, 
     entry.fail("subfield", "unknown subfield '" + *subfield + "'; expected CN, OU, O, L, S, ST, C, E or a dotted OID");
   }
   rule.subfield = *subfield;
-  auto match = entry.string("match");
+  auto match = entry.printable_string("match");
   if (!match) entry.fail_missing("match");
   if (match->empty()) entry.fail("match", "must not be empty (\"*\" matches any value)");
   rule.match = *match;
@@ -72,16 +72,16 @@ core::ManyToOneMapping read_many_to_one(const toml::table& table, const std::str
                   {"name", "description", "enabled", "permission", "user", "password", "rules"});
   core::ManyToOneMapping mapping;
   mapping.where = entry.where();
-  auto name = entry.string("name");
+  auto name = entry.printable_string("name");
   if (!name) entry.fail_missing("name");
   if (name->empty()) entry.fail("name", "must not be empty");
   mapping.name = *name;
-  mapping.description = entry.string("description").value_or("");
+  mapping.description = entry.printable_string("description").value_or("");
   mapping.enabled = entry.boolean("enabled").value_or(true);
   mapping.permission = entry.choice<core::Permission>("permission", {{"allow", core::Permission::allow},
                                                                      {"deny", core::Permission::deny}})
                            .value_or(core::Permission::allow);
-  mapping.user = entry.string("user").value_or("");
+  mapping.user = entry.printable_string("user").value_or("");
   if (mapping.permission == core::Permission::allow && mapping.user.empty()) {
     if (!entry.has("user")) entry.fail_missing("user");
     entry.fail("user", "must not be empty for an allow mapping");
@@ -100,12 +100,13 @@ core::ManyToOneMapping read_many_to_one(const toml::table& table, const std::str
 void read_mapping_table(const toml::table& table, const std::string& prefix, const std::string& file,
                         core::MappingPolicy& mapping, std::optional<IisSource>& iis) {
   TomlTable section(table, "[" + prefix + "]", file,
-                    {"one_to_one_enabled", "many_to_one_enabled", "anonymous", "iis_config", "iis_location",
-                     "one_to_one", "many_to_one"});
+                    {"one_to_one_enabled", "many_to_one_enabled", "anonymous", "chain_only", "iis_config",
+                     "iis_location", "one_to_one", "many_to_one"});
   auto iis_config = section.path("iis_config");
   auto iis_location = section.string("iis_location");
   if (iis_config && !iis_config->empty()) {
-    for (std::string_view key : {"one_to_one_enabled", "many_to_one_enabled", "anonymous", "one_to_one", "many_to_one"}) {
+    for (std::string_view key :
+         {"one_to_one_enabled", "many_to_one_enabled", "anonymous", "chain_only", "one_to_one", "many_to_one"}) {
       if (section.has(key)) section.fail(key, "cannot be combined with iis_config (the IIS file provides the mapping)");
     }
     iis = IisSource{*iis_config, iis_location.value_or("")};
@@ -116,9 +117,11 @@ void read_mapping_table(const toml::table& table, const std::string& prefix, con
 
   iis.reset();
   mapping = core::MappingPolicy{};
+  mapping.where = section.where();
   mapping.one_to_one_enabled = section.boolean("one_to_one_enabled").value_or(true);
   mapping.many_to_one_enabled = section.boolean("many_to_one_enabled").value_or(true);
   mapping.anonymous = section.boolean("anonymous").value_or(false);
+  mapping.chain_only = section.boolean("chain_only").value_or(false);
   if (const toml::array* entries = section.table_array("one_to_one")) {
     for (const toml::node& entry : *entries) {
       auto one = read_one_to_one(*entry.as_table(), "[[" + prefix + ".one_to_one]]", file);
@@ -142,6 +145,15 @@ void read_mapping_table(const toml::table& table, const std::string& prefix, con
       }
       mapping.many_to_one.push_back(std::move(many));
     }
+  }
+  // Chain-only admits every verified certificate as its CN; next to mappings it would make them pointless
+  // (or, if mappings won, make chain_only a no-op): either way the file does not say what it does.
+  if (mapping.chain_only && mapping.has_mappings()) {
+    const core::SourcePos& first =
+        mapping.one_to_one.empty() ? mapping.many_to_one.front().where : mapping.one_to_one.front().where;
+    section.fail("chain_only", "chain_only = true admits every certificate that verifies, as its subject CN, so it "
+                               "cannot be combined with mappings (the first is at " + first.to_string() +
+                               "); remove chain_only, or the mappings");
   }
 }
 

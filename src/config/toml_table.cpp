@@ -6,6 +6,7 @@
 #include "config/files.hpp"
 #include "config/load.hpp"
 #include "config/names.hpp"
+#include "core/control_characters.hpp"
 
 namespace certgate::config {
 
@@ -61,6 +62,16 @@ std::optional<std::string> TomlTable::string(std::string_view key) const {
   if (value == nullptr) return std::nullopt;
   if (const auto* text = value->as_string()) return text->get();
   fail(key, "expected a string");
+}
+
+std::optional<std::string> TomlTable::printable_string(std::string_view key) const {
+  auto text = string(key);
+  if (text) {
+    if (std::string problem = core::describe_control_character(*text); !problem.empty()) {
+      fail(key, "contains " + problem + " (this value reaches headers and log lines, where it would break the line)");
+    }
+  }
+  return text;
 }
 
 std::optional<bool> TomlTable::boolean(std::string_view key) const {

@@ -35,6 +35,8 @@ class TomlTable {
   bool has(std::string_view key) const { return table_.contains(key); }
 
   std::optional<std::string> string(std::string_view key) const;
+  // A string that reaches a header or a log line (a user, a mapping name): control characters refused.
+  std::optional<std::string> printable_string(std::string_view key) const;
   std::optional<bool> boolean(std::string_view key) const;
   std::optional<std::int64_t> integer(std::string_view key, std::int64_t min, std::int64_t max) const;
   std::optional<std::vector<PositionedString>> strings(std::string_view key) const;

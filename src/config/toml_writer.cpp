@@ -77,6 +77,7 @@ std::string write_mapping_toml(const core::MappingPolicy& mapping, std::optional
   key(out, "", "one_to_one_enabled", toml_bool(mapping.one_to_one_enabled));
   key(out, "", "many_to_one_enabled", toml_bool(mapping.many_to_one_enabled));
   key(out, "", "anonymous", toml_bool(mapping.anonymous));
+  if (mapping.chain_only) key(out, "", "chain_only", "true");
 
   for (const auto& one : mapping.one_to_one) {
     out += "\n";

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "core/control_characters.hpp"
 #include "core/sha256.hpp"
 
 namespace certgate::core {
@@ -29,9 +30,31 @@ CompiledRule compile_rule(const MappingRule& rule, const ManyToOneMapping& mappi
   return compiled;
 }
 
+// A user or mapping name becomes X-Client-Identity / X-Client-Mapping and a log field.
+void require_header_safe(const SourcePos& where, std::string_view kind, const std::string& name,
+                         std::string_view field, const std::string& value) {
+  const std::string problem = describe_control_character(value);
+  if (problem.empty()) return;
+  throw std::invalid_argument(position_prefix(where, {}) + std::string(kind) + " '" + escape_control_characters(name) +
+                              "': " + std::string(field) + " contains " + problem);
+}
+
 }  // namespace
 
 std::shared_ptr<const CompiledPolicy> CompiledPolicy::compile(MappingPolicy policy, ClientCertMode mode) {
+  if (policy.chain_only && policy.has_mappings()) {
+    throw std::invalid_argument(position_prefix(policy.where, {}) +
+                                "chain_only = true cannot be combined with mappings");
+  }
+  for (const OneToOneMapping& mapping : policy.one_to_one) {
+    require_header_safe(mapping.where, "one-to-one mapping", mapping.name, "name", mapping.name);
+    require_header_safe(mapping.where, "one-to-one mapping", mapping.name, "user", mapping.user);
+  }
+  for (const ManyToOneMapping& mapping : policy.many_to_one) {
+    require_header_safe(mapping.where, "many-to-one mapping", mapping.name, "name", mapping.name);
+    require_header_safe(mapping.where, "many-to-one mapping", mapping.name, "user", mapping.user);
+  }
+
   // Built in place on the heap: the index and rules point into source_, which never moves afterwards.
   std::shared_ptr<CompiledPolicy> compiled(new CompiledPolicy());
   compiled->source_ = std::move(policy);

@@ -38,7 +38,9 @@ struct CompiledMapping {
 
 class CompiledPolicy {
  public:
-  // Throws std::invalid_argument (message names the rule and its position) on an unknown subfield.
+  // Throws std::invalid_argument (the message names the element and its position) on an unknown subfield,
+  // on chain_only together with mappings, and on a user or mapping name with a control character (they
+  // are sent upstream in headers; the loaders refuse all of these first, with file:line:column).
   static std::shared_ptr<const CompiledPolicy> compile(MappingPolicy policy, ClientCertMode mode);
 
   // Not copyable: the index and the compiled rules point into source_.
@@ -47,8 +49,9 @@ class CompiledPolicy {
 
   const MappingPolicy& source() const { return source_; }
   ClientCertMode mode() const { return mode_; }
-  // True when no mapping is configured at all: a verified chain is enough, identity = subject CN.
-  bool chain_only() const { return !source_.has_mappings(); }
+  // True only when chain-only was chosen (MappingPolicy::chain_only): a verified chain is enough,
+  // identity = subject CN. A policy that merely has no mappings gives no certificate an identity.
+  bool chain_only() const { return source_.chain_only; }
 
   // Enabled one-to-one mapping for this certificate's SHA-256 (lowercase hex), or null.
   const OneToOneMapping* find_one_to_one(const std::string& sha256_hex) const;

@@ -1,16 +1,18 @@
 // The decision procedure (IIS order): mode -> presence -> chain verification -> one-to-one ->
-// many-to-one -> anonymous. One code path serves both the server and `certgate explain`; the trace
-// is only built when asked for, so the server's path allocates nothing beyond the returned strings.
+// many-to-one -> anonymous, or, when chosen, chain-only. One code path serves both the server and
+// `certgate explain`; the trace is only built when asked for, so the server's path allocates nothing
+// beyond the returned strings.
 #include <string_view>
 
+#include "core/control_characters.hpp"
 #include "core/decision.hpp"
+#include "core/mapping_mode.hpp"
 #include "core/rule_match.hpp"
 #include "core/sha256.hpp"
 
 namespace certgate::core {
 namespace {
 
-constexpr std::string_view kChainMapping = "(chain)";
 constexpr std::string_view kUnnamedOneToOne = "(one-to-one)";
 constexpr std::string_view kCommonNameOid = "2.5.4.3";
 
@@ -73,7 +75,8 @@ std::string mode_note(ClientCertMode mode, bool certificate_sent) {
 // ---- verification ----
 
 std::string verify_failure_reason(const VerifyResult& verify) {
-  std::string reason = verify.reason;
+  // The reason is logged and may be shown to the client: nothing in it may break a line.
+  std::string reason = escape_control_characters(verify.reason);
   if (reason.empty()) {
     switch (verify.status) {
       case VerifyStatus::expired: reason = "certificate has expired"; break;
@@ -98,26 +101,51 @@ int verify_failure_substatus(VerifyStatus status) {
 
 // ---- anonymous fallback ----
 
+// A verified certificate reaches here when no mapping admitted or denied it, or when the policy has no
+// mappings and chain-only was not chosen (then nothing can give it an identity).
 void decide_anonymous(const CompiledPolicy& policy, bool certificate_verified, Decision& decision, Tracer& trace) {
   const bool anonymous = policy.source().anonymous;
+  const bool unmapped = certificate_verified && mapping_mode(policy.source()) == MappingMode::none;
   if (anonymous) {
     admit(decision, "", "",
-          certificate_verified ? "certificate verified but no mapping matched; anonymous access is on"
-                               : "no client certificate; anonymous access is on");
+          !certificate_verified ? "no client certificate; anonymous access is on"
+          : unmapped            ? "certificate verified but no mapping is configured; anonymous access is on"
+                                : "certificate verified but no mapping matched; anonymous access is on");
   } else {
     reject(decision, 401, 2,
-           certificate_verified ? "certificate verified but no mapping matched"
-                                : "no client certificate and anonymous access is off");
+           !certificate_verified ? "no client certificate and anonymous access is off"
+           : unmapped ? "certificate verified but no mapping is configured (chain-only mode, which admits any "
+                        "verified certificate as its CN, is chosen with chain_only = true or --chain-only)"
+                      : "certificate verified but no mapping matched");
   }
   if (!trace.on()) return;
-  std::string note = certificate_verified ? "No mapping gave this certificate an identity"
-                                          : "No certificate was presented";
+  std::string note = !certificate_verified ? "No certificate was presented"
+                     : unmapped ? "No mappings are configured and chain_only is not set, so no certificate gets an "
+                                  "identity (set [mapping] chain_only = true, or serve --chain-only, to admit every "
+                                  "verified certificate as its subject CN)"
+                                : "No mapping gave this certificate an identity";
   note += anonymous ? "; anonymous access is on, so the request is admitted without an identity."
                     : " and anonymous access is off, so the request is refused (401.2).";
   trace.add(TraceStep::Kind::anonymous, "anonymous", anonymous ? "on" : "off", anonymous, std::move(note));
 }
 
 // ---- chain only ----
+
+// Why a name taken from a certificate cannot be sent upstream as X-Client-Identity ("subject CN contains
+// ..."), or "" when it can. Configured names are checked when the configuration is loaded; this one is
+// whatever the CA signed.
+std::string identity_problem(std::string_view identity, bool from_cn) {
+  const std::string what = from_cn ? "subject CN" : "subject";
+  if (identity.empty()) return what + " is empty: there is no identity to send upstream";
+  if (const std::string control = describe_control_character(identity); !control.empty()) {
+    return what + " contains " + control + ", which cannot be sent upstream as the identity";
+  }
+  // A header value has no leading or trailing whitespace (RFC 9110, 5.5): the upstream would see another name.
+  if (identity.front() == ' ' || identity.back() == ' ') {
+    return what + " begins or ends with a space, which an identity header cannot carry";
+  }
+  return "";
+}
 
 void decide_chain_only(const CertDigest& cert, Decision& decision, Tracer& trace) {
   std::string_view identity = cert.subject.rfc4514;
@@ -129,10 +157,22 @@ void decide_chain_only(const CertDigest& cert, Decision& decision, Tracer& trace
       break;
     }
   }
-  admit(decision, identity, kChainMapping, "certificate chain verified; no mappings configured");
+  // The certificate, not the policy, is at fault, so it is refused like any invalid certificate: 403.16,
+  // in every mode (anonymous access does not turn a bad certificate into no certificate).
+  if (const std::string problem = identity_problem(identity, from_cn); !problem.empty()) {
+    reject(decision, 403, 16, "certificate " + problem);
+    if (trace.on()) {
+      trace.add(TraceStep::Kind::mapping, std::string(kChainOnlyMapping), escape_control_characters(identity), false,
+                "Chain-only mode: the identity would be the " +
+                    std::string(from_cn ? "subject's first CN" : "subject's full name, as it has no CN") + ", but the " +
+                    problem + "; refused with 403.16.");
+    }
+    return;
+  }
+  admit(decision, identity, kChainOnlyMapping, "certificate chain verified; chain-only mode");
   if (trace.on()) {
-    trace.add(TraceStep::Kind::mapping, std::string(kChainMapping), std::string(identity), true,
-              std::string("No mappings are configured, so a verified chain is enough; the identity is the ") +
+    trace.add(TraceStep::Kind::mapping, std::string(kChainOnlyMapping), std::string(identity), true,
+              std::string("Chain-only mode (chain_only = true): a verified chain is enough; the identity is the ") +
                   (from_cn ? "subject's first CN." : "subject's full name, as it has no CN."));
   }
 }
@@ -288,7 +328,7 @@ void trace_result(const Decision& decision, Tracer& trace) {
     note = "Admitted without an identity (anonymous).";
   } else {
     note = "Admitted as " + quoted(decision.identity) + " by " +
-           (decision.mapping == kChainMapping ? std::string("the verified chain") : "mapping " + quoted(decision.mapping)) +
+           (decision.mapping == kChainOnlyMapping ? std::string("the verified chain") : "mapping " + quoted(decision.mapping)) +
            ".";
   }
   trace.add(TraceStep::Kind::result, decision.status_text(), decision.identity, decision.admitted, std::move(note));
@@ -306,6 +346,11 @@ Decision decide(const CompiledPolicy& policy, const CertDigest* cert, const Veri
   if (trace.on()) {
     trace.add(TraceStep::Kind::mode, "mode", std::string(to_string(mode)), presented != nullptr,
               mode_note(mode, cert != nullptr));
+    const MappingMode mapping = mapping_mode(policy.source());
+    std::string note = describe_mapping_mode(policy.source(), mode) + ".";
+    if (note.front() >= 'a' && note.front() <= 'z') note.front() = static_cast<char>(note.front() - 'a' + 'A');
+    trace.add(TraceStep::Kind::mapping_mode, "mapping mode", std::string(to_string(mapping)),
+              mapping != MappingMode::none, std::move(note));
   }
 
   // 2. No certificate.
@@ -342,9 +387,14 @@ Decision decide(const CompiledPolicy& policy, const CertDigest* cert, const Veri
               "The certificate chain verified against a configured trust anchor.");
   }
 
-  // 4. Mapping.
+  // 4. Mapping: chain-only when chosen; no mappings at all and not chosen gives no identity.
   if (policy.chain_only()) {
     decide_chain_only(*presented, decision, trace);
+    trace_result(decision, trace);
+    return decision;
+  }
+  if (!policy.source().has_mappings()) {
+    decide_anonymous(policy, true, decision, trace);
     trace_result(decision, trace);
     return decision;
   }

@@ -2,6 +2,7 @@
 // decide(): the one place where a request's fate is settled. The server (once per handshake) and the
 // operator tools (explain, check) call it; nothing else decides.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/cert_digest.hpp"
@@ -10,9 +11,13 @@
 
 namespace certgate::core {
 
+// The mapping name of an admission in chain-only mode (MappingPolicy::chain_only).
+inline constexpr std::string_view kChainOnlyMapping = "(chain)";
+
 // One line of the explanation. Filled only when decide() is asked for a trace.
 struct TraceStep {
-  enum class Kind { mode, verify, one_to_one, mapping, rule, anonymous, result };
+  // mapping_mode: what the block's mapping policy does (mapped / chain_only / none), right after mode.
+  enum class Kind { mode, mapping_mode, verify, one_to_one, mapping, rule, anonymous, result };
   Kind kind;
   std::string label;   // mapping name, rule text ("subject.CN = *.example.com"), ...
   std::string actual;  // the certificate's values for a rule ("a.example.com | b.example.com"), or other detail

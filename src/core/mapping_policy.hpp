@@ -47,8 +47,13 @@ struct MappingPolicy {
   bool one_to_one_enabled = true;
   bool many_to_one_enabled = true;
   bool anonymous = false;  // admit requests that end with no mapped identity
+  // Chosen explicitly (TOML `chain_only = true`, `serve --chain-only`; IIS has no such setting): no
+  // mappings, and a certificate that verifies is admitted as its subject CN. Without it, a policy with
+  // no mappings gives no certificate an identity (401.2, as IIS does).
+  bool chain_only = false;
   std::vector<OneToOneMapping> one_to_one;
   std::vector<ManyToOneMapping> many_to_one;
+  SourcePos where;  // the [mapping] table or the IIS section, for findings about the policy as a whole
 
   bool has_mappings() const { return !one_to_one.empty() || !many_to_one.empty(); }
 };

@@ -7,6 +7,7 @@
 
 #include "core/ascii.hpp"
 #include "core/compiled_policy.hpp"
+#include "core/mapping_mode.hpp"
 
 namespace certgate::core {
 namespace {
@@ -124,6 +125,16 @@ void lint_mode(const MappingPolicy& policy, ClientCertMode mode, const PolicyCon
                            plural(mappings, "mapping", "mappings") + " of this block never apply",
                        "set mode = \"require\" (IIS: sslFlags=\"Ssl, SslNegotiateCert, SslRequireCert\") or remove "
                        "the mappings"));
+  }
+  if (mode != ClientCertMode::ignore && mapping_mode(policy) == MappingMode::none) {
+    const SourcePos& where = policy.where.to_string().empty() ? context.block_where : policy.where;
+    out.push_back(make("CG207", where, context,
+                       std::string("no mappings are configured and chain_only is not set: no certificate gets an "
+                                   "identity, so every certificate that verifies is ") +
+                           (policy.anonymous ? "admitted without an identity (anonymous = true)" : "refused with 401.2"),
+                       "add a mapping ([[mapping.many_to_one]], [[mapping.one_to_one]], or an <add> in the IIS "
+                       "section), or set chain_only = true in [mapping] (serve --chain-only) to admit every "
+                       "certificate that chains to client_ca, as its subject CN"));
   }
   if (mode == ClientCertMode::ignore && !policy.anonymous) {
     out.push_back(make("CG203", context.block_where, context,

@@ -1,5 +1,7 @@
 #include "core/rule_match.hpp"
 
+#include "core/control_characters.hpp"
+
 namespace certgate::core {
 
 const DistinguishedName& name_for(const CertDigest& cert, RuleField field) {
@@ -19,7 +21,7 @@ std::string rule_actual_values(const CompiledRule& rule, const CertDigest& cert)
   for (const DnAttribute& attribute : name_for(cert, rule.field).attributes) {
     if (attribute.oid != rule.oid) continue;
     if (any) joined += " | ";
-    joined += attribute.value;
+    joined += escape_control_characters(attribute.value);  // shown on a terminal: nothing may break the line
     any = true;
   }
   return any ? joined : "(absent)";

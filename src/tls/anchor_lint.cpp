@@ -69,7 +69,7 @@ std::string shared_ca_admission(X509* anchor, const core::CompiledPolicy& policy
   for (const core::CertDigest& candidate : shared_ca_candidates(anchor, policy.source())) {
     const core::Decision decision = core::decide(policy, &candidate, verified);
     if (!decision.admitted || decision.mapping.empty()) continue;
-    if (policy.chain_only()) return "with no mappings configured a verified chain is enough";
+    if (policy.chain_only()) return "with chain_only = true a verified chain is enough";
     return "mapping " + quoted(decision.mapping) + " admits it as user " + quoted(decision.identity);
   }
   return "";

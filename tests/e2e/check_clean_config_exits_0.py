@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`certgate check` on a healthy configuration: exit 0, "no errors, no warnings", empty JSON findings; the port in
-[server] listen is not bound. A policy without listen/upstream/cert (what explain needs) is checked too: one note
-(CG009) saying what serve would still need, exit 0."""
+[server] listen is not bound. A chain-only policy without listen/upstream/cert (what explain needs) is checked
+too: one note (CG009) saying what serve would still need, exit 0."""
 import os
 import socket
 import sys
@@ -39,8 +39,8 @@ def main():
     with socket.socket() as s:  # check binds nothing (and has exited): the port is still free
         s.bind(("127.0.0.1", port))
 
-    # The same policy with flags only, as explain would take it.
-    r, report = run_json(["check", "--client-ca", p.pem("ca"), "--mode", "require"], d)
+    # A policy with flags only, as explain would take it.
+    r, report = run_json(["check", "--client-ca", p.pem("ca"), "--mode", "require", "--chain-only"], d)
     check_eq(r.code, 0, "exit code for a policy alone", r)
     check_eq(codes(report), ["CG009"], "a note about what serve needs", r)
     note = report["findings"][0]

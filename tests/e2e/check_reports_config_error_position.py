@@ -74,7 +74,8 @@ def main():
 
     refused(d, ["--client-ca", p.pem("ca"), "--mode", "sometimes"], "CG001", "--mode", "sometimes")
 
-    write(d, "missing-ca.toml", serve_toml(p, [p.pem("ca"), os.path.join(d, "no-such-ca.pem")]))
+    write(d, "missing-ca.toml", serve_toml(p, [p.pem("ca"), os.path.join(d, "no-such-ca.pem")],
+                                           "[mapping]\nchain_only = true\n"))
     refused(d, ["-c", "missing-ca.toml"], "CG002", "", "no-such-ca.pem")
 
 

@@ -16,7 +16,7 @@ from harness.tools import ToolPki, codes, findings, run, run_json, serve_toml, w
 def main():
     d = subdir("server-cert")
     p = ToolPki(os.path.join(d, "pki"))
-    base = serve_toml(p, [p.pem("ca")])
+    base = serve_toml(p, [p.pem("ca")], "[mapping]\nchain_only = true\n")
 
     # The edge client's key with the server certificate.
     write(d, "mismatch.toml", base.replace(p.key("server"), p.key("edge")))

@@ -20,7 +20,7 @@ def main():
         if not os.path.exists(origin_ca):
             fail("missing %s (CERTGATE_TEST_DATA_DIR)" % origin_ca)
         name = "%s.toml" % flavour
-        write(d, name, serve_toml(p, [origin_ca]))
+        write(d, name, serve_toml(p, [origin_ca], "[mapping]\nchain_only = true\n"))
         r, report = run_json(["check", "-c", name], d)
         check_eq(codes(report), ["CG102"], "findings with the %s Origin CA" % flavour, r)
         check_eq(r.code, 1, "exit code", r)

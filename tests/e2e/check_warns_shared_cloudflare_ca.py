@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """`certgate check` warns (CG101, exit 1) when Cloudflare's shared origin-pull CA is trusted and a certificate
-from it would be given an identity: with no mappings (a verified chain is enough), with a mapping on Cloudflare's
-own subject (every account's edge presents it), in an IIS web.config. No warning when the block's mappings only
-admit certificates from the operator's own AOP CA, or in mode ignore. --at shows the CA's expiry coming (CG105)."""
+from it would be given an identity: with chain_only = true (a verified chain is enough), with a mapping on
+Cloudflare's own subject (every account's edge presents it), in an IIS web.config. No CG101 when the block's
+mappings only admit certificates from the operator's own AOP CA, in mode ignore, or with no mapping at all (then
+nothing is admitted: CG207). --at shows the CA's expiry coming (CG105)."""
 import os
 import sys
 
@@ -19,6 +20,7 @@ user = "cloudflare-edge"
   subfield = "CN"
   match = "origin-pull.cloudflare.net"
 """
+CHAIN_ONLY = "[mapping]\nchain_only = true\n"
 OWN_CA_ONLY = """[[mapping.many_to_one]]
 name = "own-aop"
 user = "edge"
@@ -67,7 +69,7 @@ def main():
             check_eq(r.code, 0, "exit code for %s" % name, r)
         return r, report
 
-    r, report = checked("chain-only.toml", serve_toml(p, [cf_ca]), True)
+    r, report = checked("chain-only.toml", serve_toml(p, [cf_ca], CHAIN_ONLY), True)
     warning = report["findings"][0]
     check_eq((warning["severity"], warning["position"], warning["hosts"]), ("warning", cf_ca, ["default"]),
              "where the warning points", r)
@@ -85,6 +87,11 @@ def main():
     ignore = serve_toml(p, [cf_ca]).replace('mode = "require"', 'mode = "ignore"') + "[mapping]\nanonymous = true\n"
     checked("ignore.toml", ignore, False)
 
+    # No mapping and chain_only not set: nobody is admitted, so no CG101; the empty policy is CG207 instead.
+    write(d, "no-mapping.toml", serve_toml(p, [cf_ca]))
+    r, report = run_json(["check", "-c", "no-mapping.toml"], d)
+    check_eq(codes(report), ["CG207"], "findings for a policy without mappings", r)
+
     write(d, "web.config", WEB_CONFIG)
     r, report = run_json(["check", "--iis-config", "web.config", "--client-ca", cf_ca], d)
     check_eq([c for c in codes(report) if c != "CG009"], ["CG101"], "findings for the IIS configuration", r)
@@ -92,7 +99,7 @@ def main():
     check_eq(r.code, 1, "exit code for the IIS configuration", r)
 
     # The text form: position, severity, code, block, message and fix on two lines.
-    write(d, "chain-only.toml", serve_toml(p, [cf_ca]))
+    write(d, "chain-only.toml", serve_toml(p, [cf_ca], CHAIN_ONLY))
     r = run(["check", "-c", "chain-only.toml"], d)
     check(("%s: warning CG101 [default]: " % cf_ca) in r.stdout, "text line", r)
     check("\n  fix: " in r.stdout, "fix line", r)

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""The real, expired Cloudflare AOP leaf with the 2015-2020 origin-pull CA: `explain --at 2016-08-01` (also as
-unix seconds and with a time zone) admits it, exit 0; today it is refused with 403.17, exit 1, and the
-verification lists OpenSSL's "certificate has expired" for both the leaf and the CA. A mapping on its real
-subject gives the mapped user. A malformed --at is exit 2."""
+"""The real, expired Cloudflare AOP leaf with the 2015-2020 origin-pull CA: `explain --chain-only --at 2016-08-01`
+(also as unix seconds and with a time zone) admits it as its CN, exit 0; without --chain-only and without mappings
+the verified chain gets 401.2, exit 1; today it is refused with 403.17, exit 1, and the verification lists
+OpenSSL's "certificate has expired" for both the leaf and the CA. A mapping on its real subject gives the mapped
+user. A malformed --at is exit 2."""
 import os
 import sys
 
@@ -39,13 +40,20 @@ def main():
     flags = ["explain", "--client-ca", ca, "--cert", leaf]
 
     for at in ("2016-08-01", "1470009600", "2016-08-01T02:00:00+02:00"):
-        r, report = run_json(flags + ["--at", at], d)
+        r, report = run_json(flags + ["--chain-only", "--at", at], d)
         check_eq(r.code, 0, "exit code at %s" % at, r)
         check_eq(report["decision"]["status_text"], "200", "decision at %s" % at, r)
+        check_eq((report["decision"]["identity"], report["decision"]["mapping"]),
+                 ("origin-pull.cloudflare.net", "(chain)"), "chain-only: the CN at %s" % at, r)
         check_eq(report["evaluated_at"], "2016-08-01T00:00:00Z", "the time used for --at %s" % at, r)
         check_eq(report["verification"]["status"], "ok", "verification at %s" % at, r)
         check_eq([link["trust_anchor"] for link in report["verification"]["chain"]], [False, True],
                  "leaf, then the CA as trust anchor", r)
+
+    r, report = run_json(flags + ["--at", "2016-08-01"], d)
+    check_eq((r.code, report["decision"]["status_text"]), (1, "401.2"), "no mapping and no --chain-only", r)
+    check_eq(report["verification"]["status"], "ok", "the chain itself verifies", r)
+    check("no mapping is configured" in report["decision"]["reason"], "the reason says why", r)
 
     r, report = run_json(flags, d)
     check_eq(r.code, 1, "exit code today", r)

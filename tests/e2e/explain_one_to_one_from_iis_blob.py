@@ -51,8 +51,8 @@ def main():
     check_eq((report["decision"]["identity"], report["decision"]["mapping"]), ("CONTOSO\\edge", "CONTOSO\\edge"),
              "identity and mapping (IIS one-to-one mappings are named after their user)", r)
     steps = [s["kind"] for s in report["trace"]]
-    check_eq(steps, ["mode", "verify", "one_to_one", "result"], "no many-to-one mapping is consulted", r)
-    check_eq(report["trace"][2]["actual"], "sha256 " + report["certificate"]["sha256"], "the fingerprint looked up", r)
+    check_eq(steps, ["mode", "mapping_mode", "verify", "one_to_one", "result"], "no many-to-one mapping is consulted", r)
+    check_eq(report["trace"][3]["actual"], "sha256 " + report["certificate"]["sha256"], "the fingerprint looked up", r)
     headers = {h["name"]: h["value"] for h in report["upstream_headers"]}
     check_eq(headers.get("X-Client-Identity"), "CONTOSO\\edge", "identity header", r)
     r = run(args, d)

@@ -34,13 +34,13 @@ def main():
     subprocess.run(["openssl", "pkcs12", "-export", "-in", p.pem("edge"), "-inkey", p.key("edge"), "-passout",
                     "pass:right", "-out", pfx], check=True, capture_output=True, timeout=30)
     refused(d, ["--client-ca", p.pem("ca"), "--cert", pfx, "--password", "wrong"], "edge.pfx")
-    r = run(["explain", "--client-ca", p.pem("ca"), "--cert", pfx, "--password", "right"], d)
-    check_eq(r.code, 0, "the PKCS#12 client certificate is explained (no mappings: a verified chain is enough)", r)
+    r = run(["explain", "--client-ca", p.pem("ca"), "--chain-only", "--cert", pfx, "--password", "right"], d)
+    check_eq(r.code, 0, "the PKCS#12 client certificate is explained (chain-only: a verified chain is enough)", r)
     check("200 admitted" in r.stdout, "verdict", r)
 
     # A serve command line with the verb swapped: --key, --listen and --upstream are accepted and unused.
     r = run(["explain", "--listen", "127.0.0.1:8443", "--upstream", "http://127.0.0.1:8080", "--key",
-             p.key("server"), "--client-ca", p.pem("ca"), "--cert", p.pem("edge"), "--mode", "require"], d)
+             p.key("server"), "--client-ca", p.pem("ca"), "--cert", p.pem("edge"), "--mode", "require", "--chain-only"], d)
     check_eq(r.code, 0, "exit code of a pasted serve command line", r)
     check("200 admitted" in r.stdout, "verdict of a pasted serve command line", r)
 

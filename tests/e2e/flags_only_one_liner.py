@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""No configuration file, flags only: with no mappings, a verified chain is enough (identity = subject CN,
-mapping "(chain)"); no certificate or an untrusted one is still refused."""
+"""No configuration file, flags only, as in the README: with --chain-only a verified chain is enough (identity =
+subject CN, mapping "(chain)"); no certificate or an untrusted one is still refused. (Without --chain-only:
+toml_without_mappings_refuses_with_401_2.)"""
 import os
 import sys
 
@@ -19,7 +20,7 @@ def main():
         def argv(gw):
             return ["serve", "--listen", gw.address(), "--cert", p.pem("server"), "--key", p.key("server"),
                     "--client-ca", p.pem("ca"), "--upstream", up.url, "--access-log", gw.access_log_path,
-                    "--log-format", "json"]
+                    "--log-format", "json", "--chain-only"]
 
         with Gateway(argv=argv) as gw:
             r = request(gw, "/edge", cert="edge")

@@ -3,7 +3,8 @@
 for the mode, <anonymousAuthentication>, every mapping with its rules, one-to-one certificates as one-line
 base64 DER) and the equivalent appcmd.exe commands (a mapping whose values appcmd cannot be given becomes a REM
 line). Served back with --iis-config, the exported XML gives exactly the verdicts of the original TOML. --location,
---host, --json; a policy without mappings is a finding (exit 1): IIS would answer 401.2 to everyone."""
+--host, --json; a chain-only policy is a finding (exit 1): IIS has no such setting and would answer 401.2 to
+everyone; a policy without mappings and without chain_only refuses everyone in both, and exports cleanly."""
 import base64
 import os
 import subprocess
@@ -117,11 +118,15 @@ def main():
         check('name="b-clients"' in out["xml"] and 'name="edge"' not in out["xml"], "the b.test mapping", j)
         check_eq(out["config_path"], "Default Web Site", "appcmd path", j)
 
-        # No mappings: certgate admits any verified chain, IIS nobody. A finding, with the XML still printed.
-        e = certgate(["iis", "export", "--client-ca", p.pem("ca")])
+        # Chain-only: certgate admits any verified chain, IIS nobody. A finding, with the XML still printed.
+        e = certgate(["iis", "export", "--client-ca", p.pem("ca"), "--chain-only"])
         check_eq(e.code, 1, "exit code for a policy IIS cannot express", e)
         check("<iisClientCertificateMappingAuthentication" in e.stdout, "XML still printed", e)
-        check("warning:" in e.stderr and "401.2" in e.stderr, "the warning explains the 401.2", e)
+        check("warning:" in e.stderr and "401.2" in e.stderr and "chain_only" in e.stderr,
+              "the warning explains the 401.2", e)
+        # No mappings, chain-only not chosen: both refuse everyone, nothing to warn about.
+        e = certgate(["iis", "export", "--client-ca", p.pem("ca")])
+        check_eq((e.code, e.stderr), (0, ""), "a policy without mappings exports as it is", e)
 
         h = certgate(["iis", "export", "--help"])
         check(h.code == 0 and "Examples:" in h.stdout, "--help with examples", h)

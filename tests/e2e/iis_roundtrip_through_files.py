@@ -2,7 +2,8 @@
 """A policy goes TOML -> `iis export` -> web.config -> `iis import -o` -> TOML -> `iis export` again: the two
 exported files are identical (the round trip is a fixed point), and certgate serving the imported TOML gives the
 same verdicts as serving the original, for every test certificate. Names with quotes, ampersands, angle brackets
-and non-ASCII text survive; -o does not replace an existing file without --force."""
+and non-ASCII text survive (tabs and line breaks too, in a password: names and descriptions cannot hold them); -o
+does not replace an existing file without --force."""
 import os
 import sys
 
@@ -14,11 +15,11 @@ from harness.iis_tools import certgate, serve_and_judge, serving_toml, write
 from harness.upstream import Upstream
 
 MAPPINGS = [
-    {"name": 'Édge "prod" & <eu>', "description": "line one\nline two\ttabbed; ÜTF-8 ✓", "user": "edge-ü",
+    {"name": 'Édge "prod" & <eu>', "description": "line one; line two, 'quoted'; ÜTF-8 ✓", "user": "edge-ü",
      "password": "[enc:AesProvider:c2VjcmV0:enc]",
      "rules": [{"field": "subject", "subfield": "CN", "match": "edge.example.com"},
                {"field": "issuer", "subfield": "O", "match": "exam*", "case_sensitive": False}]},
-    {"name": "state (S vs ST)", "user": "st", "enabled": False,
+    {"name": "state (S vs ST)", "user": "st", "enabled": False, "password": "line one\nline two\ttabbed",
      "rules": [{"field": "subject", "subfield": "S", "match": "Washington"},
                {"field": "subject", "subfield": "ST", "match": "Wash*"}]},
     {"name": "deny blocked", "permission": "deny", "rules": [{"field": "subject", "subfield": "CN", "match": "*blocked*"}]},

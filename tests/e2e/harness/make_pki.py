@@ -19,6 +19,7 @@ All keys are EC P-256. Files (OUTDIR/NAME.pem with its key in OUTDIR/NAME.key):
   unmapped    CN=other.example.com (ca): verifies, matches no mapping
   blocked     CN=blocked.example.com (ca): matches the deny mapping of the tests
   bclient     CN=bob.b.test, O=B Org (cab)
+  injected    client: O=Example, CN="edge<CR><LF>X-Injected: 1" (ca): a CN that would break a header line
 A file named COMPLETE is written last.
 """
 import datetime
@@ -156,6 +157,16 @@ class Pki:
             args += ["-days", "30"]
         run(*args)
 
+    def issue_direct(self, name, subject, issuer, extensions="v3_client"):
+        """Signed with `openssl x509 -req` instead of `openssl ca`, whose text database cannot hold a subject
+        with a line break in it."""
+        self.new_key(name)
+        csr = os.path.join(self.out, "db", name + ".csr")
+        run("req", "-new", "-config", self.req_config, "-key", self.key(name), "-subj", subject, "-out", csr)
+        run("x509", "-req", "-in", csr, "-CA", self.pem(issuer), "-CAkey", self.key(issuer), "-days", "30",
+            "-set_serial", "0x" + random_serial(), "-sha256", "-extfile", self.ca_config(issuer),
+            "-extensions", extensions, "-out", self.pem(name))
+
     def revoke(self, name, issuer, crl_name):
         run("ca", "-batch", "-config", self.ca_config(issuer), "-revoke", self.pem(name), "-crl_reason", "keyCompromise")
         run("ca", "-batch", "-config", self.ca_config(issuer), "-gencrl", "-crlexts", "crl_ext", "-crldays", "30",
@@ -207,6 +218,7 @@ def make(out):
     p.issue("blocked", "/O=Example/OU=edge/CN=blocked.example.com", "ca")
     p.issue("rogue", EDGE, "ca2")
     p.issue("bclient", "/O=B Org/CN=bob.b.test", "cab")
+    p.issue_direct("injected", "/O=Example/CN=edge\r\nX-Injected: 1", "ca")
     p.revoke("revoked", "ca", "crl")
 
     with open(os.path.join(out, "COMPLETE"), "w") as f:

@@ -3,6 +3,8 @@
 #include "config/cert_text.hpp"
 #include "config/load.hpp"
 #include "config_test_support.hpp"
+#include "core/compiled_policy.hpp"
+#include "core/decision.hpp"
 #include "core/sha256.hpp"
 
 namespace certgate::config {
@@ -344,6 +346,112 @@ TEST(IisLoader, BadValuesPointAtTheirElement) {
   EXPECT_CONFIG_ERROR_AT(parse_iis(section_with("<manyToOneMapping/>\n"), "w", ""), 6, 1, "unexpected <manyToOneMapping>");
   EXPECT_CONFIG_ERROR_AT(parse_iis(section_with("<manyToOneMappings>\n<ad name=\"m\"/>\n</manyToOneMappings>\n"), "w", ""),
                          7, 1, "unexpected <ad>");
+}
+
+// ---- a section that gives no mapping refuses every certificate, as IIS does (never chain-only) ----
+
+core::Decision decide_verified(const core::MappingPolicy& mapping, core::ClientCertMode mode = ClientCertMode::require) {
+  core::CertDigest cert;
+  cert.subject.attributes.push_back({"2.5.4.3", "CN", "edge.example.com"});
+  cert.subject.rfc4514 = "CN=edge.example.com";
+  cert.der = "DER of edge.example.com";
+  const auto compiled = core::CompiledPolicy::compile(mapping, mode);
+  return core::decide(*compiled, &cert, core::VerifyResult{core::VerifyStatus::ok, 0, -1, ""});
+}
+
+TEST(IisLoader, DisabledSectionRefusesEveryCertificateWith401Dot2) {
+  for (const std::string section : {
+           "<iisClientCertificateMappingAuthentication enabled=\"false\" />\n",
+           "<iisClientCertificateMappingAuthentication />\n",  // IIS's default is false
+           "<iisClientCertificateMappingAuthentication enabled=\"false\">\n"
+           "<manyToOneMappings><add name=\"all\" userName=\"u\"/></manyToOneMappings>\n"
+           "</iisClientCertificateMappingAuthentication>\n",
+       }) {
+    IisPolicy policy = parse_iis(configuration(web_server(section)), "web.config", "");
+    EXPECT_FALSE(policy.mapping.chain_only) << section;
+    EXPECT_EQ(policy.mapping.where.to_string(), "web.config:5:1") << section;
+    const core::Decision d = decide_verified(policy.mapping);
+    EXPECT_FALSE(d.admitted) << section;
+    EXPECT_EQ(d.status_text(), "401.2") << section;
+    EXPECT_EQ(d.identity, "");
+  }
+}
+
+TEST(IisLoader, ClearedCollectionsRefuseEveryCertificateWith401Dot2) {
+  const std::string section =
+      "<iisClientCertificateMappingAuthentication enabled=\"true\">\n"
+      "<oneToOneMappings><add userName=\"one\" certificate=\"" + leaf_blob() + "\"/><clear/></oneToOneMappings>\n"
+      "<manyToOneMappings><add name=\"all\" userName=\"u\"/><add name=\"b\" userName=\"u\"/><clear/>"
+      "</manyToOneMappings>\n"
+      "</iisClientCertificateMappingAuthentication>\n";
+  IisPolicy policy = parse_iis(configuration(web_server(section)), "web.config", "");
+  EXPECT_FALSE(policy.mapping.has_mappings());
+  EXPECT_FALSE(policy.mapping.chain_only);
+  const core::Decision d = decide_verified(policy.mapping);
+  EXPECT_EQ(d.status_text(), "401.2");
+  EXPECT_NE(d.reason.find("no mapping is configured"), std::string::npos) << d.reason;
+
+  // Removed one by one: the same.
+  const std::string removed =
+      "<iisClientCertificateMappingAuthentication enabled=\"true\">\n"
+      "<manyToOneMappings><add name=\"all\" userName=\"u\"/><remove name=\"ALL\"/></manyToOneMappings>\n"
+      "</iisClientCertificateMappingAuthentication>\n";
+  EXPECT_EQ(decide_verified(parse_iis(configuration(web_server(removed)), "web.config", "").mapping).status_text(),
+            "401.2");
+}
+
+TEST(IisLoader, AnonymousAuthenticationStillAdmitsAnonymously) {
+  const std::string section = "<iisClientCertificateMappingAuthentication enabled=\"false\" />\n";
+  IisPolicy policy = parse_iis(configuration(web_server(section, "<anonymousAuthentication enabled=\"true\"/>\n")),
+                               "web.config", "");
+  const core::Decision d = decide_verified(policy.mapping, ClientCertMode::accept);
+  EXPECT_TRUE(d.admitted);
+  EXPECT_EQ(d.identity, "") << "anonymous: no identity, as in IIS";
+  EXPECT_EQ(d.mapping, "");
+}
+
+// ---- attribute values that reach headers and log lines ----
+
+TEST(IisLoader, ControlCharactersInNamesUsersDescriptionsAndMatchesAreRefused) {
+  auto section_with = [](const std::string& collections) {
+    return configuration(web_server("<iisClientCertificateMappingAuthentication enabled=\"true\">\n" + collections +
+                                    "</iisClientCertificateMappingAuthentication>\n"));
+  };
+  // An XML parser turns a literal line break inside a value into a space; a character reference stays one.
+  EXPECT_CONFIG_ERROR_AT(parse_iis(section_with("<manyToOneMappings>\n<add name=\"m\"\n     userName=\"evil&#13;&#10;X-Injected: 1\"/>\n"
+                                                "</manyToOneMappings>\n"),
+                                   "w", ""),
+                         8, 6,
+                         "<add> userName in <manyToOneMappings>: contains the control character 0x0D (CR) at byte 5");
+  EXPECT_CONFIG_ERROR_AT(parse_iis(section_with("<manyToOneMappings>\n<add name=\"a&#10;b\" userName=\"u\"/>\n"
+                                                "</manyToOneMappings>\n"),
+                                   "w", ""),
+                         7, 6, "<add> name in <manyToOneMappings>: contains the control character 0x0A (LF) at byte 2");
+  EXPECT_CONFIG_ERROR_AT(parse_iis(section_with("<manyToOneMappings>\n<add name=\"m\" userName=\"u\" description=\"x&#9;y\"/>\n"
+                                                "</manyToOneMappings>\n"),
+                                   "w", ""),
+                         7, 28, "<add> description in <manyToOneMappings>: contains the control character 0x09 (TAB)");
+  EXPECT_CONFIG_ERROR_AT(
+      parse_iis(section_with("<manyToOneMappings>\n<add name=\"m\" userName=\"u\"><rules>\n"
+                             "<add certificateField=\"Subject\" certificateSubField=\"CN\" matchCriteria=\"a&#13;\"/>\n"
+                             "</rules></add>\n</manyToOneMappings>\n"),
+                "w", ""),
+      8, 58, "<add> matchCriteria in <rules>: contains the control character 0x0D (CR)");
+  EXPECT_CONFIG_ERROR_AT(parse_iis(section_with("<oneToOneMappings>\n<add userName=\"a&#27;[2J\" certificate=\"" + leaf_blob() +
+                                                "\"/>\n</oneToOneMappings>\n"),
+                                   "w", ""),
+                         7, 6, "<add> userName in <oneToOneMappings>: contains the control character 0x1B (ESC)");
+  // A deny mapping's user is not sent, but it is still a name that reaches logs and tools.
+  EXPECT_CONFIG_ERROR_AT(parse_iis(section_with("<manyToOneMappings>\n<add name=\"d\" permissionMode=\"Deny\" userName=\"&#127;\"/>\n"
+                                                "</manyToOneMappings>\n"),
+                                   "w", ""),
+                         7, 37, "contains the control character 0x7F (DEL)");
+  // Passwords are opaque: never sent, never logged.
+  IisPolicy fine = parse_iis(section_with("<manyToOneMappings>\n<add name=\"m\" userName=\"CONTOSO\\édge\" password=\"p&#9;w\"/>\n"
+                                          "</manyToOneMappings>\n"),
+                             "w", "");
+  EXPECT_EQ(fine.mapping.many_to_one.at(0).password, "p\tw");
+  EXPECT_EQ(fine.mapping.many_to_one.at(0).user, "CONTOSO\\édge");
 }
 
 TEST(IisLoader, DuplicateSectionInOneLocation) {

@@ -1,6 +1,6 @@
 // Round trip, property-tested: for generated mapping policies x (names with XML and TOML special
-// characters, unicode, quotes, ampersands; random rules, flags, permissions, passwords; blobs of real
-// certificates; every mode), import(export(x)) == x:
+// characters, unicode, quotes, ampersands; random rules, flags, permissions; passwords, also with tabs and
+// line breaks, which names cannot hold; blobs of real certificates; every mode), import(export(x)) == x:
 //   x --iis_configuration_xml--> XML --parse_iis--> x'        (x' == x)
 //   XML --import_iis--> TOML --parse_toml--> x''               (x'' == x)
 //   x --appcmd_commands--> commands --(an appcmd model)--> x'''  (x''' == x, passwords aside)
@@ -53,15 +53,21 @@ class Generator {
   std::size_t pick(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
 
   // Pieces chosen to break naive writers: XML and TOML metacharacters, quotes of every kind, whitespace
-  // that XML parsers normalise, multi-byte UTF-8 (2, 3 and 4 bytes), entity look-alikes.
-  std::string text(std::size_t max_pieces) {
+  // that XML parsers normalise, multi-byte UTF-8 (2, 3 and 4 bytes), entity look-alikes. Names, users,
+  // descriptions and rule values reach headers and log lines, so the loaders refuse control characters
+  // in them; only passwords (opaque, never sent) also get the tab and line-break pieces.
+  std::string text(std::size_t max_pieces, bool control_characters = false) {
     static const std::vector<std::string> pieces = {
         "a", "Z", "edge", "cdn", "0", "9", " ", "-", "_", ".", "/", "\\", "<", ">", "&", "&amp;", "\"", "'",
         "\"\"\"", "'''", "#", "=", "[", "]", "[[", "]]>", "{", "}", ",", "*", "%", "%PATH%", ";", "$", "`", "!",
-        "<!--", "-->", "\t", "\n", "\r\n", "é", "ß", "İ", "日本", "😀", "\xC2\xA0", "\xE2\x80\xA8", "Ω", "CN=x"};
+        "<!--", "-->", "é", "ß", "İ", "日本", "😀", "\xC2\xA0", "\xE2\x80\xA8", "Ω", "CN=x"};
+    static const std::vector<std::string> controls = {"\t", "\n", "\r\n"};
     std::string out;
     std::size_t n = pick(max_pieces + 1);
-    for (std::size_t i = 0; i < n; ++i) out += pieces[pick(pieces.size())];
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t piece = pick(pieces.size() + (control_characters ? controls.size() : 0));
+      out += piece < pieces.size() ? pieces[piece] : controls[piece - pieces.size()];
+    }
     return out;
   }
   std::string non_empty_text(std::size_t max_pieces) {
@@ -72,7 +78,7 @@ class Generator {
     switch (pick(4)) {
       case 0: return "";
       case 1: return "[enc:AesProvider:" + std::to_string(rng_()) + "Zm9vYmFy+/=:enc]";
-      default: return text(6);
+      default: return text(6, /*control_characters=*/true);
     }
   }
 
@@ -348,7 +354,7 @@ TEST(IisRoundTripProperty, GeneratorCoversTheHardCases) {
     for (const auto& m : p.many_to_one) {
       amp += m.name.find('&') != std::string::npos;
       quote += m.name.find('"') != std::string::npos || m.name.find('\'') != std::string::npos;
-      newline += m.description.find('\n') != std::string::npos;
+      newline += m.password.find('\n') != std::string::npos;
       four_byte += m.name.find("😀") != std::string::npos;
       no_rules += m.rules.empty();
       disabled += !m.enabled;

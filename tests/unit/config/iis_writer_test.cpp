@@ -24,8 +24,9 @@ core::MappingPolicy sample_policy() {
   p.one_to_one.push_back(one);
   core::ManyToOneMapping edge;
   edge.name = "Edge & \"CDN\" <prod>";
-  edge.description = "tab\there";
+  edge.description = "front door";
   edge.user = "cdn";
+  edge.password = "tab\there";  // names cannot hold control characters (the loaders refuse them); passwords can
   edge.rules.push_back({core::RuleField::subject, "CN", "origin-pull.cloudflare.net", true, {}});
   edge.rules.push_back({core::RuleField::issuer, "ST", "Calif*", false, {}});
   p.many_to_one.push_back(edge);
@@ -66,8 +67,8 @@ TEST(IisWriter, SectionHasEveryAttributeIisWrites) {
   EXPECT_TRUE(contains(xml, "<add userName=\"cloudflare\" password=\"[enc:AesProvider:c2VjcmV0:enc]\" certificate=\"" +
                                 base64_encode(read_bytes(kLeafDer)) + "\" enabled=\"true\" />"))
       << xml;
-  EXPECT_TRUE(contains(xml, "<add name=\"Edge &amp; &quot;CDN&quot; &lt;prod&gt;\" description=\"tab&#9;here\" "
-                            "enabled=\"true\" permissionMode=\"Allow\" userName=\"cdn\" password=\"\">"))
+  EXPECT_TRUE(contains(xml, "<add name=\"Edge &amp; &quot;CDN&quot; &lt;prod&gt;\" description=\"front door\" "
+                            "enabled=\"true\" permissionMode=\"Allow\" userName=\"cdn\" password=\"tab&#9;here\">"))
       << xml;
   EXPECT_TRUE(contains(xml, "<add certificateField=\"Issuer\" certificateSubField=\"ST\" matchCriteria=\"Calif*\" "
                             "compareCaseSensitive=\"false\" />"))
@@ -126,6 +127,7 @@ TEST(IisWriter, AppcmdRulesAreAddedUnderTheirMapping) {
   core::MappingPolicy p = sample_policy();
   p.many_to_one[0].name = "edge";
   p.many_to_one[0].description = "the CDN, [edge]";
+  p.many_to_one[0].password = "";
   auto lines = appcmd_commands({p, core::ClientCertMode::require, ""}, "Default Web Site/api");
   std::string all;
   for (const auto& line : lines) all += line + "\n";

@@ -66,6 +66,44 @@ TEST(LoadConfig, FlagsAloneAreEnoughToServe) {
   EXPECT_EQ(config.default_host.name, "default");
 }
 
+TEST(LoadConfig, FlagsAloneWithoutChainOnlyHaveNoMapping) {
+  GatewayConfig config = load_config(serve_flags(), Purpose::serve);
+  EXPECT_FALSE(config.default_host.mapping.chain_only) << "leaving the mappings out is not choosing chain-only";
+  EXPECT_FALSE(config.default_host.mapping.has_mappings());
+}
+
+TEST(LoadConfig, ChainOnlyFlag) {
+  Overrides flags = serve_flags();
+  flags.chain_only = true;
+  EXPECT_TRUE(load_config(flags, Purpose::serve).default_host.mapping.chain_only);
+
+  // On a file: [mapping] and the blocks that inherit it; a block with its own [host.mapping] keeps its own.
+  TempDir dir;
+  flags.config_file = dir.write("certgate.toml", "[[host]]\nnames = [\"a.example\"]\n\n[[host]]\nnames = [\"b.example\"]\n"
+                                                 "[host.mapping]\nanonymous = true\n");
+  GatewayConfig config = load_config(flags, Purpose::serve);
+  EXPECT_TRUE(config.default_host.mapping.chain_only);
+  EXPECT_TRUE(config.hosts.at(0).mapping.chain_only);
+  EXPECT_FALSE(config.hosts.at(1).mapping.chain_only);
+}
+
+TEST(LoadConfig, ChainOnlyFlagRefusesMappingsAndIis) {
+  TempDir dir;
+  Overrides flags = serve_flags();
+  flags.chain_only = true;
+  flags.config_file = dir.write("certgate.toml", "\n[[mapping.many_to_one]]\nname = \"m\"\nuser = \"u\"\n");
+  auto with_mappings = capture_error([&] { load_config(flags, Purpose::serve); });
+  EXPECT_EQ(with_mappings.where().file, "--chain-only");
+  EXPECT_TRUE(contains(with_mappings.message(), "[mapping] has mappings (the first at " + dir.path("certgate.toml") + ":2:1)"))
+      << with_mappings.what();
+
+  flags.config_file.reset();
+  flags.iis_config = dir.write("web.config", kWebConfig);
+  auto with_iis = capture_error([&] { load_config(flags, Purpose::serve); });
+  EXPECT_EQ(with_iis.where().file, "--chain-only");
+  EXPECT_TRUE(contains(with_iis.message(), "cannot be combined with an IIS configuration")) << with_iis.what();
+}
+
 TEST(LoadConfig, InspectNeedsNothing) {
   GatewayConfig config = load_config(Overrides{}, Purpose::inspect);
   EXPECT_TRUE(config.listen.empty());

@@ -3,6 +3,8 @@
 #include "config/cert_text.hpp"
 #include "config/load.hpp"
 #include "config_test_support.hpp"
+#include "core/compiled_policy.hpp"
+#include "core/decision.hpp"
 #include "core/sha256.hpp"
 
 namespace certgate::config {
@@ -522,6 +524,119 @@ TEST(TomlErrors, MappingEntries) {
                                     "t.toml"),
                          3, 1, "cannot be combined with iis_config");
   EXPECT_CONFIG_ERROR_AT(parse_toml("[mapping]\niis_location = \"site\"\n", "t.toml"), 2, 16, "needs iis_config");
+}
+
+// ---- chain-only: chosen with a key, never reached by leaving the mappings out ----
+
+core::Decision decide_verified(const core::MappingPolicy& mapping, const core::CertDigest& cert) {
+  const auto compiled = core::CompiledPolicy::compile(mapping, ClientCertMode::require);
+  return core::decide(*compiled, &cert, core::VerifyResult{core::VerifyStatus::ok, 0, -1, ""});
+}
+
+core::CertDigest cert_with_cn(const std::string& cn) {
+  core::CertDigest cert;
+  cert.subject.attributes.push_back({"2.5.4.3", "CN", cn});
+  cert.subject.rfc4514 = "CN=" + cn;
+  cert.der = "DER of " + cn;
+  return cert;
+}
+
+TEST(TomlLoader, NoMappingsIsNotChainOnly) {
+  for (const char* text : {"", "[mapping]\n", "[mapping]\nanonymous = false\n", "[mapping]\nchain_only = false\n"}) {
+    GatewayConfig config = parse_toml(text, "t.toml");
+    EXPECT_FALSE(config.default_host.mapping.chain_only) << text;
+    const core::Decision d = decide_verified(config.default_host.mapping, cert_with_cn("edge.example.com"));
+    EXPECT_EQ(d.status_text(), "401.2") << text;
+    EXPECT_NE(d.reason.find("no mapping is configured"), std::string::npos) << d.reason;
+  }
+}
+
+TEST(TomlLoader, ChainOnlyIsChosenWithAKey) {
+  GatewayConfig config = parse_toml("[mapping]\nchain_only = true\n", "t.toml");
+  EXPECT_TRUE(config.default_host.mapping.chain_only);
+  EXPECT_EQ(config.default_host.mapping.where.to_string(), "t.toml:1:1");
+  const core::Decision d = decide_verified(config.default_host.mapping, cert_with_cn("edge.example.com"));
+  EXPECT_TRUE(d.admitted) << d.reason;
+  EXPECT_EQ(d.identity, "edge.example.com");
+  EXPECT_EQ(d.mapping, "(chain)");
+}
+
+TEST(TomlLoader, HostMappingChoosesChainOnlyForItsBlockOnly) {
+  GatewayConfig config = parse_toml(R"([mapping]
+chain_only = true
+
+[[host]]
+names = ["inherits.example"]
+
+[[host]]
+names = ["own.example"]
+[host.mapping]
+anonymous = true
+
+[[host]]
+names = ["chain.example"]
+[host.mapping]
+chain_only = true
+)",
+                                    "t.toml");
+  ASSERT_EQ(config.hosts.size(), 3u);
+  EXPECT_TRUE(config.hosts[0].mapping.chain_only) << "a block without [host.mapping] inherits [mapping]";
+  EXPECT_FALSE(config.hosts[1].mapping.chain_only) << "its own [host.mapping] replaces the whole policy";
+  EXPECT_TRUE(config.hosts[2].mapping.chain_only);
+}
+
+TEST(TomlErrors, ChainOnlyWithMappingsIsAnError) {
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[mapping]\nchain_only = true\n\n[[mapping.many_to_one]]\nname = \"n\"\nuser = \"u\"\n",
+                                    "t.toml"),
+                         2, 14, "[mapping] chain_only: chain_only = true admits every certificate that verifies");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[mapping]\nchain_only = true\n\n[[mapping.many_to_one]]\nname = \"n\"\nuser = \"u\"\n",
+                                    "t.toml"),
+                         2, 14, "cannot be combined with mappings (the first is at t.toml:4:1)");
+  // A disabled mapping, and the one-to-one kind, count too.
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[mapping]\nchain_only = true\n[[mapping.one_to_one]]\nuser = \"a\"\nblob = \"MAA=\"\n"
+                                    "enabled = false\n",
+                                    "t.toml"),
+                         2, 14, "the first is at t.toml:3:1");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[[host]]\nnames = [\"a.example\"]\n[host.mapping]\nchain_only = true\n"
+                                    "[[host.mapping.many_to_one]]\nname = \"n\"\nuser = \"u\"\n",
+                                    "t.toml"),
+                         4, 14, "[host.mapping] chain_only: chain_only = true");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[mapping]\niis_config = \"web.config\"\nchain_only = true\n", "t.toml"), 3, 14,
+                         "cannot be combined with iis_config");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[mapping]\nchain_only = \"yes\"\n", "t.toml"), 2, 14, "expected true or false");
+}
+
+// ---- strings that reach headers and log lines ----
+
+TEST(TomlErrors, ControlCharactersInNamesUsersDescriptionsAndMatches) {
+  const std::string many = "[[mapping.many_to_one]]\nname = \"n\"\nuser = \"u\"\n";
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[[mapping.many_to_one]]\nname = \"n\"\nuser = \"evil\\r\\nX-Injected: 1\"\n", "t.toml"),
+                         3, 8,
+                         "[[mapping.many_to_one]] user: contains the control character 0x0D (CR) at byte 5");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[[mapping.many_to_one]]\nname = \"a\\nb\"\nuser = \"u\"\n", "t.toml"), 2, 8,
+                         "[[mapping.many_to_one]] name: contains the control character 0x0A (LF) at byte 2");
+  EXPECT_CONFIG_ERROR_AT(parse_toml(many + "description = \"line\\u0000\"\n", "t.toml"), 4, 15,
+                         "description: contains the control character 0x00 (NUL) at byte 5");
+  EXPECT_CONFIG_ERROR_AT(parse_toml(many + "[[mapping.many_to_one.rules]]\nfield = \"subject\"\nsubfield = \"CN\"\n"
+                                           "match = \"a\\tb\"\n",
+                                    "t.toml"),
+                         7, 9, "[[mapping.many_to_one.rules]] match: contains the control character 0x09 (TAB)");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[[mapping.one_to_one]]\nuser = \"a\\u007f\"\nblob = \"MAA=\"\n", "t.toml"), 2, 8,
+                         "[[mapping.one_to_one]] user: contains the control character 0x7F (DEL) at byte 2");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[[mapping.one_to_one]]\nuser = \"a\"\nname = \"\\u001b[31m\"\nblob = \"MAA=\"\n", "t.toml"),
+                         3, 8, "[[mapping.one_to_one]] name: contains the control character 0x1B (ESC) at byte 1");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[[host]]\nnames = [\"a.example\"]\n[[host.mapping.many_to_one]]\nname = \"n\"\n"
+                                    "user = \"u\\r\"\n",
+                                    "t.toml"),
+                         5, 8, "[[host.mapping.many_to_one]] user: contains the control character 0x0D (CR)");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[upstream]\nserver_name = \"origin\\n.example\"\n", "t.toml"), 2, 15,
+                         "[upstream] server_name: contains the control character 0x0A (LF)");
+  // UTF-8, quotes and backslashes are fine; passwords are opaque and never sent anywhere.
+  GatewayConfig fine = parse_toml("[[mapping.many_to_one]]\nname = \"Zoë \\\"edge\\\"\"\nuser = \"CONTOSO\\\\édge\"\n"
+                                  "description = \"日本\"\npassword = \"p\\tw\"\n",
+                                  "t.toml");
+  EXPECT_EQ(fine.default_host.mapping.many_to_one.at(0).user, "CONTOSO\\édge");
+  EXPECT_EQ(fine.default_host.mapping.many_to_one.at(0).password, "p\tw");
 }
 
 TEST(TomlErrors, HeadersMustBeDistinctTokens) {

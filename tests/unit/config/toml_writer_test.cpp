@@ -80,6 +80,16 @@ TEST(TomlWriter, NoModeNoTlsTable) {
   EXPECT_EQ(mapping_difference(core::MappingPolicy{}, parse_toml(toml, "x.toml").default_host.mapping), "");
 }
 
+TEST(TomlWriter, ChainOnlyIsWrittenAndReadBack) {
+  core::MappingPolicy chain;
+  chain.chain_only = true;
+  std::string toml = write_mapping_toml(chain, std::nullopt, {});
+  EXPECT_TRUE(contains(toml, "\nchain_only = true\n")) << toml;
+  EXPECT_TRUE(parse_toml(toml, "x.toml").default_host.mapping.chain_only);
+  EXPECT_EQ(mapping_difference(chain, parse_toml(toml, "x.toml").default_host.mapping), "");
+  EXPECT_EQ(mapping_difference(core::MappingPolicy{}, chain), "chain_only: false vs true");
+}
+
 TEST(MappingDifference, NamesTheFirstDifference) {
   core::MappingPolicy a;
   a.many_to_one.push_back({"m", "", true, core::Permission::allow, "u", "", {{core::RuleField::subject, "CN", "a*", true, {}}}, {}});

@@ -133,8 +133,12 @@ TEST(CompiledPolicy, UnknownSubfieldInDisabledMappingStillThrows) {
                std::invalid_argument);
 }
 
-TEST(CompiledPolicy, ChainOnlyOnlyWhenNoMappingsAtAll) {
-  EXPECT_TRUE(compile(MappingPolicy{})->chain_only());
+TEST(CompiledPolicy, ChainOnlyOnlyWhenChosen) {
+  EXPECT_FALSE(compile(MappingPolicy{})->chain_only()) << "no mappings is not a choice of chain-only";
+
+  MappingPolicy chosen;
+  chosen.chain_only = true;
+  EXPECT_TRUE(compile(chosen)->chain_only());
 
   MappingPolicy all_disabled = many_to_one_policy({allow("off", "u", {}, /*enabled=*/false)});
   EXPECT_FALSE(compile(all_disabled)->chain_only());
@@ -143,6 +147,46 @@ TEST(CompiledPolicy, ChainOnlyOnlyWhenNoMappingsAtAll) {
   switched_off.one_to_one_enabled = false;
   switched_off.one_to_one = {one_to_one("a", make_digest({{"CN", "a"}}), "A")};
   EXPECT_FALSE(compile(switched_off)->chain_only());
+}
+
+TEST(CompiledPolicy, ChainOnlyWithMappingsIsRefused) {
+  MappingPolicy both = many_to_one_policy({allow("m", "u", {})});
+  both.chain_only = true;
+  both.where = {"certgate.toml", 4, 1};
+  try {
+    compile(both);
+    FAIL() << "expected std::invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()), "certgate.toml:4:1: chain_only = true cannot be combined with mappings");
+  }
+  MappingPolicy one = MappingPolicy{};
+  one.chain_only = true;
+  one.one_to_one = {one_to_one("a", make_digest({{"CN", "a"}}), "A", /*enabled=*/false)};
+  EXPECT_THROW(compile(one), std::invalid_argument) << "a disabled mapping is still a mapping";
+}
+
+TEST(CompiledPolicy, ControlCharactersInNamesThatBecomeHeadersAreRefused) {
+  // User names and mapping names are sent upstream (X-Client-Identity, X-Client-Mapping).
+  ManyToOneMapping user = allow("ok", "evil\r\nX-Injected: 1", {});
+  user.where = {"certgate.toml", 7, 3};
+  try {
+    compile(many_to_one_policy({user}));
+    FAIL() << "expected std::invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "certgate.toml:7:3: many-to-one mapping 'ok': user contains the control character 0x0D (CR) at byte 5");
+  }
+  EXPECT_THROW(compile(many_to_one_policy({allow("a\nb", "u", {})})), std::invalid_argument);
+  EXPECT_THROW(compile(many_to_one_policy({allow("off", std::string("u\0v", 3), {}, /*enabled=*/false)})),
+               std::invalid_argument);
+
+  MappingPolicy one;
+  one.one_to_one = {one_to_one("label\t", make_digest({{"CN", "a"}}), "A")};
+  EXPECT_THROW(compile(one), std::invalid_argument);
+  one.one_to_one = {one_to_one("label", make_digest({{"CN", "a"}}), "A\x7f")};
+  EXPECT_THROW(compile(one), std::invalid_argument);
+  one.one_to_one = {one_to_one("CONTOSO\\édge \"x\"", make_digest({{"CN", "a"}}), "CONTOSO\\édge")};
+  EXPECT_NO_THROW(compile(one));
 }
 
 TEST(CompiledPolicy, KeepsMode) {

@@ -1,4 +1,5 @@
-// decide(): mode, presence, verification, chain-only, one-to-one, section switches, anonymous.
+// decide(): mode, presence, verification, chain-only and no mapping, one-to-one, section switches, anonymous,
+// identities a header cannot carry.
 #include "core/decision.hpp"
 
 #include <gtest/gtest.h>
@@ -17,6 +18,13 @@ const CertDigest& alice() {
 
 MappingPolicy ops_policy(bool anonymous = false) {
   return many_to_one_policy({allow("ops", "OPS", {subject("OU", "Ops")})}, anonymous);
+}
+
+MappingPolicy chain_only_policy(bool anonymous = false) {
+  MappingPolicy policy;
+  policy.chain_only = true;
+  policy.anonymous = anonymous;
+  return policy;
 }
 
 // ---- no certificate ----
@@ -55,12 +63,10 @@ TEST(DecideNoCertificate, AcceptWithAnonymousAdmitsWithoutIdentity) {
 }
 
 TEST(DecideNoCertificate, ChainOnlyNeedsAChainSoAnonymousDecides) {
-  const auto closed = compile(MappingPolicy{}, ClientCertMode::accept);
+  const auto closed = compile(chain_only_policy(), ClientCertMode::accept);
   EXPECT_EQ(decide(*closed, nullptr, VerifyResult{}).status_text(), "401.2");
 
-  MappingPolicy open;
-  open.anonymous = true;
-  const auto open_policy = compile(open, ClientCertMode::accept);
+  const auto open_policy = compile(chain_only_policy(/*anonymous=*/true), ClientCertMode::accept);
   const Decision d = decide(*open_policy, nullptr, VerifyResult{});
   EXPECT_TRUE(d.admitted);
   EXPECT_EQ(d.identity, "");
@@ -152,11 +158,19 @@ TEST(DecideVerifyFailure, MappingsAreNotConsultedBeforeVerification) {
 }
 
 TEST(DecideVerifyFailure, PresentedButUnverifiedFailsClosed) {
-  const auto policy = compile(MappingPolicy{}, ClientCertMode::require);
+  const auto policy = compile(chain_only_policy(), ClientCertMode::require);
   const Decision d = decide(*policy, &alice(), VerifyResult{});  // status not_presented with a certificate
   EXPECT_FALSE(d.admitted);
   EXPECT_EQ(d.status_text(), "403.16");
   EXPECT_FALSE(d.reason.empty());
+}
+
+TEST(DecideVerifyFailure, ControlCharactersInTheReasonAreEscaped) {
+  // The reason is logged and may be shown to the client: a line break in it would start a new log line.
+  const auto policy = compile(ops_policy(), ClientCertMode::require);
+  const Decision d = decide(*policy, &alice(), failed(VerifyStatus::untrusted, 20, 0, "bad\r\nX-Injected: 1"));
+  EXPECT_EQ(d.status_text(), "403.16");
+  EXPECT_EQ(d.reason, "bad\\x0D\\x0AX-Injected: 1");
 }
 
 TEST(DecideVerifyFailure, EmptyOpenSslTextGetsADefaultReason) {
@@ -169,7 +183,7 @@ TEST(DecideVerifyFailure, EmptyOpenSslTextGetsADefaultReason) {
 
 TEST(DecideChainOnly, VerifiedChainIsEnoughIdentityIsFirstCn) {
   const CertDigest cert = make_digest({{"O", "Contoso"}, {"CN", "first"}, {"CN", "second"}});
-  const auto policy = compile(MappingPolicy{}, ClientCertMode::require);
+  const auto policy = compile(chain_only_policy(), ClientCertMode::require);
   const Decision d = decide(*policy, &cert, verified());
   EXPECT_TRUE(d.admitted);
   EXPECT_EQ(d.status_text(), "200");
@@ -180,11 +194,56 @@ TEST(DecideChainOnly, VerifiedChainIsEnoughIdentityIsFirstCn) {
 
 TEST(DecideChainOnly, WithoutCnIdentityIsTheRfc4514Subject) {
   const CertDigest cert = make_digest({{"C", "US"}, {"O", "Contoso"}, {"OU", "Ops"}});
-  const auto policy = compile(MappingPolicy{}, ClientCertMode::accept);
+  const auto policy = compile(chain_only_policy(), ClientCertMode::accept);
   const Decision d = decide(*policy, &cert, verified());
   EXPECT_TRUE(d.admitted);
   EXPECT_EQ(d.identity, "OU=Ops,O=Contoso,C=US");
   EXPECT_EQ(d.mapping, "(chain)");
+}
+
+TEST(DecideChainOnly, AdmissionSaysChainOnly) {
+  const Decision d = decide(*compile(chain_only_policy()), &alice(), verified());
+  EXPECT_EQ(d.reason, "certificate chain verified; chain-only mode");
+}
+
+// ---- no mapping: nothing configured and chain-only not chosen ----
+
+TEST(DecideNoMapping, EmptyPolicyRefusesAVerifiedCertificateWith401Dot2) {
+  for (ClientCertMode mode : {ClientCertMode::accept, ClientCertMode::require}) {
+    const Decision d = decide(*compile(MappingPolicy{}, mode), &alice(), verified());
+    EXPECT_FALSE(d.admitted) << to_string(mode);
+    EXPECT_EQ(d.status_text(), "401.2") << to_string(mode);
+    EXPECT_EQ(d.identity, "");
+    EXPECT_EQ(d.mapping, "");
+    EXPECT_EQ(d.verify, VerifyStatus::ok);
+    // Says what is missing and how chain-only is chosen.
+    EXPECT_NE(d.reason.find("no mapping is configured"), std::string::npos) << d.reason;
+    EXPECT_NE(d.reason.find("chain_only = true"), std::string::npos) << d.reason;
+    EXPECT_NE(d.reason.find("--chain-only"), std::string::npos) << d.reason;
+  }
+}
+
+TEST(DecideNoMapping, AnonymousStillAdmitsWithoutIdentity) {
+  MappingPolicy policy;
+  policy.anonymous = true;
+  const Decision d = decide(*compile(policy, ClientCertMode::accept), &alice(), verified());
+  EXPECT_TRUE(d.admitted);
+  EXPECT_EQ(d.identity, "");
+  EXPECT_EQ(d.mapping, "");
+  EXPECT_EQ(d.reason, "certificate verified but no mapping is configured; anonymous access is on");
+}
+
+TEST(DecideNoMapping, SwitchesOffAndNoMappingsIsStillRefused) {
+  // What a disabled IIS section without mappings reads as.
+  MappingPolicy policy;
+  policy.one_to_one_enabled = false;
+  policy.many_to_one_enabled = false;
+  EXPECT_EQ(decide_verified(policy, alice()).status_text(), "401.2");
+}
+
+TEST(DecideNoMapping, FailingChainIsStillRefusedFirst) {
+  const Decision d = decide(*compile(MappingPolicy{}), &alice(), failed(VerifyStatus::expired, 10, 0, "certificate has expired"));
+  EXPECT_EQ(d.status_text(), "403.17");
 }
 
 TEST(DecideChainOnly, AllMappingsDisabledIsNotChainOnly) {
@@ -196,6 +255,95 @@ TEST(DecideChainOnly, SectionSwitchedOffIsNotChainOnly) {
   MappingPolicy policy = ops_policy();
   policy.many_to_one_enabled = false;
   EXPECT_EQ(decide_verified(policy, alice()).status_text(), "401.2");
+}
+
+// ---- identities a header cannot carry (chain-only: the identity is the certificate's own CN) ----
+
+Decision decide_chain_only_for(const CertDigest& cert, ClientCertMode mode = ClientCertMode::require,
+                               bool anonymous = false) {
+  return decide(*compile(chain_only_policy(anonymous), mode), &cert, verified(), /*want_trace=*/true);
+}
+
+TEST(DecideCertificateIdentity, CnWithCrLfIsRefusedWith403Dot16) {
+  const CertDigest cert = make_digest({{"O", "Contoso"}, {"CN", "edge\r\nX-Injected: 1"}});
+  const Decision d = decide_chain_only_for(cert);
+  EXPECT_FALSE(d.admitted);
+  EXPECT_EQ(d.status_text(), "403.16");
+  EXPECT_EQ(d.identity, "");
+  EXPECT_EQ(d.mapping, "");
+  EXPECT_EQ(d.verify, VerifyStatus::ok) << "the chain verified; the identity is what is refused";
+  EXPECT_EQ(d.reason,
+            "certificate subject CN contains the control character 0x0D (CR) at byte 5, which cannot be sent "
+            "upstream as the identity");
+  EXPECT_EQ(d.reason.find_first_of("\r\n"), std::string::npos) << "the reason is logged: no raw line break";
+}
+
+TEST(DecideCertificateIdentity, EveryControlCharacterIsRefused) {
+  for (int byte = 0; byte < 0x20; ++byte) {
+    const std::string cn = std::string("a") + static_cast<char>(byte) + "b";
+    const Decision d = decide_chain_only_for(make_digest({{"CN", cn}}));
+    EXPECT_EQ(d.status_text(), "403.16") << "byte " << byte;
+    EXPECT_FALSE(d.admitted) << "byte " << byte;
+  }
+  EXPECT_EQ(decide_chain_only_for(make_digest({{"CN", "a\x7f"}})).status_text(), "403.16") << "DEL";
+  const Decision nul = decide_chain_only_for(make_digest({{"CN", std::string("admin\0evil", 10)}}));
+  EXPECT_EQ(nul.status_text(), "403.16");
+  EXPECT_NE(nul.reason.find("0x00 (NUL) at byte 6"), std::string::npos) << nul.reason;
+}
+
+TEST(DecideCertificateIdentity, Utf8AndPunctuationAreAdmitted) {
+  for (const std::string cn : {"edge.example.com", "Zoë Müller", "日本", "a \"quoted\" name; x=1", "CONTOSO\\edge"}) {
+    const Decision d = decide_chain_only_for(make_digest({{"CN", cn}}));
+    EXPECT_TRUE(d.admitted) << cn << ": " << d.reason;
+    EXPECT_EQ(d.identity, cn);
+  }
+}
+
+TEST(DecideCertificateIdentity, AnonymousDoesNotTurnABadCertificateIntoNone) {
+  const Decision d = decide_chain_only_for(make_digest({{"CN", "x\ny"}}), ClientCertMode::accept, /*anonymous=*/true);
+  EXPECT_FALSE(d.admitted);
+  EXPECT_EQ(d.status_text(), "403.16");
+}
+
+TEST(DecideCertificateIdentity, EmptyCnOrEmptySubjectIsRefused) {
+  const Decision empty_cn = decide_chain_only_for(make_digest({{"O", "Contoso"}, {"CN", ""}}));
+  EXPECT_EQ(empty_cn.status_text(), "403.16");
+  EXPECT_EQ(empty_cn.reason, "certificate subject CN is empty: there is no identity to send upstream");
+
+  CertDigest no_subject = make_digest({});
+  ASSERT_TRUE(no_subject.subject.rfc4514.empty());
+  const Decision empty_subject = decide_chain_only_for(no_subject);
+  EXPECT_EQ(empty_subject.status_text(), "403.16");
+  EXPECT_EQ(empty_subject.reason, "certificate subject is empty: there is no identity to send upstream");
+}
+
+TEST(DecideCertificateIdentity, LeadingOrTrailingSpaceIsRefused) {
+  // The upstream strips a header value's surrounding whitespace: " admin" would arrive as "admin".
+  for (const std::string cn : {" admin", "admin ", " "}) {
+    const Decision d = decide_chain_only_for(make_digest({{"CN", cn}}));
+    EXPECT_EQ(d.status_text(), "403.16") << "'" << cn << "'";
+    EXPECT_NE(d.reason.find("begins or ends with a space"), std::string::npos) << d.reason;
+  }
+  EXPECT_TRUE(decide_chain_only_for(make_digest({{"CN", "an admin"}})).admitted);
+}
+
+TEST(DecideCertificateIdentity, ASubjectWithoutCnIsCheckedToo) {
+  // Without a CN the identity is the RFC 4514 subject; src/tls escapes control characters in it, but
+  // decide() does not rely on that.
+  CertDigest cert = make_digest({{"O", "Contoso"}});
+  cert.subject.rfc4514 = "O=Con\ntoso";
+  const Decision d = decide_chain_only_for(cert);
+  EXPECT_EQ(d.status_text(), "403.16");
+  EXPECT_NE(d.reason.find("certificate subject contains"), std::string::npos) << d.reason;
+}
+
+TEST(DecideCertificateIdentity, MappedIdentitiesComeFromTheConfigurationNotTheCertificate) {
+  // A rule may match a CN with a line break; the identity sent is the configured user.
+  const MappingPolicy policy = many_to_one_policy({allow("any", "EDGE", {subject("CN", "*")})});
+  const Decision d = decide_verified(policy, make_digest({{"CN", "x\r\nX-Injected: 1"}}));
+  EXPECT_TRUE(d.admitted);
+  EXPECT_EQ(d.identity, "EDGE");
+  EXPECT_EQ(d.mapping, "any");
 }
 
 // ---- one-to-one ----

@@ -56,6 +56,38 @@ TEST(PolicyLint, IgnoreWithoutAnonymousRefusesEverything) {
       << "mode ignore needs no client_ca and admits anonymously";
 }
 
+TEST(PolicyLint, NoMappingsWithoutChainOnlyRefusesEveryCertificate) {
+  MappingPolicy policy;  // nothing configured, chain_only not set
+  for (ClientCertMode mode : {ClientCertMode::accept, ClientCertMode::require}) {
+    const auto findings = lint_policy(policy, mode, block());
+    ASSERT_EQ(codes(findings), std::vector<std::string>{"CG207"}) << to_string(mode);
+    EXPECT_EQ(findings[0].severity, Severity::warning);
+    EXPECT_EQ(findings[0].where.to_string(), "certgate.toml:5:1") << "the block, when the policy has no position";
+    EXPECT_NE(findings[0].message.find("refused with 401.2"), std::string::npos) << findings[0].message;
+    EXPECT_NE(findings[0].fix.find("chain_only = true"), std::string::npos) << findings[0].fix;
+    EXPECT_NE(findings[0].fix.find("--chain-only"), std::string::npos) << findings[0].fix;
+  }
+  policy.where = SourcePos{"web.config", 9, 11};  // the [mapping] table or the IIS section
+  EXPECT_EQ(lint_policy(policy, ClientCertMode::require, block())[0].where.to_string(), "web.config:9:11");
+
+  policy.anonymous = true;
+  const auto anonymous = lint_policy(policy, ClientCertMode::accept, block());
+  ASSERT_EQ(codes(anonymous), std::vector<std::string>{"CG207"});
+  EXPECT_NE(anonymous[0].message.find("admitted without an identity"), std::string::npos) << anonymous[0].message;
+}
+
+TEST(PolicyLint, ChosenChainOnlyAndModeIgnoreAreNotCg207) {
+  MappingPolicy chain;
+  chain.chain_only = true;
+  EXPECT_TRUE(lint_policy(chain, ClientCertMode::require, block()).empty());
+  MappingPolicy none;
+  none.anonymous = true;
+  EXPECT_TRUE(lint_policy(none, ClientCertMode::ignore, block()).empty()) << "mode ignore requests no certificate";
+  // Mappings that are all disabled are reported by what disables them, not as "no mappings".
+  MappingPolicy disabled = many_to_one_policy({allow("off", "u", {subject("CN", "x")}, /*enabled=*/false)});
+  EXPECT_TRUE(lint_policy(disabled, ClientCertMode::require, block()).empty());
+}
+
 TEST(PolicyLint, RequestedCertificatesNeedAClientCa) {
   MappingPolicy policy = many_to_one_policy({allow("edge", "u", {subject("CN", "edge")})});
   const auto findings = lint_policy(policy, ClientCertMode::require, block(/*has_client_ca=*/false));

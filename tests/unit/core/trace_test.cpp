@@ -87,14 +87,15 @@ TEST(Trace, StepsInOrderAndStopAfterTheDecidingMapping) {
                                 allow("never-reached", "X", {}),
                             }),
                             &web(), verified());
-  EXPECT_EQ(kinds(d), (std::vector<Kind>{Kind::mode, Kind::verify, Kind::one_to_one, Kind::mapping, Kind::rule,
-                                         Kind::mapping, Kind::mapping, Kind::rule, Kind::rule, Kind::result}));
-  EXPECT_EQ(d.trace[3].label, "sales");
-  EXPECT_FALSE(d.trace[3].matched);
-  EXPECT_EQ(d.trace[5].label, "disabled");
-  EXPECT_NE(d.trace[5].note.find("disabled; skipped"), std::string::npos) << d.trace[5].note;
-  EXPECT_EQ(d.trace[6].label, "ops");
-  EXPECT_TRUE(d.trace[6].matched);
+  EXPECT_EQ(kinds(d), (std::vector<Kind>{Kind::mode, Kind::mapping_mode, Kind::verify, Kind::one_to_one,
+                                         Kind::mapping, Kind::rule, Kind::mapping, Kind::mapping, Kind::rule,
+                                         Kind::rule, Kind::result}));
+  EXPECT_EQ(d.trace[4].label, "sales");
+  EXPECT_FALSE(d.trace[4].matched);
+  EXPECT_EQ(d.trace[6].label, "disabled");
+  EXPECT_NE(d.trace[6].note.find("disabled; skipped"), std::string::npos) << d.trace[6].note;
+  EXPECT_EQ(d.trace[7].label, "ops");
+  EXPECT_TRUE(d.trace[7].matched);
   EXPECT_EQ(find_step(d, Kind::mapping, "never-reached"), nullptr);
   EXPECT_EQ(d.trace.back().label, "200");
   EXPECT_EQ(d.trace.back().actual, "OPS");
@@ -116,10 +117,10 @@ TEST(Trace, TrailingDisabledMappingsAreShownWhenNothingMatched) {
 TEST(Trace, VerifyFailureCarriesOpenSslReasonAndStops) {
   const Decision d = traced(many_to_one_policy({allow("ops", "OPS", {})}), &web(),
                             failed(VerifyStatus::expired, 10, 1, "certificate has expired"));
-  EXPECT_EQ(kinds(d), (std::vector<Kind>{Kind::mode, Kind::verify, Kind::result}));
-  EXPECT_NE(d.trace[1].actual.find("certificate has expired (depth 1)"), std::string::npos) << d.trace[1].actual;
-  EXPECT_FALSE(d.trace[1].matched);
-  EXPECT_EQ(d.trace[2].label, "403.17");
+  EXPECT_EQ(kinds(d), (std::vector<Kind>{Kind::mode, Kind::mapping_mode, Kind::verify, Kind::result}));
+  EXPECT_NE(d.trace[2].actual.find("certificate has expired (depth 1)"), std::string::npos) << d.trace[2].actual;
+  EXPECT_FALSE(d.trace[2].matched);
+  EXPECT_EQ(d.trace[3].label, "403.17");
 }
 
 TEST(Trace, OneToOneStepShowsFingerprint) {
@@ -131,7 +132,8 @@ TEST(Trace, OneToOneStepShowsFingerprint) {
   EXPECT_TRUE(step->matched);
   EXPECT_NE(step->actual.find(web().sha256_hex), std::string::npos);
   EXPECT_NE(step->note.find("web-cert"), std::string::npos) << step->note;
-  EXPECT_EQ(kinds(d), (std::vector<Kind>{Kind::mode, Kind::verify, Kind::one_to_one, Kind::result}));
+  EXPECT_EQ(kinds(d),
+            (std::vector<Kind>{Kind::mode, Kind::mapping_mode, Kind::verify, Kind::one_to_one, Kind::result}));
 }
 
 TEST(Trace, DisabledOneToOneIsNamed) {
@@ -147,10 +149,10 @@ TEST(Trace, DisabledOneToOneIsNamed) {
 TEST(Trace, NoCertificateWithAnonymous) {
   MappingPolicy policy = many_to_one_policy({allow("ops", "OPS", {})}, /*anonymous=*/true);
   const Decision d = traced(policy, nullptr, VerifyResult{}, ClientCertMode::accept);
-  EXPECT_EQ(kinds(d), (std::vector<Kind>{Kind::mode, Kind::verify, Kind::anonymous, Kind::result}));
+  EXPECT_EQ(kinds(d), (std::vector<Kind>{Kind::mode, Kind::mapping_mode, Kind::verify, Kind::anonymous, Kind::result}));
   EXPECT_EQ(d.trace[0].actual, "accept");
-  EXPECT_TRUE(d.trace[2].matched);
-  EXPECT_EQ(d.trace[3].label, "200");
+  EXPECT_TRUE(d.trace[3].matched);
+  EXPECT_EQ(d.trace[4].label, "200");
 }
 
 TEST(Trace, ModeIgnoreSaysTheCertificateIsDisregarded) {
@@ -161,12 +163,74 @@ TEST(Trace, ModeIgnoreSaysTheCertificateIsDisregarded) {
   EXPECT_NE(d.trace[0].note.find("disregarded"), std::string::npos) << d.trace[0].note;
 }
 
+MappingPolicy chain_only() {
+  MappingPolicy policy;
+  policy.chain_only = true;
+  return policy;
+}
+
 TEST(Trace, ChainOnlyStep) {
-  const Decision d = traced(MappingPolicy{}, &web(), verified());
+  const Decision d = traced(chain_only(), &web(), verified());
   const TraceStep* step = find_step(d, Kind::mapping, "(chain)");
   ASSERT_NE(step, nullptr);
   EXPECT_EQ(step->actual, "web01.example.com");
   EXPECT_TRUE(step->matched);
+  EXPECT_NE(step->note.find("chain_only = true"), std::string::npos) << step->note;
+}
+
+TEST(Trace, MappingModeStepComesRightAfterTheMode) {
+  struct Case {
+    MappingPolicy policy;
+    std::string actual;
+    std::string note_start;
+  };
+  MappingPolicy disabled = many_to_one_policy({allow("off", "OFF", {}, /*enabled=*/false)});
+  const std::vector<Case> cases = {
+      {many_to_one_policy({allow("ops", "OPS", {})}), "mapped", "Mapped with 1 mapping (0 one-to-one, 1 many-to-one)."},
+      {disabled, "mapped", "Mapped with 1 mapping (0 one-to-one, 1 many-to-one), none of them in force"},
+      {chain_only(), "chain_only", "Chain-only (chain_only = true): every certificate that verifies is admitted"},
+      {MappingPolicy{}, "none", "No mapping: no mappings are configured and chain_only is not set"},
+  };
+  for (const Case& c : cases) {
+    // Also when the decision is made before the mappings (no certificate).
+    for (const CertDigest* cert : {&web(), static_cast<const CertDigest*>(nullptr)}) {
+      const Decision d = traced(c.policy, cert, verified());
+      ASSERT_GE(d.trace.size(), 2u);
+      EXPECT_EQ(d.trace[1].kind, Kind::mapping_mode);
+      EXPECT_EQ(d.trace[1].actual, c.actual);
+      EXPECT_EQ(d.trace[1].note.rfind(c.note_start, 0), 0u) << d.trace[1].note;
+      EXPECT_EQ(d.trace[1].matched, c.actual != "none");
+    }
+  }
+}
+
+TEST(Trace, NoMappingSaysHowToChooseChainOnly) {
+  const Decision d = traced(MappingPolicy{}, &web(), verified());
+  EXPECT_EQ(kinds(d), (std::vector<Kind>{Kind::mode, Kind::mapping_mode, Kind::verify, Kind::anonymous, Kind::result}));
+  EXPECT_NE(d.trace[1].note.find("refused with 401.2"), std::string::npos) << d.trace[1].note;
+  EXPECT_NE(d.trace[3].note.find("chain_only = true"), std::string::npos) << d.trace[3].note;
+  EXPECT_NE(d.trace[3].note.find("refused (401.2)"), std::string::npos) << d.trace[3].note;
+  EXPECT_EQ(d.trace[4].label, "401.2");
+}
+
+TEST(Trace, RefusedCnIsShownEscaped) {
+  const CertDigest cert = make_digest({{"CN", "edge\r\nX-Injected: 1"}});
+  const Decision d = traced(chain_only(), &cert, verified());
+  const TraceStep* step = find_step(d, Kind::mapping, "(chain)");
+  ASSERT_NE(step, nullptr);
+  EXPECT_FALSE(step->matched);
+  EXPECT_EQ(step->actual, "edge\\x0D\\x0AX-Injected: 1");
+  EXPECT_NE(step->note.find("control character 0x0D (CR)"), std::string::npos) << step->note;
+  EXPECT_NE(step->note.find("403.16"), std::string::npos) << step->note;
+  EXPECT_EQ(d.trace.back().label, "403.16");
+}
+
+TEST(Trace, RuleValuesWithControlCharactersAreEscaped) {
+  const CertDigest cert = make_digest({{"OU", "a\tb"}, {"CN", "x\ny"}});
+  const Decision d = traced(many_to_one_policy({allow("m", "M", {subject("CN", "nothing")})}), &cert, verified());
+  const TraceStep* rule = find_step(d, Kind::rule, "subject.CN = \"nothing\" (case-sensitive)");
+  ASSERT_NE(rule, nullptr);
+  EXPECT_EQ(rule->actual, "x\\x0Ay");
 }
 
 TEST(Trace, SwitchedOffSectionsAreNoted) {

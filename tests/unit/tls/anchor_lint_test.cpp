@@ -70,7 +70,9 @@ TEST_F(SharedCloudflareCa, IsRecognisedByItsSubject) {
 }
 
 TEST_F(SharedCloudflareCa, ChainOnlyPolicyLetsEveryCloudflareAccountIn) {
-  const auto findings = lint_anchors(anchors, *compiled({}), kIn2024, "default");
+  core::MappingPolicy chain_only;
+  chain_only.chain_only = true;
+  const auto findings = lint_anchors(anchors, *compiled(chain_only), kIn2024, "default");
   ASSERT_EQ(codes(findings), std::vector<std::string>{"CG101"});
   const core::Finding& f = findings[0];
   EXPECT_EQ(f.where.to_string(), "cloudflare-aop-ca.pem");
@@ -109,6 +111,12 @@ TEST_F(SharedCloudflareCa, OneToOneMappingOfTheSharedLeafIsNoRestriction) {
   const auto findings = lint_anchors(anchors, *compiled(policy), kIn2024, "default");
   ASSERT_TRUE(has(findings, "CG101"));
   EXPECT_NE(get(findings, "CG101").message.find("'pinned-cloudflare-leaf'"), std::string::npos);
+}
+
+TEST_F(SharedCloudflareCa, NoMappingsWithoutChainOnlyAdmitsNobody) {
+  // Without chain_only = true an empty policy gives no certificate an identity: nothing to warn about here
+  // (check reports the empty policy itself as CG207).
+  EXPECT_FALSE(has(lint_anchors(anchors, *compiled({}), kIn2024, "default"), "CG101"));
 }
 
 TEST_F(SharedCloudflareCa, ModeIgnoreRequestsNoCertificate) {

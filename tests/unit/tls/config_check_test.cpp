@@ -81,13 +81,24 @@ TEST_F(ConfigCheck, MissingFilesAreErrorsNamingTheFile) {
 
 TEST_F(ConfigCheck, FindingsOfInheritedSettingsAreMergedAcrossBlocks) {
   config.default_host.tls.client_ca.push_back(cloudflare::ca_2019);
-  config.default_host.mapping = {};  // a verified chain is enough: any Cloudflare account gets in
+  config.default_host.mapping = {};
+  config.default_host.mapping.chain_only = true;  // a verified chain is enough: any Cloudflare account gets in
   config.hosts.push_back(host("api.example.com"));
   config.hosts.push_back(host("www.example.com"));  // not in the server certificate
   const auto findings = check_config(config, std::time(nullptr));
   ASSERT_EQ(codes(findings), (std::vector<std::string>{"CG101", "CG113"}));
   EXPECT_EQ(findings[0].hosts, (std::vector<std::string>{"default", "api.example.com", "www.example.com"}));
   EXPECT_EQ(findings[1].hosts, std::vector<std::string>{"www.example.com"});
+}
+
+TEST_F(ConfigCheck, ABlockWithoutMappingsIsReportedOnceAtItsMappingTable) {
+  config.default_host.mapping = {};
+  config.default_host.mapping.where = core::SourcePos{"certgate.toml", 12, 1};  // [mapping]
+  config.hosts.push_back(host("api.example.com"));  // inherits it
+  const auto findings = check_config(config, std::time(nullptr));
+  ASSERT_EQ(codes(findings), std::vector<std::string>{"CG207"});
+  EXPECT_EQ(findings[0].where.to_string(), "certgate.toml:12:1");
+  EXPECT_EQ(findings[0].hosts, (std::vector<std::string>{"default", "api.example.com"}));
 }
 
 TEST_F(ConfigCheck, ServerKeyMismatchAndUnreadableKey) {

@@ -75,7 +75,8 @@ X509Ptr make_cert(const CertSpec& spec, EVP_PKEY* key, const Issued* issuer) {
   X509_NAME* name = X509_get_subject_name(cert.get());
   for (const NameEntry& e : spec.subject) {
     check(X509_NAME_add_entry_by_txt(name, e.field.c_str(), MBSTRING_UTF8,
-                                     reinterpret_cast<const unsigned char*>(e.value.c_str()), -1, -1,
+                                     reinterpret_cast<const unsigned char*>(e.value.data()),
+                                     static_cast<int>(e.value.size()), -1,
                                      e.same_rdn ? -1 : 0) == 1,
           e.field.c_str());
   }
