@@ -9,6 +9,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "core/host_port.hpp"
 #include "tls/cert_loader.hpp"
 #include "tls/digest.hpp"
 
@@ -57,6 +58,12 @@ int client_hello_cb(SSL* ssl, int* alert, void* arg) {
     return SSL_CLIENT_HELLO_ERROR;
   }
   out->sni = client_hello_sni(ssl);
+  if (!acceptable_server_name(out->sni)) {
+    // A name with control characters or a port would reach the access log and the 421 check as it is.
+    out->sni.clear();
+    *alert = SSL_AD_ILLEGAL_PARAMETER;
+    return SSL_CLIENT_HELLO_ERROR;
+  }
   const HostRuntime& host = tls->host_for(out->sni);
   out->host = &host;
   if (host.index != 0) SSL_set_SSL_CTX(ssl, host.ctx.get());
@@ -292,6 +299,12 @@ void ServerTls::finish(SSL* ssl, HandshakeOutcome& out) const {
                                : classify_verify_error(static_cast<int>(code), 0);
   }
   evaluate_peer(*out.host, peer, verify, out);
+}
+
+bool acceptable_server_name(std::string_view sni) {
+  if (sni.empty()) return true;
+  auto parsed = core::parse_host_port(sni);
+  return parsed && !parsed.value->port && parsed.value->kind != core::HostPort::Kind::ipv6;
 }
 
 void ServerTls::redecide(SSL* ssl, HandshakeOutcome& out) const {

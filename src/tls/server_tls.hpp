@@ -71,6 +71,10 @@ class ServerTls {
   config::RejectMode reject_ = config::RejectMode::http;
 };
 
+// A server_name (RFC 6066 3) certgate accepts: empty (none sent), or a host name core::parse_host_port reads
+// without a port. Anything else aborts the handshake (illegal_parameter).
+bool acceptable_server_name(std::string_view sni);
+
 // When the connection's decision stops being valid by itself: the earliest notAfter of the certificates it
 // presented and of the block's anchors, or the earliest nextUpdate of the block's CRLs
 // (std::numeric_limits<std::time_t>::max() when no certificate was presented).
