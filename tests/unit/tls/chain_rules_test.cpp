@@ -185,6 +185,19 @@ TEST_F(ChainRulesTest, MalformedNamesWithoutConstraintsOfTheirFormAreLeftAlone) 
   expect_ok(make_leaf(ca, spec), {ca.cert.get()});
 }
 
+TEST_F(ChainRulesTest, NonCriticalNameConstraintsAreStillApplied) {
+  // RFC 5280 asks CAs to mark them critical; OpenSSL applies them either way, and certgate does not refuse
+  // the CA for it (docs/security.md).
+  Issued ca = constrained("excluded;DNS:evil.test");
+  CertSpec spec = client_spec("inside");
+  spec.san = "DNS:www.evil.test";
+  EXPECT_EQ(certgate_verify(*store_with(dir, {&root}), make_leaf(ca, spec).cert.get(), {ca.cert.get()}).code,
+            X509_V_ERR_EXCLUDED_VIOLATION);
+  CertSpec fine = client_spec("outside");
+  fine.san = "DNS:www.good.test";
+  expect_ok(make_leaf(ca, fine), {ca.cert.get()});
+}
+
 TEST_F(ChainRulesTest, EveryViolationIsListedLeafFirst) {
   CertSpec spec;
   spec.subject = {{"CN", "many"}};

@@ -95,6 +95,44 @@ TEST_F(CrlRulesTest, IndirectAndReasonPartitionedCrlsAreRefused) {
   EXPECT_NE(load_error(b.get()), "");
 }
 
+TEST_F(CrlRulesTest, IssuingDistributionPointsOutsideWhatCertgateAppliesAreRefused) {
+  CrlSpec attributes;
+  attributes.only_attribute_certs = true;
+  X509CrlPtr a = make_crl(root, {}, attributes);
+  EXPECT_EQ(crl_defect(a.get()).rfind("covers attribute certificates only (RFC 5280 5.2.5)", 0), 0u)
+      << crl_defect(a.get());
+  CrlSpec both;
+  both.only_user_and_ca = true;
+  X509CrlPtr b = make_crl(root, {}, both);
+  EXPECT_EQ(crl_defect(b.get()).rfind("asserts more than one of onlyContainsUserCerts", 0), 0u) << crl_defect(b.get());
+  CrlSpec garbled;
+  garbled.extensions = {{"issuingDistributionPoint", "critical,DER:05:00"}};
+  X509CrlPtr c = make_crl(root, {}, garbled);
+  EXPECT_EQ(crl_defect(c.get()), "has an issuingDistributionPoint that does not decode");
+}
+
+TEST_F(CrlRulesTest, CrlNumberThatIsNoNumberOrNegativeIsRefused) {
+  CrlSpec garbled;
+  garbled.crl_number = false;
+  garbled.extensions = {{"crlNumber", "DER:05:00"}};
+  expect_refused(garbled, "has a CRL number that does not decode");
+  CrlSpec negative;
+  negative.crl_number = false;
+  negative.extensions = {{"crlNumber", "DER:02:01:FF"}};
+  expect_refused(negative, "has a negative CRL number (RFC 5280 5.2.3)");
+}
+
+TEST_F(CrlRulesTest, CertificateIssuerEntriesAreRefused) {
+  CrlSpec spec;
+  spec.certificate_issuer = true;
+  X509CrlPtr crl = make_crl(root, {leaf.cert.get()}, spec);
+  EXPECT_EQ(crl_defect(crl.get()).rfind("has a certificateIssuer entry extension, which belongs in indirect CRLs only "
+                                        "(RFC 5280 5.3.3) (the entry for serial ",
+                                        0),
+            0u)
+      << crl_defect(crl.get());
+}
+
 TEST_F(CrlRulesTest, UnknownCriticalExtensionIsRefused) {
   CrlSpec spec;
   spec.extensions = {{"1.3.6.1.4.1.55555.9", "critical,DER:05:00"}};

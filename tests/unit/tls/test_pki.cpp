@@ -165,6 +165,15 @@ X509CrlPtr make_crl(const Issued& issuer, const std::vector<X509*>& revoked, con
     check(entry != nullptr && X509_REVOKED_set_serialNumber(entry, X509_get_serialNumber(cert)) == 1 &&
               X509_REVOKED_set_revocationDate(entry, last) == 1,
           "revoked entry");
+    if (spec.certificate_issuer) {
+      GENERAL_NAMES* names = sk_GENERAL_NAME_new_null();
+      GENERAL_NAME* name = GENERAL_NAME_new();
+      check(names != nullptr && name != nullptr, "GENERAL_NAMES");
+      GENERAL_NAME_set0_value(name, GEN_DIRNAME, X509_NAME_dup(X509_get_subject_name(issuer.cert.get())));
+      sk_GENERAL_NAME_push(names, name);
+      check(X509_REVOKED_add1_ext_i2d(entry, NID_certificate_issuer, names, 1, 0) == 1, "certificateIssuer");
+      GENERAL_NAMES_free(names);
+    }
     if (removed) {
       ASN1_ENUMERATED* reason = ASN1_ENUMERATED_new();
       check(reason != nullptr && ASN1_ENUMERATED_set(reason, CRL_REASON_REMOVE_FROM_CRL) == 1 &&
@@ -201,10 +210,13 @@ X509CrlPtr make_crl(const Issued& issuer, const std::vector<X509*>& revoked, con
           "deltaCRLIndicator");
     ASN1_INTEGER_free(base);
   }
-  if (spec.indirect || spec.only_some_reasons) {
+  if (spec.indirect || spec.only_some_reasons || spec.only_attribute_certs || spec.only_user_and_ca) {
     ISSUING_DIST_POINT* idp = ISSUING_DIST_POINT_new();
     check(idp != nullptr, "ISSUING_DIST_POINT_new");
     idp->indirectCRL = spec.indirect ? 1 : 0;
+    idp->onlyattr = spec.only_attribute_certs ? 1 : 0;
+    idp->onlyuser = spec.only_user_and_ca ? 1 : 0;
+    idp->onlyCA = spec.only_user_and_ca ? 1 : 0;
     if (spec.only_some_reasons) {
       idp->onlysomereasons = ASN1_BIT_STRING_new();
       check(idp->onlysomereasons != nullptr && ASN1_BIT_STRING_set_bit(idp->onlysomereasons, 1, 1) == 1,

@@ -65,7 +65,10 @@ struct CrlSpec {
   int version = 2;
   bool indirect = false;           // issuingDistributionPoint indirectCRL
   bool only_some_reasons = false;  // issuingDistributionPoint onlySomeReasons keyCompromise
+  bool only_attribute_certs = false;  // issuingDistributionPoint onlyContainsAttributeCerts
+  bool only_user_and_ca = false;   // issuingDistributionPoint onlyContainsUserCerts and onlyContainsCACerts
   long delta_of = 0;               // > 0: a delta CRL (deltaCRLIndicator) on this base CRL number
+  bool certificate_issuer = false; // the entries carry a certificateIssuer extension naming the issuer
   std::vector<std::pair<std::string, std::string>> extensions;  // by name, as in CertSpec::extensions
   std::vector<X509*> removed;      // entries with reasonCode removeFromCRL
 };
