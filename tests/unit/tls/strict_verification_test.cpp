@@ -90,6 +90,17 @@ TEST_F(StrictTest, AnchorWithoutBasicConstraintsIsRefused) {
   expect_refused({&anchor}, make_client(anchor, "under anchor without bc"), {}, X509_V_ERR_INVALID_CA, 1);
 }
 
+TEST_F(StrictTest, Version1RootAnchorIsRefused) {
+  // A v1 self-signed root: OpenSSL's default takes it for a CA at the top of a chain (X509_check_ca 3).
+  CertSpec spec = ca_spec("v1 root");
+  spec.version = 1;
+  Issued anchor = make_issued(spec, nullptr);
+  CertSpec leaf_spec = client_spec("under a v1 root");
+  leaf_spec.authority_key_id = false;  // the root has no SKI for "keyid": name its key by hand
+  leaf_spec.extensions = {{"authorityKeyIdentifier", aki_of(anchor.cert.get())}};
+  expect_refused({&anchor}, make_leaf(anchor, leaf_spec), {}, X509_V_ERR_INVALID_CA, 1);
+}
+
 TEST_F(StrictTest, IntermediateWithNonCriticalBasicConstraintsIsRefused) {
   CertSpec spec = ca_spec("BC not critical");
   spec.basic_constraints = "CA:TRUE";
