@@ -57,7 +57,7 @@ ChainReport chain_report(const TrustStore& trust, X509* leaf, STACK_OF(X509) * u
   }
   // certgate's own rules, as verify_chain() applies them once OpenSSL is satisfied.
   for (const RuleViolation& v : chain_rule_violations(chain, X509_STORE_CTX_get_num_untrusted(ctx.get()))) {
-    report.problems.push_back(ChainProblem{v.depth, X509_V_ERR_APPLICATION_VERIFICATION, v.reason(), v.subject});
+    report.problems.push_back(ChainProblem{v.depth, X509_V_ERR_APPLICATION_VERIFICATION, v.reason(), v.subject, v.rule});
   }
   ERR_clear_error();
   return report;

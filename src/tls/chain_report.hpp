@@ -25,6 +25,7 @@ struct ChainProblem {
   int code = 0;         // X509_V_ERR_*
   std::string reason;   // OpenSSL's text, or an own rule's reason
   std::string subject;  // the certificate at that depth ("" when unknown)
+  std::string rule;     // the own rule (chain_rules.hpp) that found it; "" for OpenSSL's problems
 };
 
 struct ChainReport {

@@ -32,8 +32,9 @@ def main():
         e, report = run_json(["explain", "-c", gw.config_path, "--cert", p.pem("dotleaf-chain")], gw.dir)
         check_eq(report["decision"]["status_text"], "403.16", "explain's verdict", e)
         check_eq(report["verification"]["reason"], REASON, "explain's reason", e)
-        problems = [x["reason"] for x in report["verification"]["problems"]]
-        check(REASON in problems, "explain lists the rule among the chain's problems", e)
+        problems = [(x["rule"], x["reason"]) for x in report["verification"]["problems"]]
+        check(("constrained-names-well-formed", REASON) in problems, "explain lists the rule among the chain's "
+              "problems: %r" % problems, e)
 
 
 if __name__ == "__main__":

@@ -223,6 +223,7 @@ TEST_F(ChainRulesTest, ExplainsChainReportListsTheRule) {
   EXPECT_EQ(report.problems[0].code, X509_V_ERR_APPLICATION_VERIFICATION);
   EXPECT_EQ(report.problems[0].depth, 0);
   EXPECT_EQ(report.problems[0].subject, "CN=v1 leaf");
+  EXPECT_EQ(report.problems[0].rule, "version-3");
   EXPECT_EQ(report.problems[0].reason.rfind("certificate rule 'version-3'", 0), 0u);
 }
 
