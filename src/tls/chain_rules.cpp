@@ -52,7 +52,22 @@ std::string extension_name(const X509_EXTENSION* ext) {
 bool is_ca(X509* cert) { return (X509_get_extension_flags(cert) & EXFLAG_CA) != 0; }
 bool is_self_issued(X509* cert) { return (X509_get_extension_flags(cert) & EXFLAG_SI) != 0; }
 
-std::string quoted(const std::string& text) { return "'" + text + "'"; }
+// A name from a certificate, quoted for a reason: bytes outside printable ASCII as \xNN, so that no control
+// character or invalid UTF-8 reaches a log line or a response.
+std::string quoted(const std::string& text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "'";
+  for (unsigned char c : text) {
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += "\\x";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out + "'";
+}
 
 class Collector {
  public:
@@ -62,18 +77,17 @@ class Collector {
     for (const RuleViolation& v : out_) {
       if (v.rule == rule && v.depth == depth && v.detail == detail) return;  // one per constraint holder is enough
     }
-    out_.push_back(RuleViolation{rule, section, depth, subject(depth), std::move(detail)});
+    // Kept in depth order as they come (leaf first; within a depth, in the order found).
+    auto at = std::upper_bound(out_.begin(), out_.end(), depth,
+                               [](int d, const RuleViolation& v) { return d < v.depth; });
+    out_.insert(at, RuleViolation{rule, section, depth, subject(depth), std::move(detail)});
   }
 
   std::string subject(int depth) const {
     return rfc4514_name(X509_get_subject_name(sk_X509_value(chain_, depth)));
   }
 
-  std::vector<RuleViolation> take() {
-    std::stable_sort(out_.begin(), out_.end(),
-                     [](const RuleViolation& a, const RuleViolation& b) { return a.depth < b.depth; });
-    return std::move(out_);
-  }
+  std::vector<RuleViolation> take() { return std::move(out_); }
 
  private:
   STACK_OF(X509) * chain_;

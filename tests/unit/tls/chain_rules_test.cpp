@@ -159,6 +159,16 @@ TEST_F(ChainRulesTest, CommonNameOutsideDnsConstraintsIsRefusedDespiteAnInBounds
             X509_V_ERR_PERMITTED_VIOLATION);
 }
 
+TEST_F(ChainRulesTest, NamesInTheReasonAreEscaped) {
+  Issued ca = constrained("critical,excluded;DNS:evil.test");
+  CertSpec spec = client_spec("escaped");
+  // A dNSName with a line feed and a backslash: "a\nb\\.evil.t".
+  spec.extensions = {{"subjectAltName", "DER:30:0D:82:0B:61:0A:62:5C:2E:65:76:69:6C:2E:74"}};
+  core::VerifyResult r = expect_rule(make_leaf(ca, spec), {ca.cert.get()}, "constrained-names-well-formed", 0);
+  EXPECT_NE(r.reason.find("the dNSName 'a\\x0ab\\x5c.evil.t' is not"), std::string::npos) << r.reason;
+  EXPECT_EQ(r.reason.find('\n'), std::string::npos);
+}
+
 TEST_F(ChainRulesTest, MalformedHostLikeCommonNameUnderDnsConstraintsIsRefused) {
   Issued ca = constrained("critical,excluded;DNS:evil.test");
   CertSpec spec = client_spec("www.evil.test.");
