@@ -87,8 +87,13 @@ void print_chain(std::ostream& out, const ExplainInput& input) {
         << "\n";
   }
   for (const tls::ChainProblem& problem : input.chain.problems) {
-    out << "  problem at depth " << problem.depth << ": " << problem.reason << " [OpenSSL error " << problem.code
-        << "]" << (problem.subject.empty() ? "" : " (" + problem.subject + ")") << "\n";
+    out << "  problem at depth " << problem.depth << ": " << problem.reason;
+    if (!problem.rule.empty()) {  // the reason names the certificate already
+      out << " [certgate rule]\n";
+      continue;
+    }
+    out << " [OpenSSL error " << problem.code << "]" << (problem.subject.empty() ? "" : " (" + problem.subject + ")")
+        << "\n";
   }
 }
 
@@ -242,7 +247,11 @@ nlohmann::ordered_json explain_json(const ExplainInput& input) {
   json problems = json::array();
   for (const tls::ChainProblem& problem : input.chain.problems) {
     problems.push_back(
-        {{"depth", problem.depth}, {"code", problem.code}, {"reason", problem.reason}, {"subject", problem.subject}});
+        {{"depth", problem.depth},
+         {"code", problem.code},
+         {"reason", problem.reason},
+         {"subject", problem.subject},
+         {"rule", problem.rule.empty() ? json(nullptr) : json(problem.rule)}});
   }
   json headers = json::array();
   for (const auto& [name, value] : input.headers) headers.push_back({{"name", name}, {"value", value}});

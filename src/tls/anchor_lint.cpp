@@ -1,5 +1,7 @@
 #include "tls/anchor_lint.hpp"
 
+#include <algorithm>
+
 #include <openssl/err.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
@@ -150,6 +152,29 @@ std::vector<core::Finding> lint_anchors(const std::vector<AnchorRef>& anchors, c
                            "replace it with the CA's current issue (keep both only while rotating)"));
       }
     }
+  }
+  return out;
+}
+
+std::vector<core::Finding> lint_crl_coverage(const std::vector<AnchorRef>& anchors, const TrustStore& trust,
+                                             const std::string& host) {
+  std::vector<core::Finding> out;
+  if (trust.crls().empty()) return out;
+  for (const AnchorRef& anchor : anchors) {
+    if (cert_info(anchor.cert).ca != true) continue;  // a pinned certificate issues nothing
+    const X509_NAME* subject = X509_get_subject_name(anchor.cert);
+    const bool covered = std::any_of(trust.crls().begin(), trust.crls().end(), [&](const X509CrlPtr& crl) {
+      return X509_NAME_cmp(X509_CRL_get_issuer(crl.get()), subject) == 0;
+    });
+    if (covered) continue;
+    const std::string name = quoted(digest_of(anchor.cert).subject.rfc4514);
+    out.push_back(make("CG107", anchor.source, host,
+                       "CRLs are configured but none is issued by trust anchor " + name +
+                           ": every certificate of a client's chain must be covered by its issuer's CRL, so every "
+                           "client certificate under this anchor is refused (403.16, \"unable to get certificate "
+                           "CRL: no CRL issued by " + name + " is loaded\")",
+                       "add the CRL this CA publishes to crl, or trust it in a host block without crl (a CA that "
+                       "publishes no CRL, such as Cloudflare's origin-pull CA, cannot be combined with CRLs)"));
   }
   return out;
 }

@@ -30,6 +30,11 @@ std::vector<core::Finding> lint_anchors(const std::vector<AnchorRef>& anchors, c
 std::vector<core::Finding> lint_one_to_one_chains(const core::MappingPolicy& policy, const TrustStore& trust,
                                                   std::int64_t now, const std::string& host);
 
+// CG107 CRLs are configured but none of them is issued by this CA anchor: with the whole chain checked
+// against CRLs (fail closed), every client certificate under it is refused with 403.16.
+std::vector<core::Finding> lint_crl_coverage(const std::vector<AnchorRef>& anchors, const TrustStore& trust,
+                                             const std::string& host);
+
 // Cloudflare's shared Authenticated Origin Pulls CA: subject CN=origin-pull.cloudflare.net.
 bool is_cloudflare_shared_aop_ca(X509* cert);
 // Cloudflare's Origin CA roots (RSA and ECC): O=CloudFlare, Inc., OU=CloudFlare Origin SSL [ECC] Certificate

@@ -3,6 +3,7 @@
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
 
+#include "tls/chain_rules.hpp"
 #include "tls/digest.hpp"
 
 namespace certgate::tls {
@@ -12,6 +13,7 @@ namespace {
 thread_local ChainReport* current_report = nullptr;
 
 int collect_problem(int ok, X509_STORE_CTX* ctx) {
+  ok = anchor_crl_exemption(ok, ctx);  // what the real verification forgives is no problem here either
   if (ok == 1 || current_report == nullptr) return ok;
   ChainProblem problem;
   problem.code = X509_STORE_CTX_get_error(ctx);
@@ -52,6 +54,10 @@ ChainReport chain_report(const TrustStore& trust, X509* leaf, STACK_OF(X509) * u
     const core::CertDigest digest = digest_of(cert);
     report.chain.push_back(ChainLink{i, digest.subject.rfc4514, digest.issuer.rfc4514, digest.not_before,
                                      digest.not_after, is_anchor(trust, cert)});
+  }
+  // certgate's own rules, as verify_chain() applies them once OpenSSL is satisfied.
+  for (const RuleViolation& v : chain_rule_violations(chain, X509_STORE_CTX_get_num_untrusted(ctx.get()))) {
+    report.problems.push_back(ChainProblem{v.depth, X509_V_ERR_APPLICATION_VERIFICATION, v.reason(), v.subject, v.rule});
   }
   ERR_clear_error();
   return report;

@@ -1,7 +1,7 @@
 #pragma once
 // What chain verification went through, for `certgate explain`: the chain OpenSSL built and every problem
-// it met on the way. Display only: the verdict itself always comes from TrustStore::verify(), the call
-// the server makes.
+// it met on the way, then what certgate's own rules say of that chain. Display only: the verdict itself
+// always comes from TrustStore::verify(), the verification the server makes.
 #include <ctime>
 #include <string>
 #include <vector>
@@ -23,8 +23,9 @@ struct ChainLink {
 struct ChainProblem {
   int depth = 0;
   int code = 0;         // X509_V_ERR_*
-  std::string reason;   // OpenSSL's text
+  std::string reason;   // OpenSSL's text, or an own rule's reason
   std::string subject;  // the certificate at that depth ("" when unknown)
+  std::string rule;     // the own rule (chain_rules.hpp) that found it; "" for OpenSSL's problems
 };
 
 struct ChainReport {

@@ -71,6 +71,7 @@ void check_block(const config::HostPolicy& block, std::int64_t now, std::vector<
     }
   }
   if (compiled && anchors_loaded) append(out, lint_anchors(anchors, *compiled, now, block.name));
+  if (trust && anchors_loaded) append(out, lint_crl_coverage(anchors, *trust, block.name));
   const bool one_to_one_consulted = tls.mode != core::ClientCertMode::ignore && block.mapping.one_to_one_enabled;
   if (trust && !trust->empty() && one_to_one_consulted) {
     append(out, lint_one_to_one_chains(block.mapping, *trust, now, block.name));

@@ -58,17 +58,6 @@ std::string utf8_value(const ASN1_STRING* value) {
   return s;
 }
 
-std::string rfc4514(const X509_NAME* name) {
-  // XN_FLAG_RFC2253 prints least significant RDN first, escapes ',' '+' '"' '\' '<' '>' ';' and
-  // writes non-ASCII UTF-8 as \XX pairs, which RFC 4514 allows and keeps the string header-safe.
-  BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0) {
-    ERR_clear_error();
-    return {};
-  }
-  return detail::bio_contents(bio.get());
-}
-
 core::DistinguishedName distinguished_name(const X509_NAME* name) {
   core::DistinguishedName dn;
   if (name == nullptr) return dn;
@@ -83,7 +72,7 @@ core::DistinguishedName distinguished_name(const X509_NAME* name) {
     attr.value = utf8_value(X509_NAME_ENTRY_get_data(entry));
     dn.attributes.push_back(std::move(attr));
   }
-  dn.rfc4514 = rfc4514(name);
+  dn.rfc4514 = rfc4514_name(name);
   return dn;
 }
 
@@ -175,6 +164,17 @@ std::int64_t unix_seconds(const ASN1_TIME* t) {
 }
 
 }  // namespace
+
+std::string rfc4514_name(const X509_NAME* name) {
+  // XN_FLAG_RFC2253 prints least significant RDN first, escapes ',' '+' '"' '\' '<' '>' ';' and
+  // writes non-ASCII UTF-8 as \XX pairs, which RFC 4514 allows and keeps the string header-safe.
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0) {
+    ERR_clear_error();
+    return {};
+  }
+  return detail::bio_contents(bio.get());
+}
 
 core::CertDigest digest_of(X509* cert) {
   core::CertDigest d;

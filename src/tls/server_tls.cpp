@@ -141,15 +141,10 @@ int cert_verify_cb(X509_STORE_CTX* store_ctx, void* arg) {
   HandshakeOutcome* out = ssl ? outcome_of(ssl) : nullptr;
   if (out == nullptr || out->host == nullptr) return 0;
   const HostRuntime& host = *out->host;
-  host.trust->configure(store_ctx);
-  int ok = X509_verify_cert(store_ctx);
-  core::VerifyResult verify = ok == 1 ? core::VerifyResult{core::VerifyStatus::ok, 0, -1, ""}
-                                      : classify_verify_error(X509_STORE_CTX_get_error(store_ctx),
-                                                              X509_STORE_CTX_get_error_depth(store_ctx));
-  if (ok != 1 && verify.code == X509_V_OK) {  // failed without an error code: never admit
-    verify = classify_verify_error(X509_V_ERR_UNSPECIFIED, 0);
-    X509_STORE_CTX_set_error(store_ctx, X509_V_ERR_UNSPECIFIED);
-  }
+  // The same verification as explain and check (OpenSSL, then certgate's own rules); on failure the
+  // context's error is set, never X509_V_OK.
+  const core::VerifyResult verify = host.trust->verify_chain(store_ctx);
+  const int ok = verify.status == core::VerifyStatus::ok ? 1 : 0;
   X509* leaf = X509_STORE_CTX_get0_cert(store_ctx);
   evaluate_peer(host, leaf, verify, *out);
   SSL_SESSION* sess = SSL_get_session(ssl);

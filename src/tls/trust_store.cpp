@@ -6,10 +6,14 @@
 #include <system_error>
 
 #include <openssl/err.h>
+#include <openssl/objects.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
 #include "tls/cert_loader.hpp"
+#include "tls/chain_rules.hpp"
+#include "tls/crl_rules.hpp"
+#include "tls/digest.hpp"
 
 namespace certgate::tls {
 namespace {
@@ -38,22 +42,40 @@ std::vector<std::string> certificate_files_in(const std::string& dir) {
   return files;
 }
 
+// {anyPolicy}, made once (OBJ_nid2obj's object is static, so the stack is never freed).
+STACK_OF(ASN1_OBJECT) * any_policy() {
+  static STACK_OF(ASN1_OBJECT)* const policies = [] {
+    STACK_OF(ASN1_OBJECT)* s = sk_ASN1_OBJECT_new_null();
+    if (s != nullptr) sk_ASN1_OBJECT_push(s, OBJ_nid2obj(NID_any_policy));
+    return s;
+  }();
+  return policies;
+}
+
+// Errors about a CRL (not the certificate it covers): the reason names the CRL's issuer.
+bool is_crl_error(int code) {
+  switch (code) {
+    case X509_V_ERR_CRL_HAS_EXPIRED:
+    case X509_V_ERR_CRL_NOT_YET_VALID:
+    case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+    case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
+    case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
+    case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
+    case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION:
+    case X509_V_ERR_DIFFERENT_CRL_SCOPE:
+    case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
+    case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // The files a client_ca entry stands for: the file itself, or the certificate files of a directory.
 std::vector<std::string> expand_client_ca(const std::string& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) return certificate_files_in(path);
   return {path};  // a missing file is reported by read_file with the system's reason
-}
-
-unsigned long verify_flags(bool have_crls) {
-  // Every configured certificate is a trust anchor, self-signed or not: configuring an intermediate
-  // means "trust what this CA issued", as the operator wrote.
-  unsigned long flags = X509_V_FLAG_PARTIAL_CHAIN;
-  // With CRLs the leaf is checked against them. Fail-closed: once any CRL is configured, the issuer of
-  // every client certificate must have a current CRL loaded, otherwise verification fails ("unable to
-  // get certificate CRL", or "CRL has expired" once nextUpdate has passed) and the client is untrusted.
-  if (have_crls) flags |= X509_V_FLAG_CRL_CHECK;
-  return flags;
 }
 
 }  // namespace
@@ -79,6 +101,9 @@ std::shared_ptr<const TrustStore> TrustStore::load(const std::vector<std::string
 
   for (const std::string& file : crl) {
     for (X509CrlPtr& one : load_crls(file)) {
+      if (std::string defect = crl_defect(one.get()); !defect.empty()) {
+        throw LoadError(file + ": the CRL issued by '" + rfc4514_name(X509_CRL_get_issuer(one.get())) + "' " + defect);
+      }
       if (X509_STORE_add_crl(ts->store_.get(), one.get()) != 1) {
         throw LoadError(file + ": CRL could not be added to the trust store: " + take_openssl_errors());
       }
@@ -100,6 +125,41 @@ void TrustStore::configure(X509_STORE_CTX* ctx) const {
   // 0 = the leaf must be issued directly by an anchor. A negative value keeps OpenSSL's default (100).
   if (verify_depth_ >= 0) X509_VERIFY_PARAM_set_depth(param, verify_depth_);
   X509_VERIFY_PARAM_set_flags(param, verify_flags(!crls_.empty()));
+  // RFC 5280 6.1.1 (c): the user-initial-policy-set is {anyPolicy}. Without it OpenSSL's policy check fails
+  // every chain whose CA demands an explicit policy, even one the leaf carries.
+  X509_VERIFY_PARAM_set1_policies(param, any_policy());
+  X509_STORE_CTX_set_verify_cb(ctx, anchor_crl_exemption);
+}
+
+core::VerifyResult TrustStore::verify_chain(X509_STORE_CTX* ctx) const {
+  configure(ctx);
+  const int ret = X509_verify_cert(ctx);
+  if (ret == 1) {
+    const std::vector<RuleViolation> violations =
+        chain_rule_violations(X509_STORE_CTX_get0_chain(ctx), X509_STORE_CTX_get_num_untrusted(ctx));
+    if (violations.empty()) return classify_verify_error(X509_V_OK, -1);
+    const RuleViolation& first = violations.front();
+    X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
+    X509_STORE_CTX_set_error_depth(ctx, first.depth);
+    X509_STORE_CTX_set_current_cert(ctx, sk_X509_value(X509_STORE_CTX_get0_chain(ctx), first.depth));
+    core::VerifyResult r = classify_verify_error(X509_V_ERR_APPLICATION_VERIFICATION, first.depth);
+    r.reason = first.reason();
+    return r;
+  }
+  int code = X509_STORE_CTX_get_error(ctx);
+  if (code == X509_V_OK) {  // an internal failure never reads as success
+    code = X509_V_ERR_UNSPECIFIED;
+    X509_STORE_CTX_set_error(ctx, code);
+  }
+  core::VerifyResult r = classify_verify_error(code, X509_STORE_CTX_get_error_depth(ctx));
+  // Say whose CRL it is: the one of the issuer of the certificate being checked (certgate loads no indirect CRLs).
+  X509* cert = X509_STORE_CTX_get_current_cert(ctx);
+  if (cert != nullptr && code == X509_V_ERR_UNABLE_TO_GET_CRL) {
+    r.reason += ": no CRL issued by '" + rfc4514_name(X509_get_issuer_name(cert)) + "' is loaded";
+  } else if (cert != nullptr && is_crl_error(code)) {
+    r.reason += " (the CRL issued by '" + rfc4514_name(X509_get_issuer_name(cert)) + "')";
+  }
+  return r;
 }
 
 core::VerifyResult TrustStore::verify(X509* leaf, STACK_OF(X509) * untrusted, std::optional<std::time_t> at) const {
@@ -111,16 +171,10 @@ core::VerifyResult TrustStore::verify(X509* leaf, STACK_OF(X509) * untrusted, st
     r.reason = "verification could not start: " + take_openssl_errors();
     return r;
   }
-  configure(ctx.get());
   if (at) X509_STORE_CTX_set_time(ctx.get(), 0, *at);
-
-  int ret = X509_verify_cert(ctx.get());
-  int code = X509_STORE_CTX_get_error(ctx.get());
-  int depth = X509_STORE_CTX_get_error_depth(ctx.get());
+  core::VerifyResult r = verify_chain(ctx.get());
   ERR_clear_error();  // keep the thread's error queue clean for the next TLS operation
-  if (ret == 1) return classify_verify_error(X509_V_OK, -1);
-  if (code == X509_V_OK) code = X509_V_ERR_UNSPECIFIED;  // an internal failure never reads as success
-  return classify_verify_error(code, depth);
+  return r;
 }
 
 bool TrustStore::is_revoked(X509* cert) const {
@@ -133,6 +187,49 @@ bool TrustStore::is_revoked(X509* cert) const {
     if (X509_CRL_get0_by_cert(crl.get(), &entry, cert) == 1) return true;
   }
   return false;
+}
+
+unsigned long verify_flags(bool have_crls) {
+  // Every configured certificate is a trust anchor, self-signed or not: configuring an intermediate
+  // means "trust what this CA issued", as the operator wrote.
+  unsigned long flags = X509_V_FLAG_PARTIAL_CHAIN;
+  // RFC 5280 conformance beyond OpenSSL's defaults (docs/security.md has the list): basicConstraints of a
+  // CA critical and CA:TRUE, keyUsage in CAs, no keyCertSign in a leaf, key identifiers, ...
+  flags |= X509_V_FLAG_X509_STRICT;
+  // RFC 5280 6.1 policy processing: a CA's requireExplicitPolicy / inhibitAnyPolicy are obeyed.
+  flags |= X509_V_FLAG_POLICY_CHECK;
+  // With CRLs every certificate of the chain is checked, not only the leaf: a revoked intermediate refuses
+  // what it issued (403.13). Fail closed: once any CRL is configured, each CA that issued a certificate of
+  // the chain must have a current CRL loaded, otherwise verification fails ("unable to get certificate CRL",
+  // or "CRL has expired" once nextUpdate has passed) and the client is untrusted (403.16). Only a trust
+  // anchor needs none for itself (anchor_crl_exemption).
+  if (have_crls) flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
+  return flags;
+}
+
+int anchor_crl_exemption(int ok, X509_STORE_CTX* ctx) {
+  if (ok == 1 || X509_STORE_CTX_get_error(ctx) != X509_V_ERR_UNABLE_TO_GET_CRL) return ok;
+  // The chain's first num_untrusted certificates came from the client; the others from the trust store.
+  if (X509_STORE_CTX_get_error_depth(ctx) < X509_STORE_CTX_get_num_untrusted(ctx)) return ok;
+  // An anchor whose issuer is not in the trust store: OpenSSL cannot use (or verify) a CRL of that issuer.
+  // If the operator loaded one that lists the anchor, the anchor is revoked all the same: the file is
+  // configuration, and refusing on it is the safe side.
+  X509* anchor = X509_STORE_CTX_get_current_cert(ctx);
+  bool listed = false;
+  if (anchor != nullptr) {
+    STACK_OF(X509_CRL)* crls = X509_STORE_CTX_get1_crls(ctx, X509_get_issuer_name(anchor));
+    for (int i = 0; crls != nullptr && i < sk_X509_CRL_num(crls) && !listed; ++i) {
+      X509_REVOKED* entry = nullptr;
+      listed = X509_CRL_get0_by_cert(sk_X509_CRL_value(crls, i), &entry, anchor) == 1;
+    }
+    sk_X509_CRL_pop_free(crls, X509_CRL_free);
+  }
+  if (listed) {
+    X509_STORE_CTX_set_error(ctx, X509_V_ERR_CERT_REVOKED);
+    return 0;
+  }
+  X509_STORE_CTX_set_error(ctx, X509_V_OK);
+  return 1;
 }
 
 core::VerifyResult classify_verify_error(int code, int depth) {

@@ -26,11 +26,19 @@ class TrustStore {
   int verify_depth() const { return verify_depth_; }
   bool empty() const { return anchors_.empty(); }
 
-  // Applies the verification parameters (purpose sslclient -> clientAuth EKU when the leaf has an EKU,
-  // depth, CRL flags) to a store context. Used by verify() and by the server's verify callback.
+  // Applies the verification parameters to a store context: purpose sslclient (clientAuth EKU when the leaf
+  // has an EKU), depth, verify_flags() and the verify callback that exempts trust anchors from needing a
+  // CRL (anchor_crl_exemption). verify_chain() calls it; chain_report() too, with its own callback on top.
   void configure(X509_STORE_CTX* ctx) const;
 
-  // Verifies leaf + untrusted intermediates against the anchors, at `at` (default: now).
+  // The one chain verification of certgate, on an initialised store context (the server's handshake context,
+  // or the one verify() makes): configure(), X509_verify_cert(), then certgate's own rules (chain_rules.hpp)
+  // on the chain OpenSSL built. On failure the context's error (and depth) says why, so a TLS alert and
+  // SSL_get_verify_result() agree with the returned result; an own rule reports X509_V_ERR_APPLICATION_VERIFICATION.
+  core::VerifyResult verify_chain(X509_STORE_CTX* ctx) const;
+
+  // Verifies leaf + untrusted intermediates against the anchors, at `at` (default: now): verify_chain() on a
+  // fresh context. What explain and check use.
   core::VerifyResult verify(X509* leaf, STACK_OF(X509) * untrusted,
                             std::optional<std::time_t> at = std::nullopt) const;
 
@@ -46,5 +54,16 @@ class TrustStore {
 
 // X509_V_ERR_* code (and depth) -> classified result with OpenSSL's text.
 core::VerifyResult classify_verify_error(int code, int depth);
+
+// The flags certgate verifies with (docs/security.md): PARTIAL_CHAIN (every configured certificate is an
+// anchor), X509_STRICT, POLICY_CHECK, and with CRLs CRL_CHECK | CRL_CHECK_ALL.
+unsigned long verify_flags(bool have_crls);
+
+// The verify callback of configure(). With CRL_CHECK_ALL OpenSSL also asks for a CRL covering the trust
+// anchor itself, issued by the anchor's own issuer, which for an intermediate configured as an anchor is not
+// in the trust store (OpenSSL cannot even verify such a CRL). An anchor is trusted as configured (RFC 5280
+// 6.1: validation starts below it), so a certificate from the trust store needs no CRL; one that a loaded
+// CRL of its issuer lists is refused as revoked. Every other error stands.
+int anchor_crl_exemption(int ok, X509_STORE_CTX* ctx);
 
 }  // namespace certgate::tls

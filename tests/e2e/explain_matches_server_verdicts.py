@@ -66,7 +66,9 @@ def main():
             check_eq(report["verification"]["reason"], "unable to get local issuer certificate", "OpenSSL's text", r)
             check_eq(report["verification"]["depth"], 0, "the depth of the failure", r)
             r, report = run_json(["explain", "-c", gw.config_path, "--cert", p.pem("deep-chain")], gw.dir)
-            check_eq(report["verification"]["reason"], "unable to get certificate CRL", "OpenSSL's text", r)
+            check_eq(report["verification"]["reason"],
+                     "unable to get certificate CRL: no CRL issued by 'CN=certgate e2e intermediate CA,O=Example' "
+                     "is loaded", "OpenSSL's text and the CA whose CRL is missing", r)
             check_eq(report["sent_chain"], ["CN=certgate e2e intermediate CA,O=Example"], "the chain sent along", r)
 
 

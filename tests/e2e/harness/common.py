@@ -89,8 +89,8 @@ class Pki:
         # "deep-chain" is the leaf "deep" plus its intermediate; the key is the leaf's.
         return os.path.join(self.dir, name.split("-")[0] + ".key")
 
-    def crl(self):
-        return os.path.join(self.dir, "crl.pem")
+    def crl(self, name="crl"):
+        return os.path.join(self.dir, name + ".pem")
 
 
 def pki():

@@ -20,6 +20,20 @@ All keys are EC P-256. Files (OUTDIR/NAME.pem with its key in OUTDIR/NAME.key):
   blocked     CN=blocked.example.com (ca): matches the deny mapping of the tests
   bclient     CN=bob.b.test, O=B Org (cab)
   injected    client: O=Example, CN="edge<CR><LF>X-Injected: 1" (ca): a CN that would break a header line
+The CRL checks of the whole chain (root rvca, intermediates rvint and gdint under it):
+  rvleaf      client behind rvint (rvleaf-chain.pem = leaf + rvint); rvint is revoked on rvca-crl.pem
+  gdleaf      client behind gdint (gdleaf-chain.pem); nothing revoked
+  gdrevoked   client behind gdint (gdrevoked-chain.pem), revoked on gdint-crl.pem
+  rvint-crl.pem  rvint's CRL, listing nothing
+Certificates RFC 5280 refuses (each a client of ca unless said otherwise; *-chain.pem = leaf + its CA):
+  noaki       no authorityKeyIdentifier
+  kcsleaf     keyUsage keyCertSign in a CA:FALSE certificate
+  nbcint      intermediate under ca whose basicConstraints CA:TRUE is not critical; nbcleaf behind it
+  ncint       intermediate under ca with nameConstraints excluded DNS:evil.test; dotleaf behind it, whose
+              dNSName www.evil.test. (trailing dot) slips past that subtree in OpenSSL
+  ncleaf      a client certificate carrying nameConstraints
+  v1leaf      an X.509 v1 client certificate
+  nonumber-crl.pem  ca's CRL without a CRL number
 A file named COMPLETE is written last.
 """
 import datetime
@@ -94,6 +108,43 @@ basicConstraints = critical, CA:TRUE, pathlen:0
 keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+[ v3_client_noaki ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = none
+[ v3_client_keycertsign ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyCertSign
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[ v3_client_dotted_dns ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = DNS:www.evil.test.
+[ v3_client_name_constraints ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+nameConstraints = critical, permitted;DNS:example.com
+[ v3_intermediate_bc_not_critical ]
+basicConstraints = CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[ v3_intermediate_name_constrained ]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+nameConstraints = critical, excluded;DNS:evil.test
 [ crl_ext ]
 authorityKeyIdentifier = keyid
 """
@@ -146,11 +197,14 @@ class Pki:
         return os.path.join(self.out, "db", issuer, "ca.cnf")
 
     def issue(self, name, subject, issuer, extensions="v3_client", start=None, end=None):
+        """extensions: a section of CA_CONFIG, or None for an X.509 v1 certificate (no extensions)."""
         self.new_key(name)
         csr = os.path.join(self.out, "db", name + ".csr")
         run("req", "-new", "-config", self.req_config, "-key", self.key(name), "-subj", subject, "-out", csr)
         args = ["ca", "-batch", "-notext", "-preserveDN", "-config", self.ca_config(issuer), "-in", csr,
-                "-out", self.pem(name), "-extensions", extensions]
+                "-out", self.pem(name)]
+        if extensions:
+            args += ["-extensions", extensions]
         if start:
             args += ["-startdate", start, "-enddate", end]
         else:
@@ -169,7 +223,19 @@ class Pki:
 
     def revoke(self, name, issuer, crl_name):
         run("ca", "-batch", "-config", self.ca_config(issuer), "-revoke", self.pem(name), "-crl_reason", "keyCompromise")
-        run("ca", "-batch", "-config", self.ca_config(issuer), "-gencrl", "-crlexts", "crl_ext", "-crldays", "30",
+        self.gencrl(issuer, crl_name)
+
+    def gencrl(self, issuer, crl_name, crl_number=True):
+        """The CRL of `issuer` (its revocations so far) as OUTDIR/CRL_NAME.pem; crl_number=False leaves the CRL
+        number out (`openssl ca` writes one only when its configuration names a crlnumber file)."""
+        config = self.ca_config(issuer)
+        if not crl_number:
+            with open(config) as f:
+                text = f.read()
+            config = config + ".nonumber"
+            with open(config, "w") as f:
+                f.write(text.replace("crlnumber = $dir/crlnumber\n", ""))
+        run("ca", "-batch", "-config", config, "-gencrl", "-crlexts", "crl_ext", "-crldays", "30",
             "-out", os.path.join(self.out, crl_name + ".pem"))
 
     def concat(self, name, parts):
@@ -220,6 +286,37 @@ def make(out):
     p.issue("bclient", "/O=B Org/CN=bob.b.test", "cab")
     p.issue_direct("injected", "/O=Example/CN=edge\r\nX-Injected: 1", "ca")
     p.revoke("revoked", "ca", "crl")
+
+    # Revocation across the chain: rvca -> rvint (revoked) -> rvleaf; rvca -> gdint -> gdleaf, gdrevoked.
+    p.root("rvca", "/O=Example/CN=certgate e2e revocation root")
+    for ca in ("rvint", "gdint"):
+        p.issue(ca, "/O=Example/CN=certgate e2e %s" % ca, "rvca", extensions="v3_intermediate")
+        p.ca_db(ca)
+    p.issue("rvleaf", "/O=Example/OU=edge/CN=rvleaf.example.com", "rvint")
+    p.issue("gdleaf", "/O=Example/OU=edge/CN=gdleaf.example.com", "gdint")
+    p.issue("gdrevoked", "/O=Example/OU=edge/CN=gdrevoked.example.com", "gdint")
+    for leaf, ca in (("rvleaf", "rvint"), ("gdleaf", "gdint"), ("gdrevoked", "gdint")):
+        p.concat(leaf + "-chain", [leaf, ca])
+    p.revoke("rvint", "rvca", "rvca-crl")
+    p.revoke("gdrevoked", "gdint", "gdint-crl")
+    p.gencrl("rvint", "rvint-crl")
+
+    # What RFC 5280 refuses beyond OpenSSL's defaults.
+    p.issue("noaki", EDGE, "ca", extensions="v3_client_noaki")
+    p.issue("kcsleaf", EDGE, "ca", extensions="v3_client_keycertsign")
+    p.issue("nbcint", "/O=Example/CN=certgate e2e non-critical basicConstraints CA", "ca",
+            extensions="v3_intermediate_bc_not_critical")
+    p.ca_db("nbcint")
+    p.issue("nbcleaf", EDGE, "nbcint")
+    p.concat("nbcleaf-chain", ["nbcleaf", "nbcint"])
+    p.issue("ncint", "/O=Example/CN=certgate e2e name-constrained CA", "ca",
+            extensions="v3_intermediate_name_constrained")
+    p.ca_db("ncint")
+    p.issue("dotleaf", EDGE, "ncint", extensions="v3_client_dotted_dns")
+    p.concat("dotleaf-chain", ["dotleaf", "ncint"])
+    p.issue("ncleaf", EDGE, "ca", extensions="v3_client_name_constraints")
+    p.issue("v1leaf", EDGE, "ca", extensions=None)
+    p.gencrl("ca", "nonumber-crl", crl_number=False)
 
     with open(os.path.join(out, "COMPLETE"), "w") as f:
         f.write("ok\n")

@@ -227,3 +227,41 @@ TEST_F(OneToOneChains, DisabledMappingsAreNotChecked) {
 
 }  // namespace
 }  // namespace certgate::tls
+
+namespace certgate::tls {
+namespace {
+
+TEST(CrlCoverage, AnAnchorWithoutACrlIsReportedOnceCrlsAreConfigured) {
+  testpki::TempDir dir;
+  testpki::Issued with_crl = testpki::make_ca("Has a CRL");
+  testpki::Issued without = testpki::make_ca("Has none");
+  X509CrlPtr crl = testpki::make_crl(with_crl, {});
+  const std::string a = dir.write("a.pem", testpki::pem_of(with_crl.cert.get()));
+  const std::string b = dir.write("b.pem", testpki::pem_of(without.cert.get()));
+  const std::string crl_file = dir.write("a.crl", testpki::pem_of(crl.get()));
+  const std::vector<AnchorRef> anchors{{a, with_crl.cert.get()}, {b, without.cert.get()}};
+
+  const auto findings = lint_crl_coverage(anchors, *TrustStore::load({a, b}, {crl_file}, 2), "default");
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].code, "CG107");
+  EXPECT_EQ(findings[0].where.file, b);
+  EXPECT_NE(findings[0].message.find("trust anchor 'CN=Has none,O=Certgate Test'"), std::string::npos)
+      << findings[0].message;
+  EXPECT_NE(findings[0].message.find("refused (403.16"), std::string::npos) << findings[0].message;
+
+  EXPECT_TRUE(lint_crl_coverage(anchors, *TrustStore::load({a, b}, {}, 2), "default").empty());
+}
+
+TEST(CrlCoverage, APinnedNonCaAnchorNeedsNoCrl) {
+  testpki::TempDir dir;
+  testpki::Issued root = testpki::make_ca("Root with CRL");
+  testpki::Issued pinned = testpki::make_client(root, "pinned");
+  X509CrlPtr crl = testpki::make_crl(root, {});
+  const std::string p = dir.write("p.pem", testpki::pem_of(pinned.cert.get()));
+  const std::string crl_file = dir.write("r.crl", testpki::pem_of(crl.get()));
+  const std::vector<AnchorRef> anchors{{p, pinned.cert.get()}};
+  EXPECT_TRUE(lint_crl_coverage(anchors, *TrustStore::load({p}, {crl_file}, 2), "default").empty());
+}
+
+}  // namespace
+}  // namespace certgate::tls

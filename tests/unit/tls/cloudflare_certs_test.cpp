@@ -6,6 +6,7 @@
 
 #include "cloudflare_fixtures.hpp"
 #include "tls/cert_loader.hpp"
+#include "tls/chain_rules.hpp"
 #include "tls/digest.hpp"
 #include "tls/trust_store.hpp"
 
@@ -64,6 +65,40 @@ TEST(CloudflareCerts, LeafVerifiesInsideItsValidityAgainstTheCaOfThatTime) {
   // With both issues of the CA configured (rotation), OpenSSL picks the one valid at that time.
   r = TrustStore::load({ca_2019, ca_2015}, {}, 2)->verify(leaf.get(), nullptr, inside_leaf_validity());
   EXPECT_EQ(r.status, VerifyStatus::ok) << r.reason;
+}
+
+TEST(CloudflareCerts, RealChainPassesStrictVerificationAndTheOwnRules) {
+  // X509_V_FLAG_X509_STRICT and POLICY_CHECK are on, and the chain OpenSSL builds breaks none of certgate's
+  // own rules (chain_rules.hpp): checked on the chain itself, so that a later rule cannot pass by accident.
+  ASSERT_NE(verify_flags(false) & X509_V_FLAG_X509_STRICT, 0u);
+  X509Ptr leaf = load_one(leaf_pem);
+  for (const std::vector<std::string>& anchors :
+       {std::vector<std::string>{ca_2015}, std::vector<std::string>{ca_2019, ca_2015}}) {
+    auto ts = TrustStore::load(anchors, {}, 2);
+    X509StoreCtxPtr ctx(X509_STORE_CTX_new());
+    ASSERT_EQ(X509_STORE_CTX_init(ctx.get(), ts->store(), leaf.get(), nullptr), 1);
+    X509_STORE_CTX_set_time(ctx.get(), 0, inside_leaf_validity());
+    core::VerifyResult r = ts->verify_chain(ctx.get());
+    EXPECT_EQ(r.status, VerifyStatus::ok) << r.reason;
+    STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());
+    ASSERT_EQ(sk_X509_num(chain), 2);
+    EXPECT_TRUE(chain_rule_violations(chain, X509_STORE_CTX_get_num_untrusted(ctx.get())).empty());
+  }
+}
+
+TEST(CloudflareCerts, WithCrlsConfiguredTheRealChainNeedsTheCasCrl) {
+  // The origin-pull CA publishes no CRL (none of its certificates names a distribution point): a block that
+  // trusts it and configures CRLs (for another CA) refuses every origin pull, fail closed.
+  testpki::TempDir dir;
+  testpki::Issued other = testpki::make_ca("Other CA with a CRL");
+  X509CrlPtr crl = testpki::make_crl(other, {});
+  const std::string crl_file = dir.write("other.crl", testpki::pem_of(crl.get()));
+  X509Ptr leaf = load_one(leaf_pem);
+  core::VerifyResult r = TrustStore::load({ca_2015}, {crl_file}, 2)->verify(leaf.get(), nullptr, inside_leaf_validity());
+  EXPECT_EQ(r.status, VerifyStatus::untrusted);
+  EXPECT_EQ(r.code, X509_V_ERR_UNABLE_TO_GET_CRL);
+  EXPECT_EQ(r.depth, 0);
+  EXPECT_NE(r.reason.find("no CRL issued by 'CN=origin-pull.cloudflare.net,"), std::string::npos) << r.reason;
 }
 
 TEST(CloudflareCerts, The2019CaIsNotYetValidIn2016) {

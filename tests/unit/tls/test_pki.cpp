@@ -26,6 +26,12 @@ void add_extension(X509* cert, X509V3_CTX* ctx, int nid, const std::string& valu
   X509_EXTENSION_free(ext);
 }
 
+X509_EXTENSION* named_extension(X509V3_CTX* ctx, const std::string& name, const std::string& value) {
+  X509_EXTENSION* ext = X509V3_EXT_nconf(nullptr, ctx, name.c_str(), value.c_str());
+  check(ext != nullptr, (name + "=" + value).c_str());
+  return ext;
+}
+
 void set_serial(X509* cert, const std::string& serial_hex) {
   static std::atomic<long> next{0x1000};
   BIGNUM* bn = nullptr;
@@ -83,20 +89,29 @@ X509Ptr make_cert(const CertSpec& spec, EVP_PKEY* key, const Issued* issuer) {
   check(X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer->cert.get()) : name) == 1, "issuer");
   check(X509_set_pubkey(cert.get(), key) == 1, "pubkey");
 
-  X509V3_CTX ctx;
-  X509V3_set_ctx_nodb(&ctx);
-  X509V3_set_ctx(&ctx, issuer ? issuer->cert.get() : cert.get(), cert.get(), nullptr, nullptr, 0);
-  add_extension(cert.get(), &ctx, NID_subject_key_identifier, "hash");
-  if (issuer != nullptr) add_extension(cert.get(), &ctx, NID_authority_key_identifier, "keyid:always");
-  if (spec.ca) {
-    add_extension(cert.get(), &ctx, NID_basic_constraints, "critical,CA:TRUE");
-    add_extension(cert.get(), &ctx, NID_key_usage, "critical,keyCertSign,cRLSign");
+  if (spec.version == 1) {
+    check(X509_set_version(cert.get(), X509_VERSION_1) == 1, "X509_set_version");
   } else {
-    add_extension(cert.get(), &ctx, NID_basic_constraints, "CA:FALSE");
-    add_extension(cert.get(), &ctx, NID_key_usage, "critical,digitalSignature");
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, issuer ? issuer->cert.get() : cert.get(), cert.get(), nullptr, nullptr, 0);
+    if (spec.subject_key_id) add_extension(cert.get(), &ctx, NID_subject_key_identifier, "hash");
+    if (issuer != nullptr && spec.authority_key_id) {
+      add_extension(cert.get(), &ctx, NID_authority_key_identifier, "keyid:always");
+    }
+    const std::string bc = spec.basic_constraints.value_or(spec.ca ? "critical,CA:TRUE" : "CA:FALSE");
+    const std::string ku =
+        spec.key_usage.value_or(spec.ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature");
+    if (!bc.empty()) add_extension(cert.get(), &ctx, NID_basic_constraints, bc);
+    if (!ku.empty()) add_extension(cert.get(), &ctx, NID_key_usage, ku);
+    if (!spec.eku.empty()) add_extension(cert.get(), &ctx, NID_ext_key_usage, join(spec.eku));
+    if (!spec.san.empty()) add_extension(cert.get(), &ctx, NID_subject_alt_name, spec.san);
+    for (const auto& [ext_name, value] : spec.extensions) {
+      X509_EXTENSION* ext = named_extension(&ctx, ext_name, value);
+      check(X509_add_ext(cert.get(), ext, -1) == 1, "X509_add_ext");
+      X509_EXTENSION_free(ext);
+    }
   }
-  if (!spec.eku.empty()) add_extension(cert.get(), &ctx, NID_ext_key_usage, join(spec.eku));
-  if (!spec.san.empty()) add_extension(cert.get(), &ctx, NID_subject_alt_name, spec.san);
 
   check(X509_sign(cert.get(), issuer ? issuer->key.get() : key, EVP_sha256()) > 0, "X509_sign");
   return cert;
@@ -112,12 +127,14 @@ Issued make_ca(const std::string& cn, const Issued* issuer) {
   return out;
 }
 
-Issued make_leaf(const Issued& issuer, CertSpec spec) {
+Issued make_issued(const CertSpec& spec, const Issued* issuer) {
   Issued out;
   out.key = make_key();
-  out.cert = make_cert(spec, out.key.get(), &issuer);
+  out.cert = make_cert(spec, out.key.get(), issuer);
   return out;
 }
+
+Issued make_leaf(const Issued& issuer, CertSpec spec) { return make_issued(spec, &issuer); }
 
 Issued make_client(const Issued& issuer, const std::string& cn) {
   CertSpec spec;
@@ -127,24 +144,94 @@ Issued make_client(const Issued& issuer, const std::string& cn) {
 }
 
 X509CrlPtr make_crl(const Issued& issuer, const std::vector<X509*>& revoked, std::time_t next_update) {
+  CrlSpec spec;
+  spec.next_update = next_update;
+  return make_crl(issuer, revoked, spec);
+}
+
+X509CrlPtr make_crl(const Issued& issuer, const std::vector<X509*>& revoked, const CrlSpec& spec) {
+  static std::atomic<long> crl_number{1};
   X509CrlPtr crl(X509_CRL_new());
-  check(crl && X509_CRL_set_version(crl.get(), X509_CRL_VERSION_2) == 1, "X509_CRL_new");
+  check(crl && X509_CRL_set_version(crl.get(), spec.version == 1 ? X509_CRL_VERSION_1 : X509_CRL_VERSION_2) == 1,
+        "X509_CRL_new");
   check(X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(issuer.cert.get())) == 1, "CRL issuer");
 
   const std::time_t now = std::time(nullptr);
   ASN1_TIME* last = ASN1_TIME_set(nullptr, now - 3600);
-  ASN1_TIME* next = ASN1_TIME_set(nullptr, next_update != 0 ? next_update : now + 7 * 86400);
-  check(X509_CRL_set1_lastUpdate(crl.get(), last) == 1 && X509_CRL_set1_nextUpdate(crl.get(), next) == 1,
-        "CRL times");
-  for (X509* cert : revoked) {
+  ASN1_TIME* next = ASN1_TIME_set(nullptr, spec.next_update != 0 ? spec.next_update : now + 7 * 86400);
+  check(X509_CRL_set1_lastUpdate(crl.get(), last) == 1, "CRL lastUpdate");
+  if (spec.has_next_update) check(X509_CRL_set1_nextUpdate(crl.get(), next) == 1, "CRL nextUpdate");
+  auto add_entry = [&](X509* cert, bool removed) {
     X509_REVOKED* entry = X509_REVOKED_new();
     check(entry != nullptr && X509_REVOKED_set_serialNumber(entry, X509_get_serialNumber(cert)) == 1 &&
               X509_REVOKED_set_revocationDate(entry, last) == 1,
           "revoked entry");
+    if (spec.certificate_issuer) {
+      GENERAL_NAMES* names = sk_GENERAL_NAME_new_null();
+      GENERAL_NAME* name = GENERAL_NAME_new();
+      check(names != nullptr && name != nullptr, "GENERAL_NAMES");
+      GENERAL_NAME_set0_value(name, GEN_DIRNAME, X509_NAME_dup(X509_get_subject_name(issuer.cert.get())));
+      sk_GENERAL_NAME_push(names, name);
+      check(X509_REVOKED_add1_ext_i2d(entry, NID_certificate_issuer, names, 1, 0) == 1, "certificateIssuer");
+      GENERAL_NAMES_free(names);
+    }
+    if (removed) {
+      ASN1_ENUMERATED* reason = ASN1_ENUMERATED_new();
+      check(reason != nullptr && ASN1_ENUMERATED_set(reason, CRL_REASON_REMOVE_FROM_CRL) == 1 &&
+                X509_REVOKED_add1_ext_i2d(entry, NID_crl_reason, reason, 0, 0) == 1,
+            "reasonCode");
+      ASN1_ENUMERATED_free(reason);
+    }
     check(X509_CRL_add0_revoked(crl.get(), entry) == 1, "X509_CRL_add0_revoked");
-  }
+  };
+  for (X509* cert : revoked) add_entry(cert, false);
+  for (X509* cert : spec.removed) add_entry(cert, true);
   ASN1_TIME_free(last);
   ASN1_TIME_free(next);
+
+  if (spec.crl_number) {
+    ASN1_INTEGER* number = ASN1_INTEGER_new();
+    check(number != nullptr && ASN1_INTEGER_set(number, crl_number++) == 1 &&
+              X509_CRL_add1_ext_i2d(crl.get(), NID_crl_number, number, 0, 0) == 1,
+          "CRL number");
+    ASN1_INTEGER_free(number);
+  }
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, issuer.cert.get(), nullptr, nullptr, crl.get(), 0);
+  if (spec.authority_key_id) {
+    X509_EXTENSION* ext = named_extension(&ctx, "authorityKeyIdentifier", "keyid:always");
+    check(X509_CRL_add_ext(crl.get(), ext, -1) == 1, "X509_CRL_add_ext");
+    X509_EXTENSION_free(ext);
+  }
+  if (spec.delta_of > 0) {
+    ASN1_INTEGER* base = ASN1_INTEGER_new();
+    check(base != nullptr && ASN1_INTEGER_set(base, spec.delta_of) == 1 &&
+              X509_CRL_add1_ext_i2d(crl.get(), NID_delta_crl, base, 1, 0) == 1,
+          "deltaCRLIndicator");
+    ASN1_INTEGER_free(base);
+  }
+  if (spec.indirect || spec.only_some_reasons || spec.only_attribute_certs || spec.only_user_and_ca) {
+    ISSUING_DIST_POINT* idp = ISSUING_DIST_POINT_new();
+    check(idp != nullptr, "ISSUING_DIST_POINT_new");
+    idp->indirectCRL = spec.indirect ? 1 : 0;
+    idp->onlyattr = spec.only_attribute_certs ? 1 : 0;
+    idp->onlyuser = spec.only_user_and_ca ? 1 : 0;
+    idp->onlyCA = spec.only_user_and_ca ? 1 : 0;
+    if (spec.only_some_reasons) {
+      idp->onlysomereasons = ASN1_BIT_STRING_new();
+      check(idp->onlysomereasons != nullptr && ASN1_BIT_STRING_set_bit(idp->onlysomereasons, 1, 1) == 1,
+            "onlySomeReasons");
+    }
+    check(X509_CRL_add1_ext_i2d(crl.get(), NID_issuing_distribution_point, idp, 1, 0) == 1, "IDP");
+    ISSUING_DIST_POINT_free(idp);
+  }
+  for (const auto& [ext_name, value] : spec.extensions) {
+    X509_EXTENSION* ext = named_extension(&ctx, ext_name, value);
+    check(X509_CRL_add_ext(crl.get(), ext, -1) == 1, "X509_CRL_add_ext");
+    X509_EXTENSION_free(ext);
+  }
+
   check(X509_CRL_sort(crl.get()) == 1, "X509_CRL_sort");
   check(X509_CRL_sign(crl.get(), issuer.key.get(), EVP_sha256()) > 0, "X509_CRL_sign");
   return crl;

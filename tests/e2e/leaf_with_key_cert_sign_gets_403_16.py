@@ -1,0 +1,26 @@
+#!/usr/bin/env python3
+"""RFC 5280 4.2.1.3: keyCertSign only with CA:TRUE. A client certificate (CA:FALSE) whose keyUsage asserts
+keyCertSign, which OpenSSL 3.0 accepts by default, gets 403.16 under X509_V_FLAG_X509_STRICT."""
+import os
+import sys
+
+sys.dont_write_bytecode = True  # keep the source tree clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness.checks import check_rejected
+from harness.client import request
+from harness.common import check_eq, pki, run_test
+from harness.gateway import Gateway, base_config
+from harness.upstream import Upstream
+
+
+def main():
+    p = pki()
+    with Upstream() as up, Gateway(base_config(p, up.url)) as gw:
+        r = request(gw, "/key-cert-sign", cert="kcsleaf")
+        entry = check_rejected(gw, up, r, "/key-cert-sign", 403, 16)
+        check_eq(entry.get("verify"), "FAILED:Key usage keyCertSign invalid for non-CA cert",
+                 "the access log's verify field", r)
+
+
+if __name__ == "__main__":
+    run_test(main)
