@@ -7,6 +7,7 @@
 
 #include "cli/config_flags.hpp"
 #include "http/server.hpp"
+#include "log/server_log.hpp"
 
 namespace certgate::cli {
 namespace {
@@ -19,6 +20,9 @@ int run_serve(const ServeOptions& opts) {
   auto cfg = load_or_report(opts.overrides, config::Purpose::serve);
   if (!cfg) return kExitUsage;
   spdlog::set_level(spdlog::level::from_str(cfg->log_level));
+  // From here on no thread waits for standard error; declared before the server, so it outlives the
+  // access log's last warnings.
+  logging::ServerLog server_log;
   std::shared_ptr<const server::Runtime> rt;
   try {
     rt = server::build_runtime(*cfg, 1);
