@@ -2,6 +2,7 @@
 pipe full after a few KiB and cannot go on (what a stalled log reader, a stuck log shipper, looks like)."""
 import fcntl
 import os
+import select
 import time
 
 from harness import common
@@ -33,17 +34,22 @@ class StalledFifo:
         self.data += got
         return got
 
+    def widen(self, pipe_bytes=1 << 20):
+        """A bigger pipe buffer, so that a writer with a backlog is not held to a page per read."""
+        fcntl.fcntl(self.fd, fcntl.F_SETPIPE_SZ, pipe_bytes)
+
     def read_until(self, pred, timeout=20.0, what="data"):
         """Reads until pred(self.data) is true; fails the test after `timeout` seconds."""
         deadline = time.monotonic() + timeout
         while True:
-            self.read_now()
+            got = self.read_now()
             if pred(self.data):
                 return self.data
             if time.monotonic() >= deadline:
                 common.fail("no %s in the FIFO %s within %.0f s; last bytes read: %r"
                             % (what, self.path, timeout, self.data[-600:]))
-            time.sleep(0.02)
+            if not got:
+                select.select([self.fd], [], [], 0.02)  # wait for more (a hang-up also wakes it)
 
     def lines(self):
         """The complete lines read so far (an unterminated tail is left out)."""
