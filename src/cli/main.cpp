@@ -7,12 +7,13 @@
 
 #include "cli/config_flags.hpp"
 #include "cli/subcommands.hpp"
+#include "log/server_log.hpp"
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   auto logger = spdlog::stderr_color_mt("certgate");
   spdlog::set_default_logger(logger);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  spdlog::set_pattern(certgate::logging::kServerLogPattern);
 
   CLI::App app{"certgate: admit only the CDN that should reach your origin (mTLS gateway with IIS-compatible "
                "certificate mapping)"};

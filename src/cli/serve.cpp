@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/config_flags.hpp"
+#include "log/server_log.hpp"
 #include "server/server.hpp"
 
 namespace certgate::cli {
@@ -19,6 +20,9 @@ int run_serve(const ServeOptions& opts) {
   auto cfg = load_or_report(opts.overrides, config::Purpose::serve);
   if (!cfg) return kExitUsage;
   spdlog::set_level(spdlog::level::from_str(cfg->log_level));
+  // From here on no thread waits for standard error; declared before the server, so it outlives the
+  // access log's last warnings.
+  logging::ServerLog server_log;
   std::shared_ptr<const server::Runtime> rt;
   try {
     rt = server::build_runtime(*cfg, 1);

@@ -1,12 +1,21 @@
 #include "http/access_log.hpp"
 
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <stdexcept>
 
+#include "log/line_writer.hpp"
+
 namespace certgate::http_log {
 namespace {
+
+using logging::clip;
 
 std::string iso_time(std::chrono::system_clock::time_point t) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -19,59 +28,56 @@ std::string iso_time(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
-std::string or_dash(const std::string& s) { return s.empty() ? "-" : s; }
+// Every value that can carry outside data (client, certificate, configuration) goes through one of these.
+std::string text(const std::string& s) { return logging::text_field(clip(s, AccessLog::kMaxValueBytes)); }
+std::string json(const std::string& s) {
+  return "\"" + logging::json_escape(clip(s, AccessLog::kMaxValueBytes)) + "\"";
+}
 
-// Text values: quoted when they contain a space or a quote, so a line splits unambiguously.
-std::string text_value(const std::string& s) {
-  if (s.empty()) return "-";
-  if (s.find_first_of(" \"\t") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
+// Opens the log file for appending. Our own FIFO descriptor is made non-blocking (nobody else shares its
+// flags); the writer waits for room with poll() either way.
+int open_log(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0) throw std::runtime_error(path + ": cannot open access log: " + std::strerror(errno));
+  struct stat st{};
+  if (::fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  return fd;
 }
 
 }  // namespace
 
-std::string json_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  return out;
-}
-
 AccessLog::AccessLog(const std::string& path, config::LogFormat format) : format_(format) {
   if (path.empty()) return;
-  if (path == "-") {
-    file_ = stdout;
-    return;
+  bool to_stdout = path == "-";
+  int fd = to_stdout ? STDOUT_FILENO : open_log(path);
+  logging::LineWriterOptions options;
+  options.capacity_bytes = kQueueBytes;
+  options.close_budget = kCloseBudget;
+  options.drop_marker = [format](std::uint64_t dropped) {
+    return format_drop_marker(format, std::chrono::system_clock::now(), dropped) + "\n";
+  };
+  options.on_resumed = [](std::uint64_t dropped) {
+    spdlog::warn("access log: {} line(s) dropped while the log was not being read; an \"event\":\"lines_dropped\" "
+                 "line stands in their place",
+                 dropped);
+  };
+  options.on_write_error = [](int err) {
+    spdlog::warn("access log: write failed: {}; lines are dropped until a write succeeds", std::strerror(err));
+  };
+  try {
+    writer_ = std::make_unique<logging::LineWriter>(fd, !to_stdout, std::move(options));
+  } catch (...) {
+    if (!to_stdout) ::close(fd);
+    throw;
   }
-  file_ = std::fopen(path.c_str(), "a");
-  if (file_ == nullptr) throw std::runtime_error(path + ": cannot open access log: " + std::strerror(errno));
-  owned_ = true;
 }
 
 AccessLog::~AccessLog() {
-  if (owned_ && file_) std::fclose(file_);
+  if (!writer_) return;
+  auto result = writer_->close(kCloseBudget);
+  if (result.unwritten > 0 || result.abandoned)
+    spdlog::warn("access log: {} queued line(s) not written at shutdown: the log was not being read{}", result.unwritten,
+                 result.abandoned ? " (the writer is stuck in a write)" : "");
 }
 
 std::string AccessLog::format_text(const AccessRecord& r) {
@@ -80,22 +86,23 @@ std::string AccessLog::format_text(const AccessRecord& r) {
   std::string up = r.upstream_status ? std::to_string(r.upstream_status) : "-";
   char ms[32] = "-";
   if (r.upstream_ms >= 0) std::snprintf(ms, sizeof ms, "%.1f", r.upstream_ms);
-  return iso_time(r.time) + " " + r.client + " sni=" + or_dash(r.sni) + " host=" + text_value(r.host) + " \"" +
-         r.method + " " + r.path + "\" " + status + " identity=" + text_value(r.identity) +
-         " mapping=" + text_value(r.mapping) + " verify=" + text_value(r.verify) + " fp=" + or_dash(r.fingerprint) +
-         " upstream=" + up + " upstream_ms=" + ms + " bytes=" + std::to_string(r.bytes_sent) +
-         (r.resumed ? " resumed" : "") + " reason=" + text_value(r.reason);
+  // The request is one quoted field of two values: spaces inside them are escaped, the one between stays.
+  std::string request = "\"" + logging::text_escape_unquoted(clip(r.method, kMaxValueBytes)) + " " +
+                        logging::text_escape_unquoted(clip(r.path, kMaxValueBytes)) + "\"";
+  return iso_time(r.time) + " " + text(r.client) + " sni=" + text(r.sni) + " host=" + text(r.host) + " " + request +
+         " " + status + " identity=" + text(r.identity) + " mapping=" + text(r.mapping) + " verify=" + text(r.verify) +
+         " fp=" + text(r.fingerprint) + " upstream=" + up + " upstream_ms=" + ms +
+         " bytes=" + std::to_string(r.bytes_sent) + (r.resumed ? " resumed" : "") + " reason=" + text(r.reason);
 }
 
 std::string AccessLog::format_json(const AccessRecord& r) {
   char num[64];
-  std::string s = "{\"time\":\"" + iso_time(r.time) + "\",\"client\":\"" + json_escape(r.client) + "\",\"sni\":\"" +
-                  json_escape(r.sni) + "\",\"host\":\"" + json_escape(r.host) + "\",\"method\":\"" +
-                  json_escape(r.method) + "\",\"path\":\"" + json_escape(r.path) + "\",\"status\":" +
-                  std::to_string(r.status) + ",\"substatus\":" + std::to_string(r.substatus) + ",\"identity\":\"" +
-                  json_escape(r.identity) + "\",\"mapping\":\"" + json_escape(r.mapping) + "\",\"verify\":\"" +
-                  json_escape(r.verify) + "\",\"reason\":\"" + json_escape(r.reason) + "\",\"fingerprint\":\"" +
-                  json_escape(r.fingerprint) + "\",\"upstream_status\":" + std::to_string(r.upstream_status);
+  std::string s = "{\"time\":\"" + iso_time(r.time) + "\",\"client\":" + json(r.client) + ",\"sni\":" + json(r.sni) +
+                  ",\"host\":" + json(r.host) + ",\"method\":" + json(r.method) + ",\"path\":" + json(r.path) +
+                  ",\"status\":" + std::to_string(r.status) + ",\"substatus\":" + std::to_string(r.substatus) +
+                  ",\"identity\":" + json(r.identity) + ",\"mapping\":" + json(r.mapping) +
+                  ",\"verify\":" + json(r.verify) + ",\"reason\":" + json(r.reason) +
+                  ",\"fingerprint\":" + json(r.fingerprint) + ",\"upstream_status\":" + std::to_string(r.upstream_status);
   if (r.upstream_ms >= 0) std::snprintf(num, sizeof num, "%.3f", r.upstream_ms);
   else std::snprintf(num, sizeof num, "null");
   s += ",\"upstream_ms\":" + std::string(num) + ",\"bytes_sent\":" + std::to_string(r.bytes_sent) +
@@ -103,13 +110,21 @@ std::string AccessLog::format_json(const AccessRecord& r) {
   return s;
 }
 
+std::string AccessLog::format_drop_marker(config::LogFormat format, std::chrono::system_clock::time_point time,
+                                          std::uint64_t dropped) {
+  if (format == config::LogFormat::json)
+    return "{\"time\":\"" + iso_time(time) + "\",\"event\":\"lines_dropped\",\"dropped\":" + std::to_string(dropped) +
+           "}";
+  return iso_time(time) + " event=lines_dropped dropped=" + std::to_string(dropped);
+}
+
 void AccessLog::write(const AccessRecord& r) {
-  if (file_ == nullptr) return;
+  if (!writer_) return;
   std::string line = format_ == config::LogFormat::json ? format_json(r) : format_text(r);
   line.push_back('\n');
-  std::lock_guard lock(mutex_);
-  std::fwrite(line.data(), 1, line.size(), file_);
-  std::fflush(file_);
+  if (writer_->push(std::move(line)) == logging::LineQueue::Push::dropped_first)
+    spdlog::warn("access log: queue full ({} MiB waiting to be written): dropping lines until the log is read again",
+                 kQueueBytes >> 20);
 }
 
 }  // namespace certgate::http_log

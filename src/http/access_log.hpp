@@ -1,12 +1,18 @@
 #pragma once
 // One line per request (text or JSON lines): who came, what was decided and why, what the upstream did.
+// write() formats on the calling worker thread and queues the line; a thread of its own writes the log, so
+// a log nobody reads never holds up a worker (see logging::LineWriter and docs/operations.md, "Logging").
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
-#include <mutex>
+#include <memory>
 #include <string>
 
 #include "config/gateway_config.hpp"
+#include "log/escape.hpp"
+
+namespace certgate::logging {
+class LineWriter;
+}
 
 namespace certgate::http_log {
 
@@ -32,25 +38,37 @@ struct AccessRecord {
 
 class AccessLog {
  public:
+  // Lines waiting to be written, at most (beyond that they are dropped and counted).
+  static constexpr std::size_t kQueueBytes = 8u << 20;
+  // A value longer than this is cut (and says so), so one record always fits the queue and a huge request
+  // head cannot keep its own line out of the log.
+  static constexpr std::size_t kMaxValueBytes = 64u << 10;
+  // At shutdown, how long what is queued may take to be written.
+  static constexpr std::chrono::milliseconds kCloseBudget{3000};
+
   // path "-" = stdout, "" = off. Throws std::runtime_error naming the file when it cannot be opened.
   AccessLog(const std::string& path, config::LogFormat format);
+  // Writes what is queued, for at most kCloseBudget; warns about lines that could not be written.
   ~AccessLog();
   AccessLog(const AccessLog&) = delete;
   AccessLog& operator=(const AccessLog&) = delete;
 
+  // Never waits for the log's reader: when the queue is full the line is dropped and counted.
   void write(const AccessRecord& r);
-  bool enabled() const { return file_ != nullptr; }
+  bool enabled() const { return writer_ != nullptr; }
 
   static std::string format_text(const AccessRecord& r);
   static std::string format_json(const AccessRecord& r);
+  // The line that stands where `dropped` lines are missing: {"time":...,"event":"lines_dropped","dropped":N}
+  // or "TIME event=lines_dropped dropped=N".
+  static std::string format_drop_marker(config::LogFormat format, std::chrono::system_clock::time_point time,
+                                        std::uint64_t dropped);
 
  private:
-  std::FILE* file_ = nullptr;
-  bool owned_ = false;
   config::LogFormat format_;
-  std::mutex mutex_;
+  std::unique_ptr<logging::LineWriter> writer_;
 };
 
-std::string json_escape(std::string_view s);
+using logging::json_escape;
 
 }  // namespace certgate::http_log

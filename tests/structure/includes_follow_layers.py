@@ -2,10 +2,11 @@
 """The source directories form layers, and every #include goes down (or sideways within a directory), never up:
 
     core                     pure: no Asio, Beast, OpenSSL
+    log                      lines to files and pipes without blocking (no other layer)
     config    -> core
     tls       -> core, config                     (the only place with X509* / SSL*)
     net       -> core, config, tls                (sockets and deadlines)
-    http      -> core, config                     (HTTP/1.1 messages; no sockets, no Asio)
+    http      -> core, config, log                (HTTP/1.1 messages, the access log; no sockets, no Asio)
     proxy     -> core, config, tls, net, http     (upstream connections, body relay)
     server    -> everything above                 (workers, connections, the request phases)
     cli       -> everything                       (one file per subcommand)
@@ -20,17 +21,19 @@ SRC = os.path.join(REPO, "src")
 
 ALLOWED = {
     "core": {"core"},
+    "log": {"log"},
     "config": {"core", "config"},
     "tls": {"core", "config", "tls"},
     "net": {"core", "config", "tls", "net"},
-    "http": {"core", "config", "http"},
+    "http": {"core", "config", "log", "http"},
     "proxy": {"core", "config", "tls", "net", "http", "proxy"},
-    "server": {"core", "config", "tls", "net", "http", "proxy", "server"},
-    "cli": {"core", "config", "tls", "net", "http", "proxy", "server", "cli"},
+    "server": {"core", "config", "tls", "net", "http", "proxy", "server", "log"},
+    "cli": {"core", "config", "tls", "net", "http", "proxy", "server", "log", "cli"},
 }
 # System headers a layer must not use.
 FORBIDDEN_SYSTEM = {
     "core": ("boost/", "openssl/", "spdlog/", "fmt/"),
+    "log": ("boost/", "openssl/"),
     "config": ("boost/asio", "boost/beast", "openssl/"),
     "http": ("boost/asio", "openssl/"),
 }

@@ -312,6 +312,40 @@ def raw_exchange(port, request, *, cert="edge", timeout=10):
     return data, closed
 
 
+def _recv_or_empty(sock):
+    try:
+        return sock.recv(65536)
+    except (socket.timeout, ssl.SSLError, ConnectionError):
+        return b""
+
+
+def exchange_on(sock, request, timeout=10):
+    """Sends `request` (bytes) on an open connection and reads one response framed by Content-Length (or
+    ended by the server closing). Returns (status, {lower-case name: [values]}, body bytes); status 0 when
+    no complete response head came within `timeout` seconds."""
+    sock.settimeout(timeout)
+    sock.sendall(request)
+    data = b""
+    deadline = time.monotonic() + timeout
+    while b"\r\n\r\n" not in data and time.monotonic() < deadline:
+        part = _recv_or_empty(sock)
+        if not part:
+            break
+        data += part
+    if b"\r\n\r\n" not in data:
+        return 0, {}, data
+    status_line, headers, body = split_response(data)
+    parts = status_line.split(" ", 2)
+    status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+    length = int(headers.get("content-length", ["-1"])[0])
+    while (length < 0 or len(body) < length) and time.monotonic() < deadline:
+        part = _recv_or_empty(sock)
+        if not part:
+            break
+        body += part
+    return status, headers, body
+
+
 def split_response(data):
     """(status line, {lower-case name: [values]}, body bytes) of one raw HTTP/1.x response."""
     head, _, body = data.partition(b"\r\n\r\n")

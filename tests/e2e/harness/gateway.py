@@ -5,6 +5,7 @@ import json
 import os
 import signal
 import socket
+import stat
 import subprocess
 import time
 
@@ -82,6 +83,13 @@ def to_toml(config):
     return "\n".join(out).lstrip("\n") + "\n"
 
 
+def _regular_file(path):
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return True  # not there yet: callers treat it as empty
+
+
 # --- ports ---
 
 def free_port(host="127.0.0.1"):
@@ -115,16 +123,17 @@ class Gateway:
     config: a dict (written as TOML; [server] listen/access_log/log_format are filled in when absent),
     toml_text: TOML text where @PORT@, @ACCESS_LOG@ and @DIR@ are replaced, or
     argv: a function gw -> the arguments after the binary (flags-only runs; use gw.port, gw.access_log_path).
+    stderr_path: where the server's standard error goes instead of stderr.txt (e.g. a harness.fifo FIFO).
     """
 
     def __init__(self, config=None, *, toml_text=None, argv=None, host="127.0.0.1", name="gateway",
-                 start=True, ready_timeout=10.0):
+                 start=True, ready_timeout=10.0, stderr_path=None):
         self.host = host
         self.port = free_port(host)
         self.dir = common.subdir(name)
         self.access_log_path = os.path.join(self.dir, "access.log")
         self.stdout_path = os.path.join(self.dir, "stdout.txt")
-        self.stderr_path = os.path.join(self.dir, "stderr.txt")
+        self.stderr_path = stderr_path or os.path.join(self.dir, "stderr.txt")
         self.config_path = os.path.join(self.dir, "certgate.toml")
         self.ready_timeout = ready_timeout
         self.proc = None
@@ -267,6 +276,9 @@ class Gateway:
     # --- output ---
 
     def stderr_text(self):
+        """The server's standard error so far ("" when it goes to a pipe, which the test reads itself)."""
+        if not _regular_file(self.stderr_path):
+            return ""
         try:
             with open(self.stderr_path, "rb") as f:
                 return f.read().decode("utf-8", "replace")
@@ -274,6 +286,8 @@ class Gateway:
             return ""
 
     def access_log_lines(self):
+        if not _regular_file(self.access_log_path):
+            return []  # a FIFO or the like: the test reads it itself (reading here could wait forever)
         try:
             with open(self.access_log_path, "rb") as f:
                 return [l for l in f.read().decode("utf-8", "replace").splitlines() if l.strip()]

@@ -1,6 +1,16 @@
 #include "http/access_log.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
 
 #include "http/identity.hpp"
 #include "http/status_text.hpp"
@@ -44,6 +54,287 @@ TEST(AccessLog, TextLineShowsSubstatusAndQuotesReasons) {
 
 TEST(AccessLog, JsonEscapesControlCharacters) {
   EXPECT_EQ(http_log::json_escape("a\nb\x01"), "a\\nb\\u0001");
+}
+
+// --- hostile values: every line still splits into the same fields ---
+
+// A text line split at its unquoted spaces (the grammar docs/operations.md gives).
+std::vector<std::string> split_fields(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted) {
+      out.back().push_back(c);
+      if (c == '\\' && i + 1 < line.size()) out.back().push_back(line[++i]);
+      else if (c == '"') quoted = false;
+    } else if (c == ' ') {
+      out.emplace_back();
+    } else {
+      if (c == '"') quoted = true;
+      out.back().push_back(c);
+    }
+  }
+  return out;
+}
+
+// The bytes of one text value: "-" is empty, quotes come off, \xHH \" \\ are undone.
+std::string unescape_text(std::string_view v, bool dash_is_empty = true) {
+  if (dash_is_empty && v == "-") return "";
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (v[i] != '\\') {
+      out.push_back(v[i]);
+      continue;
+    }
+    EXPECT_LT(i + 1, v.size()) << "dangling backslash in " << v;
+    char next = v[++i];
+    if (next == 'x') {
+      EXPECT_LE(i + 2, v.size() - 1) << v;
+      out.push_back(static_cast<char>(std::stoi(std::string(v.substr(i + 1, 2)), nullptr, 16)));
+      i += 2;
+    } else {
+      EXPECT_TRUE(next == '"' || next == '\\') << "unknown escape in " << v;
+      out.push_back(next);
+    }
+  }
+  return out;
+}
+
+std::string value_after(const std::string& field, const std::string& key) {
+  EXPECT_EQ(field.rfind(key + "=", 0), 0u) << "expected " << key << "=..., got " << field;
+  return unescape_text(std::string_view(field).substr(key.size() + 1));
+}
+
+http_log::AccessRecord record_with(const std::string& v) {
+  http_log::AccessRecord r = refused();
+  r.client = v;
+  r.sni = v;
+  r.host = v;
+  r.method = v;
+  r.path = v;
+  r.identity = v;
+  r.mapping = v;
+  r.verify = v;
+  r.reason = v;
+  r.fingerprint = v;
+  return r;
+}
+
+// The text line parses back into its fields with every value as it was (cut at kMaxValueBytes).
+void expect_text_round_trip(const http_log::AccessRecord& r) {
+  std::string line = http_log::AccessLog::format_text(r);
+  for (unsigned char c : line) ASSERT_TRUE(c >= 0x20 && c < 0x7f) << "not printable ASCII: " << int(c);
+  auto f = split_fields(line);
+  ASSERT_EQ(f.size(), r.resumed ? 15u : 14u) << line.substr(0, 2000);
+  auto expected = [](const std::string& s) { return logging::clip(s, http_log::AccessLog::kMaxValueBytes); };
+  EXPECT_EQ(f[0], "2023-11-14T22:13:20.123Z");
+  EXPECT_EQ(unescape_text(f[1]), expected(r.client));
+  EXPECT_EQ(value_after(f[2], "sni"), expected(r.sni));
+  EXPECT_EQ(value_after(f[3], "host"), expected(r.host));
+  // "METHOD TARGET": one quoted field, split at its one unescaped space.
+  ASSERT_GE(f[4].size(), 3u);
+  ASSERT_EQ(f[4].front(), '"');
+  ASSERT_EQ(f[4].back(), '"');
+  std::string request = f[4].substr(1, f[4].size() - 2);
+  ASSERT_EQ(std::count(request.begin(), request.end(), ' '), 1) << request.substr(0, 2000);
+  EXPECT_EQ(unescape_text(request.substr(0, request.find(' ')), false), expected(r.method));
+  EXPECT_EQ(unescape_text(request.substr(request.find(' ') + 1), false), expected(r.path));
+  EXPECT_EQ(f[5], "403.16");
+  EXPECT_EQ(value_after(f[6], "identity"), expected(r.identity));
+  EXPECT_EQ(value_after(f[7], "mapping"), expected(r.mapping));
+  EXPECT_EQ(value_after(f[8], "verify"), expected(r.verify));
+  EXPECT_EQ(value_after(f[9], "fp"), expected(r.fingerprint));
+  EXPECT_EQ(f[10], "upstream=-");
+  EXPECT_EQ(f[11], "upstream_ms=-");
+  EXPECT_EQ(f[12], "bytes=0");
+  EXPECT_EQ(value_after(f.back(), "reason"), expected(r.reason));
+}
+
+bool valid_utf8(const std::string& s) {
+  try {
+    (void)nlohmann::json(s).dump();  // throws type_error 316 on ill-formed UTF-8
+    return true;
+  } catch (const nlohmann::json::type_error&) {
+    return false;
+  }
+}
+
+// The JSON line is valid JSON on one line; values that were valid UTF-8 parse back unchanged.
+void expect_json_round_trip(const http_log::AccessRecord& r) {
+  std::string line = http_log::AccessLog::format_json(r);
+  for (unsigned char c : line) ASSERT_GE(c, 0x20) << "raw control character in a JSON line";
+  nlohmann::json j;
+  ASSERT_NO_THROW(j = nlohmann::json::parse(line)) << line.substr(0, 2000);
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"client", &r.client},     {"sni", &r.sni},       {"host", &r.host},     {"method", &r.method},
+      {"path", &r.path},         {"identity", &r.identity}, {"mapping", &r.mapping}, {"verify", &r.verify},
+      {"reason", &r.reason},     {"fingerprint", &r.fingerprint}};
+  for (auto [key, value] : fields) {
+    ASSERT_TRUE(j[key].is_string()) << key;
+    std::string expected = logging::clip(*value, http_log::AccessLog::kMaxValueBytes);
+    if (valid_utf8(expected)) EXPECT_EQ(j[key].get<std::string>(), expected) << key;
+  }
+  EXPECT_EQ(j["status"], 403);
+  EXPECT_EQ(j["substatus"], 16);
+}
+
+std::vector<std::string> hostile_values() {
+  return {
+      "a\r\nb",
+      "\n2023-11-14T22:13:20.123Z 10.0.0.1:1 sni=x host=x \"GET /\" 200 identity=admin",
+      std::string("nul\0byte", 8),
+      std::string(1, '\0'),
+      "quote\"inside",
+      "\"",
+      "back\\slash",
+      "trailing\\",
+      "\\x41 is not an escape",
+      "-",
+      " ",
+      "space in it",
+      "key=value reason=forged",
+      "tab\there",
+      "\x1b[31mred\x1b[0m",
+      "\x7f\x80\x9f\xa0\xfe\xff",
+      "M\xc3\xbcller \xe2\x82\xac \xf0\x9d\x84\x9e",  // valid UTF-8
+      "\xc3(",                                         // not
+      "\xed\xa0\x80\xc0\xaf",
+      "line\xe2\x80\xa8sep\xc2\x85nel",
+      std::string(100000, 'a') + "\r\n",
+      std::string(70000, '"'),
+      std::string(30000, '\n'),
+  };
+}
+
+TEST(AccessLog, TextLineSplitsIntoTheSameFieldsWhateverTheValues) {
+  for (const auto& v : hostile_values()) {
+    SCOPED_TRACE(testing::Message() << "value: " << logging::text_field(v.substr(0, 100)));
+    expect_text_round_trip(record_with(v));
+    auto r = record_with(v);
+    r.resumed = true;
+    expect_text_round_trip(r);
+  }
+}
+
+TEST(AccessLog, JsonLineParsesWhateverTheValues) {
+  for (const auto& v : hostile_values()) {
+    SCOPED_TRACE(testing::Message() << "value: " << logging::text_field(v.substr(0, 100)));
+    expect_json_round_trip(record_with(v));
+  }
+}
+
+TEST(AccessLog, RandomBytesRoundTripThroughBothFormats) {
+  std::mt19937 rng(20240501);
+  std::uniform_int_distribution<int> byte(0, 255), length(0, 24);
+  for (int n = 0; n < 2000; ++n) {
+    std::string v;
+    for (int i = length(rng); i > 0; --i) v.push_back(static_cast<char>(byte(rng)));
+    SCOPED_TRACE(testing::Message() << "value: " << logging::text_field(v));
+    expect_text_round_trip(record_with(v));
+    expect_json_round_trip(record_with(v));
+  }
+}
+
+TEST(AccessLog, LongValuesAreCutAndSaySo) {
+  auto r = refused();
+  r.path = "/" + std::string(200000, 'p');
+  std::string line = http_log::AccessLog::format_json(r);
+  auto path = nlohmann::json::parse(line)["path"].get<std::string>();
+  EXPECT_EQ(path.size(), http_log::AccessLog::kMaxValueBytes + std::string("...[+134465 bytes]").size());
+  EXPECT_EQ(path.substr(path.size() - 18), "...[+134465 bytes]");
+}
+
+TEST(AccessLog, DropMarkerLines) {
+  auto t = refused().time;
+  auto json = nlohmann::json::parse(http_log::AccessLog::format_drop_marker(config::LogFormat::json, t, 17));
+  EXPECT_EQ(json["event"], "lines_dropped");
+  EXPECT_EQ(json["dropped"], 17);
+  EXPECT_EQ(json["time"], "2023-11-14T22:13:20.123Z");
+  EXPECT_EQ(http_log::AccessLog::format_drop_marker(config::LogFormat::text, t, 17),
+            "2023-11-14T22:13:20.123Z event=lines_dropped dropped=17");
+}
+
+// --- the writer: a log nobody reads never holds up write() ---
+
+std::string scratch_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("certgate-" + name + "-" + std::to_string(::getpid()))).string();
+}
+
+TEST(AccessLog, FileGetsEveryLineByShutdown) {
+  auto path = scratch_path("access-log-file");
+  std::filesystem::remove(path);
+  {
+    http_log::AccessLog log(path, config::LogFormat::json);
+    for (int i = 0; i < 5000; ++i) {
+      auto r = refused();
+      r.path = "/n/" + std::to_string(i);
+      log.write(r);
+    }
+  }
+  std::ifstream in(path);
+  int i = 0;
+  for (std::string line; std::getline(in, line); ++i)
+    ASSERT_EQ(nlohmann::json::parse(line)["path"], "/n/" + std::to_string(i));
+  EXPECT_EQ(i, 5000);
+  std::filesystem::remove(path);
+}
+
+TEST(AccessLog, StalledFifoNeverHoldsUpWriteAndTheDropsAreMarked) {
+  auto path = scratch_path("access-log-fifo");
+  std::filesystem::remove(path);
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  int reader = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);  // so the log's open does not wait
+  ASSERT_GE(reader, 0);
+  ::fcntl(reader, F_SETPIPE_SZ, 4096);
+  auto log = std::make_unique<http_log::AccessLog>(path, config::LogFormat::json);
+
+  // Lines of ~66 KB: 8 MiB of queue is full after ~130 of them.
+  constexpr int kRecords = 400;
+  auto writing = std::async(std::launch::async, [&] {
+    for (int i = 0; i < kRecords; ++i) {
+      auto r = refused();
+      r.path = "/stalled/" + std::to_string(i) + "/" + std::string(http_log::AccessLog::kMaxValueBytes, 'x');
+      log->write(r);
+    }
+  });
+  ASSERT_EQ(writing.wait_for(std::chrono::seconds(30)), std::future_status::ready) << "write() waited for the reader";
+
+  // Reading resumes; the destructor writes what is queued (well within its budget: the reader keeps up).
+  std::string got;
+  auto drain = std::async(std::launch::async, [&] {
+    char buf[65536];
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+      ssize_t n = ::read(reader, buf, sizeof buf);
+      if (n == 0) break;  // the log closed its end
+      if (n > 0) got.append(buf, static_cast<std::size_t>(n));
+      else ::usleep(1000);
+    }
+  });
+  log.reset();
+  ASSERT_EQ(drain.wait_for(std::chrono::seconds(40)), std::future_status::ready);
+  ::close(reader);
+  std::filesystem::remove(path);
+
+  std::istringstream in(got);
+  int next = 0;
+  std::uint64_t dropped = 0;
+  for (std::string line; std::getline(in, line);) {
+    auto j = nlohmann::json::parse(line);
+    if (j.contains("event")) {
+      ASSERT_EQ(j["event"], "lines_dropped");
+      dropped += j["dropped"].get<std::uint64_t>();
+      next += j["dropped"].get<int>();
+      continue;
+    }
+    std::string p = j["path"];
+    ASSERT_EQ(p.rfind("/stalled/" + std::to_string(next) + "/", 0), 0u) << p.substr(0, 40);
+    ++next;
+  }
+  EXPECT_EQ(next, kRecords);
+  EXPECT_GT(dropped, 0u);
 }
 
 TEST(StatusText, DetailedBodyNamesSubstatusAndReasonOthersDoNot) {
