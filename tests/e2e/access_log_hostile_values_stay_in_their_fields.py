@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Client-controlled values with CR, LF, quotes, backslashes, spaces, tabs and bytes that are not UTF-8 (in
-the SNI, the Host header and the request target) cannot forge a log line or a field: with log_format "text"
+the Host header and the request target) cannot forge a log line or a field: with log_format "text"
 every line is printable ASCII and splits into the documented fields, each unescaping to the bytes sent;
 with "json" every line is valid JSON whose values are what was sent (bytes that are not UTF-8 read as
-Latin-1). One line per request, whatever line-splitting rule the reader uses."""
+Latin-1). One line per request, whatever line-splitting rule the reader uses. An SNI that is not a host name
+never gets that far: the handshake is aborted (illegal_parameter) and nothing of it is logged as a request."""
 import codecs
 import json
 import os
@@ -22,11 +23,12 @@ from harness.hosts import two_host_config
 from harness.upstream import Upstream
 
 # What the HTTP parser lets through: no controls but tab in header values, no space or controls in the
-# target. The SNI goes through untouched (the gateway lower-cases it). (No U+0085 in the target: the test
-# origin, Python's http.server, would split its request line there.)
-SNI = 'evil\r\n2024-01-01T00:00:00.000Z 10.0.0.1:1 sni=x "GET /" 200 x="y z"\\w'
+# target. (No U+0085 in the target: the test origin, Python's http.server, would split its request line there.)
+HOSTILE_SNI = 'evil\r\n2024-01-01T00:00:00.000Z 10.0.0.1:1 sni=x "GET /" 200 x="y z"\\w'
+SNI = "LocalHost"  # lower-cased in the log
 HOST = b'h\t"q" \\ \xff\xfe \xc3\xa9 reason=forged \xe2\x80\xa8\xc2\x85'
-TARGET = b'/t"x\\y\xff\xc3\xa9\xe2\x80\xa8z?q="1"&r=\\x41'
+TARGET = b'/t"x\\y\xff\xc3\xa9\xe2\x80\xa8z?q="1"&r=\\x41'  # not ASCII: refused with 400, logged
+ASCII_TARGET = b'/t"x\\y?q="1"&r=\\x41&s=%22'  # proxied
 
 
 def latin1_fallback(err):
@@ -108,7 +110,7 @@ def text_record(line):
 
 # --- requests ---
 
-def send(gw, sni, host, cert):
+def send(gw, sni, host, cert, target=TARGET):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False  # the SNI is not a name the server certificate could carry
     ctx.load_verify_locations(pki().pem("ca"))
@@ -116,7 +118,7 @@ def send(gw, sni, host, cert):
         ctx.load_cert_chain(pki().pem(cert), pki().key(cert))
     raw = socket.create_connection(("127.0.0.1", gw.port), timeout=10)
     with ctx.wrap_socket(raw, server_hostname=sni) as s:
-        req = b"GET " + TARGET + b" HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n"
+        req = b"GET " + target + b" HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n"
         status, _, _ = exchange_on(s, req)
     return status
 
@@ -131,11 +133,12 @@ def wait_lines(gw, n):
 
 
 CASES = [
-    # (SNI, Host, client certificate, statuses the gateway may answer with)
-    (SNI, b"localhost", "edge", {"200"}),             # admitted and proxied
-    (SNI, HOST, "edge", {"200", "400"}),              # a Host the gateway may refuse as malformed (400)
-    (SNI, HOST, None, {"403.7", "400"}),              # refused: no certificate
-    (SNI, b"b.test", "edge", {"421"}),                # refused: the reason quotes the SNI and the Host
+    # (SNI, Host, target, client certificate, statuses the gateway may answer with)
+    (SNI, b"localhost", ASCII_TARGET, "edge", {"200"}),  # admitted and proxied
+    (SNI, b"localhost", TARGET, "edge", {"400"}),        # a target that is not ASCII: refused, still logged
+    (SNI, HOST, TARGET, "edge", {"400"}),                # a Host that is not a host: refused as malformed
+    (SNI, HOST, TARGET, None, {"403.7", "400"}),         # refused: no certificate
+    (SNI, b"b.test", ASCII_TARGET, "edge", {"421"}),     # refused: the reason quotes the SNI and the Host
 ]
 
 
@@ -145,14 +148,20 @@ def run(fmt):
         cfg = two_host_config(p, up.url)
         cfg["server"] = {"log_format": fmt, "workers": 1}
         with Gateway(cfg, name="gateway-" + fmt) as gw:
-            for n, (sni, host, cert, statuses) in enumerate(CASES, 1):
-                wire = str(send(gw, sni, host, cert))
+            try:
+                send(gw, HOSTILE_SNI, b"localhost", "edge")
+                common.fail("%s: a handshake with the SNI %r was accepted" % (fmt, HOSTILE_SNI))
+            except ssl.SSLError as e:
+                check("ILLEGAL_PARAMETER" in str(e), "%s: the hostile SNI is refused with illegal_parameter: %s" % (fmt, e))
+            check(not any("evil" in l for l in gw.access_log_lines()), "%s: the hostile SNI reached the access log" % fmt)
+            for n, (sni, host, target, cert, statuses) in enumerate(CASES, 1):
+                wire = str(send(gw, sni, host, cert, target))
                 check(any(s.split(".")[0] == wire for s in statuses),
                       "%s: status of case %d: %s, expected one of %s" % (fmt, n, wire, sorted(statuses)))
                 line = wait_lines(gw, n)[-1]
                 if fmt == "text":
                     rec = text_record(line)
-                    want = {"sni": sni.lower().encode(), "host": host, "method": b"GET", "path": TARGET}
+                    want = {"sni": sni.lower().encode(), "host": host, "method": b"GET", "path": target}
                     identity = b"edge-user"
                 else:
                     try:
@@ -161,7 +170,7 @@ def run(fmt):
                         common.fail("json line is not JSON: %r" % line)
                     sub = rec.get("substatus")
                     rec["status"] = "%d.%d" % (rec["status"], sub) if sub else str(rec["status"])
-                    want = {"sni": sni.lower(), "host": json_view(host), "method": "GET", "path": json_view(TARGET)}
+                    want = {"sni": sni.lower(), "host": json_view(host), "method": "GET", "path": json_view(target)}
                     identity = "edge-user"
                 for key, value in want.items():
                     check_eq(rec[key], value, "%s log, case %d: %s" % (fmt, n, key))

@@ -7,7 +7,7 @@
 #include "core/control_characters.hpp"
 #include "core/decision.hpp"
 #include "http/identity.hpp"
-#include "proxy/header_policy.hpp"
+#include "http/identity_headers.hpp"
 #include "test_pki.hpp"
 #include "tls/digest.hpp"
 #include "tls/trust_store.hpp"
@@ -89,7 +89,7 @@ TEST(ControlCharacterCn, AMappedCertificateSendsOnlyHeaderSafeValues) {
   ASSERT_TRUE(d.admitted) << d.reason;
   EXPECT_EQ(d.identity, "edge-user");
   const auto headers =
-      proxy::identity_headers(config::HeaderNames{}, http_id::identity_values(d, p.digest, p.verify));
+      h1::identity_headers(config::HeaderNames{}, http_id::identity_values(d, p.digest, p.verify));
   ASSERT_FALSE(headers.empty());
   for (const auto& [name, value] : headers) {
     EXPECT_EQ(core::find_control_character(value), std::string::npos) << name << ": " << value;
