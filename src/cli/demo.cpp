@@ -11,9 +11,9 @@
 #include <iostream>
 
 #include "cli/config_flags.hpp"
+#include "client/https_client.hpp"
 #include "server/echo_upstream.hpp"
 #include "server/server.hpp"
-#include "tls/https_client.hpp"
 #include "tls/pki_generator.hpp"
 
 namespace certgate::cli {
@@ -123,7 +123,7 @@ struct CaseResult {
 
 // "403.16 Forbidden: ...\nreason: ...": the refusal body the gateway sends to loopback clients.
 CaseResult run_case(const std::string& name, int port, const fs::path& dir, const tls::Issued* client) {
-  tls::HttpsRequest req;
+  client::HttpsRequest req;
   req.port = port;
   req.sni = "localhost";
   req.path = "/demo";
@@ -132,7 +132,7 @@ CaseResult run_case(const std::string& name, int port, const fs::path& dir, cons
     req.client_cert = client->cert.get();
     req.client_key = client->key.get();
   }
-  tls::HttpsResponse res = tls::https_request(req);
+  client::HttpsResponse res = client::https_request(req);
   CaseResult r{name, "-", "-", ""};
   if (!res.http_ok) {
     r.status = "no response";

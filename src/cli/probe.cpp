@@ -10,11 +10,11 @@
 #include <sstream>
 
 #include "cli/config_flags.hpp"
+#include "client/origin_probe.hpp"
 #include "config/load.hpp"
 #include "core/host_port.hpp"
 #include "tls/cert_loader.hpp"
 #include "tls/digest.hpp"
-#include "tls/origin_probe.hpp"
 
 namespace certgate::cli {
 namespace {
@@ -112,20 +112,20 @@ std::string ms(double value) {
   return out.str();
 }
 
-std::string tcp_cell(const tls::HttpsResponse& r) {
+std::string tcp_cell(const client::HttpsResponse& r) {
   if (r.tcp_ok) return "ok";
   if (r.timed_out) return "timed out";
   return r.tcp_error.find("refused") != std::string::npos ? "refused" : "error";
 }
 
-std::string tls_cell(const tls::HttpsResponse& r) {
+std::string tls_cell(const client::HttpsResponse& r) {
   if (!r.tcp_ok) return "-";
   if (!r.alert.empty()) return "alert " + r.alert;
   if (!r.tls_ok) return r.timed_out ? "timed out" : "failed";
   return "ok " + r.protocol;
 }
 
-std::string http_cell(const tls::ScenarioResult& s) {
+std::string http_cell(const client::ScenarioResult& s) {
   if (!s.response.http_ok) return "-";
   std::string detail = s.result.detail;  // "HTTP 403.7 (...)"
   detail = detail.substr(5);
@@ -144,7 +144,7 @@ std::string pad(const std::string& text, std::size_t width) {
   return text + std::string(width > text.size() ? width - text.size() : 0, ' ');
 }
 
-void print_text(const tls::ProbeReport& report, const tls::ProbeTarget& target, const ProbeOptions& opts,
+void print_text(const client::ProbeReport& report, const client::ProbeTarget& target, const ProbeOptions& opts,
                 const core::CertDigest& edge) {
   std::cout << "certgate probe " << opts.url << "\n"
             << "  connect " << bracketed(target.connect_host) << ":" << target.port
@@ -160,7 +160,7 @@ void print_text(const tls::ProbeReport& report, const tls::ProbeTarget& target, 
       {"#", "scenario", "TCP", "TLS", "HTTP", "time", "result", "a Cloudflare visitor would see"}};
   for (const auto& s : report.scenarios) {
     rows.push_back({std::to_string(s.number), s.label, tcp_cell(s.response), tls_cell(s.response), http_cell(s),
-                    ms(s.response.elapsed_ms), words(tls::to_string(s.result.outcome)), s.result.cloudflare});
+                    ms(s.response.elapsed_ms), words(client::to_string(s.result.outcome)), s.result.cloudflare});
   }
   std::vector<std::size_t> width(rows.front().size(), 0);
   for (const auto& row : rows) {
@@ -173,7 +173,8 @@ void print_text(const tls::ProbeReport& report, const tls::ProbeTarget& target, 
   }
   std::cout << "\n";
   for (const auto& s : report.scenarios) {
-    if (s.result.outcome != tls::ProbeOutcome::admitted && !s.response.tls_error.empty() && s.response.alert.empty()) {
+    const bool not_admitted = s.result.outcome != client::ProbeOutcome::admitted;
+    if (not_admitted && !s.response.tls_error.empty() && s.response.alert.empty()) {
       std::cout << "  (" << s.number << ") TLS: " << s.response.tls_error << "\n";
     }
     if (!s.response.tcp_ok) std::cout << "  (" << s.number << ") TCP: " << s.response.tcp_error << "\n";
@@ -188,12 +189,12 @@ void print_text(const tls::ProbeReport& report, const tls::ProbeTarget& target, 
   for (const auto& note : report.notes) std::cout << "note: " << note << "\n";
 }
 
-nlohmann::json to_json(const tls::ProbeReport& report, const tls::ProbeTarget& target, const ProbeOptions& opts,
+nlohmann::json to_json(const client::ProbeReport& report, const client::ProbeTarget& target, const ProbeOptions& opts,
                        const core::CertDigest& edge) {
   using nlohmann::json;
   json scenarios = json::array();
   for (const auto& s : report.scenarios) {
-    const tls::HttpsResponse& r = s.response;
+    const client::HttpsResponse& r = s.response;
     scenarios.push_back({
         {"number", s.number},
         {"id", s.id},
@@ -205,7 +206,7 @@ nlohmann::json to_json(const tls::ProbeReport& report, const tls::ProbeTarget& t
         {"http_status", r.http_ok ? json(r.status) : json(nullptr)},
         {"elapsed_ms", r.elapsed_ms},
         {"timed_out", r.timed_out},
-        {"outcome", tls::to_string(s.result.outcome)},
+        {"outcome", client::to_string(s.result.outcome)},
         {"detail", s.result.detail},
         {"cloudflare", s.result.cloudflare},
     });
@@ -231,7 +232,7 @@ nlohmann::json to_json(const tls::ProbeReport& report, const tls::ProbeTarget& t
 }
 
 int run_probe(const ProbeOptions& opts) {
-  tls::ProbeTarget target;
+  client::ProbeTarget target;
   Edge edge;
   tls::CertBundle anchors;
   try {
@@ -245,9 +246,16 @@ int run_probe(const ProbeOptions& opts) {
       if (connect.port != 0) target.port = connect.port;
     }
     // An edge sends the origin's host name as SNI; an IP address is never sent as SNI (RFC 6066).
-    target.sni = !opts.sni.empty() ? opts.sni : is_ip(url.authority.host) ? "" : url.authority.host;
-    target.host_header = !opts.sni.empty() ? opts.sni : url.authority_text;
-    if (!opts.sni.empty()) target.mismatch_name = kMismatchName;
+    target.sni = is_ip(url.authority.host) ? "" : url.authority.host;
+    target.host_header = url.authority_text;
+    if (!opts.sni.empty()) {
+      // --sni is both the SNI and the Host: a name (or address) without a port.
+      HostPort sni = parse_host_port(opts.sni, "--sni");
+      if (sni.port != 0) throw UsageError("--sni: '" + opts.sni + "': a port is not allowed here (give it in the URL)");
+      target.sni = sni.host;
+      target.host_header = bracketed(sni.host);
+      target.mismatch_name = kMismatchName;
+    }
     auto timeout = config::parse_duration(opts.timeout);
     if (!timeout || timeout->count() <= 0) {
       throw UsageError("--timeout: '" + opts.timeout + "' is not a duration (e.g. 5s, 500ms)");
@@ -257,8 +265,9 @@ int run_probe(const ProbeOptions& opts) {
       // Loaded here, in any format: a bad --ca is the operator's error, not the origin's.
       anchors = tls::load_cert_bundle(opts.ca);
       for (const auto& anchor : anchors.certs) target.ca_certs.push_back(anchor.get());
-      target.verify_name = !opts.sni.empty() ? opts.sni : url.authority.host;
+      target.verify_name = !opts.sni.empty() ? target.sni : url.authority.host;
     }
+    client::check_target(target);  // a path that cannot be sent is the operator's error too
     edge = load_edge(opts);
   } catch (const std::exception& e) {
     std::cerr << "certgate probe: " << e.what() << "\n";
@@ -266,13 +275,13 @@ int run_probe(const ProbeOptions& opts) {
     return kExitUsage;
   }
 
-  tls::ProbeIdentity identity;
+  client::ProbeIdentity identity;
   identity.cert = edge.bundle.certs.front().get();
   identity.key = edge.key.get();
   for (std::size_t i = 1; i < edge.bundle.certs.size(); ++i) identity.chain.push_back(edge.bundle.certs[i].get());
-  tls::ProbeReport report;
+  client::ProbeReport report;
   try {
-    report = tls::run_probe(target, identity);
+    report = client::run_probe(target, identity);
   } catch (const std::exception& e) {
     std::cerr << "certgate probe: " << e.what() << "\n";
     return kExitUsage;
@@ -295,8 +304,9 @@ void register_probe(CLI::App& app, int* exit_code) {
   sub->footer(R"(Scenarios: (1) no client certificate, (2) the edge certificate, (3) an impostor: a fresh self-signed
 certificate with the edge certificate's subject, (4) with --sni only: the edge certificate with SNI and Host
 probe-mismatch.invalid (informational). ENFORCED when (2) is admitted and (1) and (3) are refused.
-Refused = a TLS alert or handshake failure, a connection closed without a response, or HTTP 401, 403, 421,
-495, 496, or 400 naming an SSL certificate error (nginx). Any other HTTP response = admitted.
+Refused = a TLS alert or handshake failure, a connection closed without a response, an answer that is not
+HTTP, or HTTP 401, 403, 421, 495, 496, or 400 naming an SSL certificate error (nginx). Any other HTTP
+response = admitted.
 
 Examples:
   certgate probe https://origin.example.com/ --cert cloudflare-aop.pem --key cloudflare-aop.key

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """certgate probe refuses bad input with exit status 2 and a message naming the problem, before connecting
 anywhere: a URL that is not https://, a key that does not match the certificate, a missing certificate file,
-a malformed --timeout or --connect, an unreadable --ca. --help shows examples."""
+a malformed --timeout, --connect or --sni, a path that cannot be sent, an unreadable --ca. --help shows examples."""
 import os
 import sys
 
@@ -23,6 +23,10 @@ def main():
          "missing.pem"),
         (["https://127.0.0.1:1/", "--timeout", "soon"] + edge, "--timeout: 'soon' is not a duration"),
         (["https://127.0.0.1:1/", "--connect", "[::1"] + edge, "--connect"),
+        (["https://127.0.0.1:1/", "--sni", "shop.example:443"] + edge,
+         "--sni: 'shop.example:443': a port is not allowed"),
+        (["https://127.0.0.1:1/", "--sni", "shop example"] + edge, "--sni: 'shop example'"),
+        (["https://127.0.0.1:1/a b"] + edge, "request target '/a b'"),
         (["https://127.0.0.1:1/", "--ca", os.path.join(workdir(), "no-ca.pem")] + edge, "no-ca.pem"),
         (["https://127.0.0.1:1/"], "--cert is required"),
         # The real Cloudflare origin-pull certificate loads; its key is not ours.

@@ -1,11 +1,11 @@
-#include "tls/origin_probe.hpp"
+#include "client/origin_probe.hpp"
 
 #include <algorithm>
 #include <cctype>
 
 #include "tls/pki_generator.hpp"
 
-namespace certgate::tls {
+namespace certgate::client {
 namespace {
 
 std::string lower(std::string text) {
@@ -59,8 +59,8 @@ std::string must_be_refused(const ScenarioResult& s, std::string_view consequenc
   return {};
 }
 
-ScenarioResult run_one(int number, std::string id, std::string label, const ProbeTarget& target, const std::string& sni,
-                       const std::string& host, X509* cert, EVP_PKEY* key, const std::vector<X509*>& chain) {
+HttpsRequest scenario_request(const ProbeTarget& target, const std::string& sni, const std::string& host, X509* cert,
+                              EVP_PKEY* key, const std::vector<X509*>& chain) {
   HttpsRequest request;
   request.connect_host = target.connect_host;
   request.port = target.port;
@@ -74,13 +74,18 @@ ScenarioResult run_one(int number, std::string id, std::string label, const Prob
   request.client_key = key;
   request.client_chain = chain;
   request.timeout = target.timeout;
+  return request;
+}
+
+ScenarioResult run_one(int number, std::string id, std::string label, const ProbeTarget& target, const std::string& sni,
+                       const std::string& host, X509* cert, EVP_PKEY* key, const std::vector<X509*>& chain) {
   ScenarioResult out;
   out.number = number;
   out.id = std::move(id);
   out.label = std::move(label);
   out.sni = sni;
   out.host = host;
-  out.response = https_request(request);
+  out.response = https_request(scenario_request(target, sni, host, cert, key, chain));
   out.result = classify_response(out.response);
   return out;
 }
@@ -99,7 +104,7 @@ std::string_view to_string(ProbeOutcome outcome) {
 
 Classification classify_response(const HttpsResponse& r) {
   Classification c;
-  // A complete status line counts even if the connection then stalled.
+  // A complete response head counts even if the body then stalled, broke off or was over the client's limit.
   if (r.http_ok) {
     std::string status = status_text(r);
     if (is_refusal_status(r)) {
@@ -145,7 +150,9 @@ Classification classify_response(const HttpsResponse& r) {
     return c;
   }
   c.outcome = ProbeOutcome::refused;
-  c.detail = r.empty_reply ? "connection closed without a response" : "not an HTTP response";
+  c.detail = r.empty_reply          ? "connection closed without a response"
+             : r.http_error.empty() ? "not an HTTP response"
+                                    : "not an HTTP response: " + r.http_error;
   c.cloudflare = "520 Web server is returning an unknown error";
   return c;
 }
@@ -193,8 +200,15 @@ void judge(ProbeReport& report) {
   }
 }
 
+void check_target(const ProbeTarget& target) {
+  request_head(scenario_request(target, target.sni, target.host_header, nullptr, nullptr, {}));
+  if (!target.mismatch_name.empty()) {
+    request_head(scenario_request(target, target.mismatch_name, target.mismatch_name, nullptr, nullptr, {}));
+  }
+}
+
 ProbeReport run_probe(const ProbeTarget& target, const ProbeIdentity& edge) {
-  Issued impostor = impostor_of(edge.cert);
+  tls::Issued impostor = tls::impostor_of(edge.cert);
   ProbeReport report;
   report.scenarios.push_back(run_one(1, "no_certificate", "no client certificate", target, target.sni,
                                      target.host_header, nullptr, nullptr, {}));
@@ -218,4 +232,4 @@ ProbeReport run_probe(const ProbeTarget& target, const ProbeIdentity& edge) {
   return report;
 }
 
-}  // namespace certgate::tls
+}  // namespace certgate::client

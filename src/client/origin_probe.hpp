@@ -8,13 +8,14 @@
 #include <string_view>
 #include <vector>
 
-#include "tls/https_client.hpp"
+#include "client/https_client.hpp"
 #include "tls/openssl_ptr.hpp"
 
-namespace certgate::tls {
+namespace certgate::client {
 
 // admitted: a complete HTTP response whose status is not a refusal (see classify_response).
-// refused: a TLS failure or alert, a connection closed without a response, or a refusal status.
+// refused: a TLS failure or alert, a connection closed without a response, a response the client refuses
+// (malformed, a head over its limit), or a refusal status.
 // unreachable: no TCP connection. timed_out: no answer in time (neither admitted nor refused).
 enum class ProbeOutcome { admitted, refused, unreachable, timed_out };
 std::string_view to_string(ProbeOutcome outcome);  // "admitted", "refused", "unreachable", "timed_out"
@@ -72,7 +73,11 @@ Classification classify_response(const HttpsResponse& response);
 // Fills enforced, reasons and notes from the scenarios (pure; run_probe calls it).
 void judge(ProbeReport& report);
 
+// Throws std::invalid_argument when the target's requests could not be sent (a path or Host that
+// request_head refuses), so that a caller can refuse it before connecting anywhere.
+void check_target(const ProbeTarget& target);
+
 // Runs every scenario in order against the target. Throws std::runtime_error if the impostor cannot be made.
 ProbeReport run_probe(const ProbeTarget& target, const ProbeIdentity& edge);
 
-}  // namespace certgate::tls
+}  // namespace certgate::client
