@@ -8,6 +8,7 @@
     net       -> core, config, tls                (sockets and deadlines)
     http      -> core, config, log                (HTTP/1.1 messages, the access log; no sockets, no Asio)
     proxy     -> core, config, tls, net, http     (upstream connections, body relay)
+    client    -> core, config, tls, http          (the tools' blocking HTTPS client and the origin probe)
     server    -> everything above                 (workers, connections, the request phases)
     cli       -> everything                       (one file per subcommand)
 
@@ -27,8 +28,9 @@ ALLOWED = {
     "net": {"core", "config", "tls", "net"},
     "http": {"core", "config", "log", "http"},
     "proxy": {"core", "config", "tls", "net", "http", "proxy"},
+    "client": {"core", "config", "tls", "http", "client", "log"},
     "server": {"core", "config", "tls", "net", "http", "proxy", "server", "log"},
-    "cli": {"core", "config", "tls", "net", "http", "proxy", "server", "log", "cli"},
+    "cli": {"core", "config", "tls", "net", "http", "proxy", "server", "log", "client", "cli"},
 }
 # System headers a layer must not use.
 FORBIDDEN_SYSTEM = {
