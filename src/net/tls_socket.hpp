@@ -69,7 +69,10 @@ class TlsSocket {
   // A per-thread scratch area where a write gathers a short buffer sequence into one TLS record.
   static constexpr std::size_t kRecordSize = 16 * 1024;
   static char* gather_area();
-  static constexpr std::size_t kLingerBytes = 1024 * 1024;
+  // What a lingering close drops at most: a refused body of up to 1 MiB, counted as it comes on the wire, so with
+  // room for its framing (each TLS record adds 22 to 29 bytes to 16 KiB, chunked framing a line per chunk).
+  // Counting the body alone would reset a client that sends exactly 1 MiB at its last records.
+  static constexpr std::size_t kLingerBytes = 1024 * 1024 + 1024 * 1024 / 8;
 
  private:
   tcp_socket socket_;
