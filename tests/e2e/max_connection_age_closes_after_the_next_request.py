@@ -29,7 +29,6 @@ def main():
             # Bounded wait until the connection is older than max_connection_age.
             while time.monotonic() - opened < AGE + 0.5:
                 time.sleep(0.1)
-            check_eq(conn.wait_closed(timeout=0.2), "open", "the gateway should not close an idle connection for age")
 
             r = conn.request("GET", "/old")
             check_eq(r.status, 200, "the first request after max_connection_age is still served", r)

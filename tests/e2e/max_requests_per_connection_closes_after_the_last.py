@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """[limits] max_requests_per_connection = 3: the first two responses keep the connection, the third carries
-Connection: close and the gateway closes the connection after it."""
+Connection: close and the gateway closes the connection after it (a fourth request pipelined behind the third is
+never served)."""
 import os
 import sys
 
@@ -23,12 +24,16 @@ def main():
                 r = conn.request("GET", path)
                 check_eq(r.status, 200, "status of %s" % path, r)
                 check("close" not in r.connection_tokens(), "%s should keep the connection" % path, r)
-            r = conn.request("GET", paths[2])
+            # The third request with a fourth pipelined behind it: the fourth is never served.
+            conn.send("GET %s HTTP/1.1\r\nHost: localhost\r\n\r\nGET /request-4 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                      % paths[2])
+            r = conn.read_response()
             check_eq(r.status, 200, "status of the third request", r)
             check("close" in r.connection_tokens(), "the third response should say Connection: close", r)
             check_eq(conn.wait_closed(), "closed", "the connection after the third response")
+            check_eq(conn.buf, b"", "bytes after the third response")
             check_one_connection(gw, conn, paths)
-            check_eq(len(up.requests), 3, "requests that reached the upstream")
+            check_eq([r["path"] for r in up.requests], paths, "requests that reached the upstream")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ def main():
                 r = conn.request("GET", path, headers=headers)
                 check_eq(r.status, 502, "an unasked-for 101 from the origin (%s)" % path, r)
                 check("switched" in r.text, "the reason should say that the origin switched protocols", r)
-                conn.wait_closed()
+                check_eq(conn.wait_closed(), "closed", "the connection after the 502")
                 check(b"TUNNELLED-BYTES" not in conn.buf and b"TUNNELLED-BYTES" not in r.raw,
                       "bytes after the origin's 101 must not reach the client", r)
                 check(b" 101 " not in r.raw, "the client must not see the 101", r)
