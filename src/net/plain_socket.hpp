@@ -22,9 +22,6 @@ class PlainSocket {
   auto async_write_some(const ConstBuffers& buffers, Token&& token);
   template <class Token>
   auto async_connect(const tcp::endpoint& ep, Token&& token);
-  // Completes when data (or the peer's close) can be read.
-  template <class Token>
-  auto async_wait_data(Token&& token);
 
  private:
   tcp_socket socket_;
@@ -79,20 +76,7 @@ struct StartConnect {
   }
 };
 
-struct StartWaitRead {
-  template <class Handler>
-  void operator()(tcp_socket& sock, Handler&& h) const {
-    sock.async_wait(tcp_socket::wait_read, std::forward<Handler>(h));
-  }
-};
-
 }  // namespace detail
-
-template <class Token>
-auto PlainSocket::async_wait_data(Token&& token) {
-  return asio::async_compose<Token, void(error_code)>(detail::TimedOp<detail::StartWaitRead, false>{this, {}},
-                                                       token, socket_);
-}
 
 template <class MutableBuffers, class Token>
 auto PlainSocket::async_read_some(const MutableBuffers& buffers, Token&& token) {

@@ -67,15 +67,6 @@ TlsStep TlsSocket::try_read(void* data, std::size_t size) {
   return failed(ssl_.get(), r);
 }
 
-TlsStep TlsSocket::try_peek() {
-  ERR_clear_error();
-  char byte = 0;
-  std::size_t n = 0;
-  int r = SSL_peek_ex(ssl_.get(), &byte, 1, &n);
-  if (r == 1) return {};
-  return failed(ssl_.get(), r);
-}
-
 TlsStep TlsSocket::try_write(const void* data, std::size_t size) {
   ERR_clear_error();
   std::size_t n = 0;

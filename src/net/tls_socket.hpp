@@ -41,10 +41,6 @@ class TlsSocket {
   // Completes when a read would make progress: data (or an alert) arrived. Holds no buffer while waiting.
   template <class Token>
   auto async_wait_readable(Token&& token);
-  // Completes when application data (or the end of the stream, or an error) can be read: unlike readiness of
-  // the socket, TLS records that carry no data (a TLS 1.3 session ticket) do not count. Consumes nothing.
-  template <class Token>
-  auto async_wait_data(Token&& token);
   template <class MutableBuffers, class Token>
   auto async_read_some(const MutableBuffers& buffers, Token&& token);
   template <class ConstBuffers, class Token>
@@ -65,7 +61,6 @@ class TlsSocket {
   TlsStep try_write(const void* data, std::size_t size);
   TlsStep try_shutdown();
   TlsStep try_linger_close();
-  TlsStep try_peek();
   bool has_pending() const;
   // Frees OpenSSL's record buffers if they hold nothing (an idle connection): SSL_MODE_RELEASE_BUFFERS alone
   // keeps the read buffer whenever a read stopped inside a record. They come back on the next read or write.
@@ -74,7 +69,10 @@ class TlsSocket {
   // A per-thread scratch area where a write gathers a short buffer sequence into one TLS record.
   static constexpr std::size_t kRecordSize = 16 * 1024;
   static char* gather_area();
-  static constexpr std::size_t kLingerBytes = 1024 * 1024;
+  // What a lingering close drops at most: a refused body of up to 1 MiB, counted as it comes on the wire, so with
+  // room for its framing (each TLS record adds 22 to 29 bytes to 16 KiB, chunked framing a line per chunk).
+  // Counting the body alone would reset a client that sends exactly 1 MiB at its last records.
+  static constexpr std::size_t kLingerBytes = 1024 * 1024 + 1024 * 1024 / 8;
 
  private:
   tcp_socket socket_;
@@ -134,9 +132,6 @@ struct HandshakeStep {
 };
 struct ShutdownStep {
   TlsStep operator()(TlsSocket& s) const { return s.try_shutdown(); }
-};
-struct PeekStep {
-  TlsStep operator()(TlsSocket& s) const { return s.try_peek(); }
 };
 struct LingerCloseStep {
   TlsStep operator()(TlsSocket& s) const { return s.try_linger_close(); }
@@ -198,11 +193,6 @@ template <class Token>
 auto TlsSocket::async_wait_readable(Token&& token) {
   return asio::async_compose<Token, void(error_code)>(detail::TlsOp<detail::ReadableStep, false>{this, {}}, token,
                                                        socket_);
-}
-
-template <class Token>
-auto TlsSocket::async_wait_data(Token&& token) {
-  return asio::async_compose<Token, void(error_code)>(detail::TlsOp<detail::PeekStep, false>{this, {}}, token, socket_);
 }
 
 template <class MutableBuffers, class Token>

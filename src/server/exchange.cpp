@@ -47,50 +47,89 @@ proxy::RelayTimes response_body_times(const config::Limits& limits) {
   return t;
 }
 
-// The request body, relayed while the upstream is watched. True when the upstream started answering first (the
-// rest of the body is not relayed; `body` is then untouched).
+// The upstream's response heads: interim ones (1xx other than 101) until the final one, which stays in `parser`.
+struct ResponseHeads {
+  std::optional<ResponseParser> parser;
+  bool done = false;      // the final head is in `parser`, or `ec` says why there is none
+  error_code ec;
+  bool client_failed = false;  // `ec` is the client's: an interim head could not be written to it
+  std::size_t bytes = 0;       // bytes of every head read
+  int interim_count = 0;
+  std::string interim;    // interim heads rendered for the client and not yet sent to it
+};
+
+// Reads response heads into `heads` until the final one (or an error). 100 Continue is dropped (certgate sends its
+// own), other interim responses (103 Early Hints) are rendered for an HTTP/1.1 client (an HTTP/1.0 client cannot
+// read them). send_interim: write them to the client as they come (after any queued before); otherwise they are
+// queued in heads.interim, because the client connection is busy: the request body is being read from it.
+// Cancelled (the request body relay finished first), it returns with heads.done false: a head it had begun
+// stays unparsed in the connection's buffer, to be read again from the start.
+template <class Upstream>
+awaitable<void> read_response_heads(ConnectionState& cs, proxy::UpstreamConnection& up_conn, Upstream& up,
+                                    const h1::CheckedRequest& req, ResponseHeads& heads, bool send_interim) {
+  const config::Limits& limits = cs.rt->config.limits;
+  for (;;) {
+    if (send_interim && !heads.interim.empty()) {
+      cs.stream->deadline().expires_after(limits.body_timeout);
+      auto [wec, wn] = co_await asio::async_write(*cs.stream, asio::buffer(heads.interim), use_tuple);
+      heads.interim.clear();
+      if (wec) {
+        heads.client_failed = true;
+        heads.ec = wec;
+        heads.done = true;
+        co_return;
+      }
+    }
+    if (heads.done) co_return;
+    heads.parser.emplace();
+    heads.parser->header_limit(static_cast<std::uint32_t>(limits.max_response_header_bytes));
+    heads.parser->body_limit(boost::none);
+    if (req.method == "HEAD") heads.parser->skip(true);
+    up_conn.deadline().expires_after(limits.upstream_response_timeout);
+    auto [ec, n] = co_await http::async_read_header(up, up_conn.buffer(), *heads.parser, use_tuple);
+    heads.bytes += n;
+    if (ec == asio::error::operation_aborted) co_return;  // cancelled (an expired deadline says timeout)
+    if (ec) {
+      heads.ec = ec;
+      heads.done = true;
+      co_return;
+    }
+    const unsigned code = heads.parser->get().result_int();
+    if (code < 100 || code >= 200 || code == 101) {
+      heads.done = true;
+      co_return;
+    }
+    if (++heads.interim_count > kMaxInterimResponses) {
+      heads.ec = http::error::bad_status;
+      heads.done = true;
+      co_return;
+    }
+    if (code == 100 || req.version < 11) continue;
+    std::string rendered;
+    h1::render_interim_response(rendered, heads.parser->get());
+    heads.interim += rendered;
+  }
+}
+
+// The request body, relayed while the upstream's response heads are read: an upstream may answer before the body
+// is complete (a 413, a 401 during an upload), and may send interim responses (100, 103) before it reads the body,
+// which must not stop the body. True when the final head (or an upstream error) came first: the rest of the body
+// is not relayed (`body` is then untouched).
 template <class Upstream>
 awaitable<bool> relay_request_body(ConnectionState& cs, RequestParser& parser, const h1::CheckedRequest& req,
-                                   Upstream& up, proxy::RelayResult& body) {
+                                   proxy::UpstreamConnection& up_conn, Upstream& up, ResponseHeads& heads,
+                                   proxy::RelayResult& body) {
   using namespace asio::experimental::awaitable_operators;
   std::string no_head;  // sent already
   const proxy::RelayTimes times = request_body_times(cs.rt->config.limits);
   const bool chunked = req.framing == h1::Framing::chunked;
   auto raced = co_await (proxy::relay_body(*cs.stream, *cs.buffer, parser, up, no_head, chunked, times) ||
-                         up.async_wait_data(use_tuple));
+                         read_response_heads(cs, up_conn, up, req, heads, false));
   if (raced.index() == 0) {
     body = std::get<0>(std::move(raced));
     co_return false;
   }
   co_return true;
-}
-
-// The response head after any interim ones: forwarded to an HTTP/1.1 client (103 Early Hints), 100 dropped.
-template <class Upstream>
-awaitable<error_code> read_final_head(ConnectionState& cs, proxy::UpstreamConnection& up_conn, Upstream& up,
-                                      const h1::CheckedRequest& req, std::optional<ResponseParser>& res_parser,
-                                      std::size_t& bytes) {
-  const config::Limits& limits = cs.rt->config.limits;
-  const bool head_request = req.method == "HEAD";
-  bytes = 0;
-  for (int interim = 0;; ++interim) {
-    res_parser.emplace();
-    res_parser->header_limit(static_cast<std::uint32_t>(limits.max_response_header_bytes));
-    res_parser->body_limit(boost::none);
-    if (head_request) res_parser->skip(true);
-    up_conn.deadline().expires_after(limits.upstream_response_timeout);
-    auto [ec, n] = co_await http::async_read_header(up, up_conn.buffer(), *res_parser, use_tuple);
-    bytes += n;
-    if (ec) co_return ec;
-    const unsigned code = res_parser->get().result_int();
-    if (code < 100 || code >= 200 || code == 101) co_return error_code{};
-    if (interim >= kMaxInterimResponses) co_return http::error::bad_status;
-    if (code == 100 || req.version < 11) continue;
-    h1::render_interim_response(*cs.head, res_parser->get());
-    cs.stream->deadline().expires_after(limits.body_timeout);
-    auto [wec, wn] = co_await asio::async_write(*cs.stream, asio::buffer(*cs.head), use_tuple);
-    if (wec) co_return wec;
-  }
 }
 
 template <class Upstream>
@@ -105,6 +144,7 @@ awaitable<Outcome> exchange(ConnectionState& cs, RequestParser& parser, const h1
 
   // 1. The request: head, then the body (watching for an early answer).
   bool early_response = false;
+  ResponseHeads heads;
   up_conn.deadline().expires_after(limits.upstream_response_timeout);
   auto [hec, hn] = co_await asio::async_write(up, asio::buffer(head), use_tuple);
   if (hec) {
@@ -117,7 +157,7 @@ awaitable<Outcome> exchange(ConnectionState& cs, RequestParser& parser, const h1
   }
   if (req.framing != h1::Framing::none) {
     proxy::RelayResult body;
-    early_response = co_await relay_request_body(cs, parser, req, up, body);
+    early_response = co_await relay_request_body(cs, parser, req, up_conn, up, heads, body);
     if (!early_response && body.read_error) {
       if (body.read_error == http::error::body_limit) {
         co_await send_refusal(cs, req.version, 413, 0, "request body exceeds max_body_bytes", rec);
@@ -135,18 +175,29 @@ awaitable<Outcome> exchange(ConnectionState& cs, RequestParser& parser, const h1
       co_return out;
     }
     if (!early_response && body.write_error) {
-      auto e = proxy::classify_upstream_error(body.write_error, "while sending the request");
-      co_await send_refusal(cs, req.version, e.status, 0, e.reason, rec);
-      co_return out;
+      // An upstream that answered and closed without reading the rest (a 413 from the head alone) fails the write,
+      // but its answer was received before that and is still there to read: relay it. A timeout is no answer.
+      if (body.write_error != beast::error::timeout) {
+        co_await read_response_heads(cs, up_conn, up, req, heads, true);
+        early_response = !heads.ec;
+      }
+      if (!early_response) {
+        auto e = proxy::classify_upstream_error(body.write_error, "while sending the request");
+        co_await send_refusal(cs, req.version, e.status, 0, e.reason, rec);
+        co_return out;
+      }
     }
   }
 
-  // 2. The response head, checked.
-  std::optional<ResponseParser> res_parser;
-  std::size_t head_bytes = 0;
-  if (error_code ec = co_await read_final_head(cs, up_conn, up, req, res_parser, head_bytes)) {
+  // 2. The response head (after interim ones, and those queued while the body was relayed), checked.
+  co_await read_response_heads(cs, up_conn, up, req, heads, true);
+  if (heads.client_failed) {
+    rec.reason = "client went away: " + heads.ec.message();
+    co_return out;
+  }
+  if (error_code ec = heads.ec) {
     // Nothing of the response arrived on a pooled connection: it was stale; a retry_safe request goes again.
-    out.retry = may_retry && head_bytes == 0 &&
+    out.retry = may_retry && heads.bytes == 0 &&
                 (ec == http::error::end_of_stream || ec == asio::error::connection_reset);
     if (!out.retry) {
       proxy::UpstreamError e = ec == http::error::header_limit
@@ -156,6 +207,7 @@ awaitable<Outcome> exchange(ConnectionState& cs, RequestParser& parser, const h1
     }
     co_return out;
   }
+  std::optional<ResponseParser>& res_parser = heads.parser;
   auto& res = res_parser->get();
   rec.upstream_status = res.result_int();
   rec.upstream_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();

@@ -5,9 +5,11 @@
 //
 // - The request head is rendered from the checked request (h1::render_upstream_request): its framing is the
 //   one certgate parsed, whatever the client's fields said.
-// - A request body is relayed while the upstream is watched: an upstream that answers before the body is
-//   complete (a 413, a 401 during an upload) has its response relayed to the client, which is then closed.
-// - Interim responses (103 Early Hints) reach HTTP/1.1 clients; 100 Continue is certgate's own.
+// - A request body is relayed while the upstream's response heads are read: an upstream that answers before the
+//   body is complete (a 413, a 401 during an upload), or answers and closes, has its response relayed to the
+//   client, which is then closed; interim responses during the upload do not stop the body.
+// - Interim responses (103 Early Hints) reach HTTP/1.1 clients (those sent during an upload once the body is
+//   relayed or the final response comes); 100 Continue is certgate's own.
 // - A request without a body and with an idempotent method goes again on a new connection when a pooled one
 //   turns out to have been closed by the upstream.
 #include "http/access_log.hpp"
