@@ -7,6 +7,7 @@
 
 #include "core/ascii.hpp"
 #include "http/field_lists.hpp"
+#include "http/head_writer.hpp"
 #include "http/http_date.hpp"
 #include "http/status_text.hpp"
 
@@ -19,19 +20,6 @@ ResponseCheck refuse(std::string why) { return ResponseCheck{std::nullopt, std::
 
 bool is_digits(std::string_view v) {
   return !v.empty() && v.size() <= 19 && v.find_first_not_of("0123456789") == std::string_view::npos;
-}
-
-void append_field(std::string& out, std::string_view name, std::string_view value) {
-  out.append(name);
-  out.append(": ");
-  out.append(value);
-  out.append("\r\n");
-}
-
-void append_number(std::string& out, std::uint64_t n) {
-  char digits[24];
-  auto r = std::to_chars(digits, digits + sizeof digits, n);
-  out.append(digits, static_cast<std::size_t>(r.ptr - digits));
 }
 
 void append_status_line(std::string& out, unsigned version, unsigned status, std::string_view reason) {
@@ -47,38 +35,21 @@ std::string_view reason_of(const http::response_header<>& head) {
   return reason.empty() ? std::string_view(http::obsolete_reason(head.result())) : reason;
 }
 
-// Fields the client never gets from the upstream as they came: hop-by-hop ones (RFC 9110 7.6.1), the framing
-// certgate renders itself, and the ones it replaces.
+// Fields the client never gets from the upstream as they came: hop-by-hop ones, the framing certgate renders
+// itself, and Server, which it replaces. A 101 keeps Upgrade.
 bool is_rendered_by_certgate(http::field f, bool upgrade) {
-  switch (f) {
-    case http::field::connection:
-    case http::field::keep_alive:
-    case http::field::proxy_connection:
-    case http::field::te:
-    case http::field::trailer:
-    case http::field::http2_settings:
-    case http::field::content_length:
-    case http::field::transfer_encoding:
-    case http::field::server:
-    case http::field::via: return true;
-    case http::field::upgrade: return !upgrade;
-    default: return false;
-  }
+  if (f == http::field::upgrade) return !upgrade;
+  return is_hop_scoped(f) || f == http::field::server;
 }
 
 // The end-to-end fields of an upstream head, and whether it had a Date.
 bool append_end_to_end(std::string& out, const http::response_header<>& head, bool upgrade) {
-  FieldViews listed;
+  const FieldViews listed = connection_options(head);
   bool has_date = false;
-  for (const auto& f : head) {
-    if (f.name() == http::field::connection) split_list(f.value(), listed);
-  }
   for (const auto& f : head) {
     if (is_rendered_by_certgate(f.name(), upgrade)) continue;
     const std::string_view name = f.name_string();
-    bool is_listed = false;
-    for (std::string_view t : listed) is_listed = is_listed || boost::beast::iequals(t, name);
-    if (is_listed) continue;
+    if (!listed.empty() && listed_in(listed, name)) continue;
     if (f.name() == http::field::date) has_date = true;
     append_field(out, name, f.value());
   }

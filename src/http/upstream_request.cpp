@@ -1,56 +1,17 @@
 #include "http/upstream_request.hpp"
 
-#include <charconv>
-
 #include <boost/beast/core/string.hpp>
 
-#include "http/field_lists.hpp"
+#include "http/head_writer.hpp"
 
 namespace certgate::h1 {
 namespace http = boost::beast::http;
 
 namespace {
 
-// Fields that only concern one hop or that certgate writes itself from what it parsed.
+// Fields that only concern one hop, or that certgate writes itself from what it parsed.
 bool is_rendered_by_certgate(http::field f) {
-  switch (f) {
-    case http::field::connection:
-    case http::field::keep_alive:
-    case http::field::proxy_connection:
-    case http::field::te:
-    case http::field::trailer:
-    case http::field::upgrade:
-    case http::field::host:
-    case http::field::content_length:
-    case http::field::transfer_encoding:
-    case http::field::expect:
-    case http::field::via:
-    case http::field::http2_settings: return true;
-    default: return false;
-  }
-}
-
-void append_field(std::string& out, std::string_view name, std::string_view value) {
-  out.append(name);
-  out.append(": ");
-  out.append(value);
-  out.append("\r\n");
-}
-
-// The names listed in Connection (RFC 9110 7.6.1): hop-by-hop. Views into the head.
-FieldViews connection_options(const http::request_header<>& head) {
-  FieldViews listed;
-  for (const auto& f : head) {
-    if (f.name() == http::field::connection) split_list(f.value(), listed);
-  }
-  return listed;
-}
-
-bool listed_in(const FieldViews& listed, std::string_view name) {
-  for (std::string_view t : listed) {
-    if (boost::beast::iequals(t, name)) return true;
-  }
-  return false;
+  return is_hop_scoped(f) || f == http::field::host || f == http::field::expect;
 }
 
 // "a, b, " from every field line named `name` (exactly, ignoring case), or nothing when there is none.
@@ -94,14 +55,11 @@ void render_upstream_request(std::string& out, const CheckedRequest& req, const 
   out.append("1.1 certgate\r\n");
   switch (req.framing) {
     case Framing::none: break;
-    case Framing::length: {
-      char digits[24];
-      auto r = std::to_chars(digits, digits + sizeof digits, req.length);
+    case Framing::length:
       out.append("Content-Length: ");
-      out.append(digits, static_cast<std::size_t>(r.ptr - digits));
+      append_number(out, req.length);
       out.append("\r\n");
       break;
-    }
     case Framing::chunked: out.append("Transfer-Encoding: chunked\r\n"); break;
   }
   if (!req.upgrade.empty()) {

@@ -27,23 +27,17 @@ struct Outcome {
   bool retry = false;  // a stale pooled connection: go again on a new one
 };
 
-proxy::RelayTimes request_body_times(const config::Limits& limits) {
+// The limits of a body relay. The client's side (the reads of a request body, the writes of a response body)
+// answers to body_timeout and body_min_rate, the upstream's side to upstream_response_timeout.
+enum class BodyFrom { client, upstream };
+proxy::RelayTimes body_times(const config::Limits& limits, BodyFrom from) {
   proxy::RelayTimes t;
-  t.read_timeout = limits.body_timeout;
-  t.write_timeout = limits.upstream_response_timeout;
+  const bool from_client = from == BodyFrom::client;
+  t.read_timeout = from_client ? limits.body_timeout : limits.upstream_response_timeout;
+  t.write_timeout = from_client ? limits.upstream_response_timeout : limits.body_timeout;
   t.min_rate = limits.body_min_rate;
   t.grace = limits.body_timeout;
-  t.rate_on_reads = true;
-  return t;
-}
-
-proxy::RelayTimes response_body_times(const config::Limits& limits) {
-  proxy::RelayTimes t;
-  t.read_timeout = limits.upstream_response_timeout;
-  t.write_timeout = limits.body_timeout;
-  t.min_rate = limits.body_min_rate;
-  t.grace = limits.body_timeout;
-  t.rate_on_reads = false;
+  t.rate_on_reads = from_client;
   return t;
 }
 
@@ -121,7 +115,7 @@ awaitable<bool> relay_request_body(ConnectionState& cs, RequestParser& parser, c
                                    proxy::RelayResult& body) {
   using namespace asio::experimental::awaitable_operators;
   std::string no_head;  // sent already
-  const proxy::RelayTimes times = request_body_times(cs.rt->config.limits);
+  const proxy::RelayTimes times = body_times(cs.rt->config.limits, BodyFrom::client);
   const bool chunked = req.framing == h1::Framing::chunked;
   auto raced = co_await (proxy::relay_body(*cs.stream, *cs.buffer, parser, up, no_head, chunked, times) ||
                          read_response_heads(cs, up_conn, up, req, heads, false));
@@ -247,7 +241,7 @@ awaitable<Outcome> exchange(ConnectionState& cs, RequestParser& parser, const h1
     head.clear();
   }
   auto rbody = co_await proxy::relay_body(up, up_conn.buffer(), *res_parser, *cs.stream, head,
-                                          framing.framing == h1::BodyFraming::chunked, response_body_times(limits));
+                                          framing.framing == h1::BodyFraming::chunked, body_times(limits, BodyFrom::upstream));
   rec.bytes_sent = rbody.bytes;
   if (rbody.read_error) {
     rec.reason = proxy::classify_upstream_error(rbody.read_error, "while sending the response body").reason;
