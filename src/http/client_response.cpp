@@ -66,7 +66,9 @@ bool is_rendered_by_certgate(http::field f, bool upgrade) {
   }
 }
 
-// The end-to-end fields of an upstream head, and whether it had a Date.
+// The end-to-end fields of an upstream head, and whether it had a Date. An accepted 101 keeps its Upgrade, which
+// its Connection lists as every 101 does: the client reads the protocol switched to there (RFC 9110 7.8). Date is
+// a singleton (RFC 9110 6.6.1): only the first is kept.
 bool append_end_to_end(std::string& out, const http::response_header<>& head, bool upgrade) {
   std::vector<std::string_view> listed;
   bool has_date = false;
@@ -75,10 +77,11 @@ bool append_end_to_end(std::string& out, const http::response_header<>& head, bo
   }
   for (const auto& f : head) {
     if (is_rendered_by_certgate(f.name(), upgrade)) continue;
+    if (f.name() == http::field::date && has_date) continue;
     const std::string_view name = f.name_string();
     bool is_listed = false;
     for (std::string_view t : listed) is_listed = is_listed || boost::beast::iequals(t, name);
-    if (is_listed) continue;
+    if (is_listed && !(upgrade && f.name() == http::field::upgrade)) continue;
     if (f.name() == http::field::date) has_date = true;
     append_field(out, name, f.value());
   }
@@ -102,13 +105,12 @@ ResponseCheck check_response(const http::response_header<>& head, bool head_requ
   out.status = head.result_int();
   if (out.status < 100 || out.status > 599) return refuse("upstream status " + std::to_string(out.status) + " is not 100..599");
 
-  std::vector<std::string_view> lengths, codings;
-  std::string_view upgrade;
+  std::vector<std::string_view> lengths, codings, upgrades;
   for (const auto& f : head) {
     switch (f.name()) {
       case http::field::content_length: lengths.push_back(f.value()); break;
       case http::field::transfer_encoding: codings.push_back(f.value()); break;
-      case http::field::upgrade: upgrade = f.value(); break;
+      case http::field::upgrade: upgrades.push_back(f.value()); break;
       default: break;
     }
   }
@@ -126,6 +128,9 @@ ResponseCheck check_response(const http::response_header<>& head, bool head_requ
 
   if (out.status == 101) {
     if (req.upgrade.empty()) return refuse("upstream switched protocols without an upgrade request");
+    // One Upgrade field naming one protocol: with two, which one was chosen would be the client's guess.
+    if (upgrades.size() > 1) return refuse("upstream switched protocols with more than one Upgrade field");
+    const std::string_view upgrade = upgrades.empty() ? std::string_view() : upgrades.front();
     std::vector<std::string_view> chosen, offered;
     split_list(upgrade, chosen);
     split_list(req.upgrade, offered);
