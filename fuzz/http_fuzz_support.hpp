@@ -11,6 +11,13 @@
 
 #include "fuzz_support.hpp"
 
+// require() with the message built only when the condition fails: the messages carry whole heads, and building
+// them for every check that holds would cost most of the run.
+#define CERTGATE_FUZZ_REQUIRE(condition, message)            \
+  do {                                                       \
+    if (!(condition)) ::certgate::fuzz::finding(message);    \
+  } while (false)
+
 namespace certgate::fuzz {
 
 struct HeadLine {

@@ -31,7 +31,6 @@ using certgate::fuzz::finding;
 using certgate::fuzz::fold_name;
 using certgate::fuzz::iequals;
 using certgate::fuzz::printable;
-using certgate::fuzz::require;
 namespace http = boost::beast::http;
 
 constexpr std::size_t kHeaderLimit = 16 * 1024;  // config::Limits::max_header_bytes
@@ -114,7 +113,7 @@ struct Setup {
       std::string upper = r, underscored = r;
       for (char& c : upper) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
       std::replace(underscored.begin(), underscored.end(), '-', '_');
-      require(rules.is_reserved(r) && rules.is_reserved(upper) && rules.is_reserved(underscored),
+      CERTGATE_FUZZ_REQUIRE(rules.is_reserved(r) && rules.is_reserved(upper) && rules.is_reserved(underscored),
               "HeaderRules does not reserve '" + r + "' in every spelling");
     }
   }
@@ -176,15 +175,15 @@ void check_rendered(const std::string& wire, const http::request_header<>& in, c
   // Request line: the client's method, origin-form or "*", HTTP/1.1.
   const std::string_view line = out.start_line;
   const std::size_t sp1 = line.find(' '), sp2 = line.rfind(' ');
-  require(sp1 != std::string_view::npos && sp2 > sp1, "request line without two spaces" + ctx);
+  CERTGATE_FUZZ_REQUIRE(sp1 != std::string_view::npos && sp2 > sp1, "request line without two spaces" + ctx);
   const std::string_view method = line.substr(0, sp1), target = line.substr(sp1 + 1, sp2 - sp1 - 1);
-  require(line.substr(sp2 + 1) == "HTTP/1.1", "upstream request is not HTTP/1.1" + ctx);
-  require(method == in.method_string(), "method changed" + ctx);
-  require(!method.empty() && std::all_of(method.begin(), method.end(), fuzz::is_tchar), "method is not a token" + ctx);
-  require((!target.empty() && target.front() == '/') || (target == "*" && method == "OPTIONS"),
+  CERTGATE_FUZZ_REQUIRE(line.substr(sp2 + 1) == "HTTP/1.1", "upstream request is not HTTP/1.1" + ctx);
+  CERTGATE_FUZZ_REQUIRE(method == in.method_string(), "method changed" + ctx);
+  CERTGATE_FUZZ_REQUIRE(!method.empty() && std::all_of(method.begin(), method.end(), fuzz::is_tchar), "method is not a token" + ctx);
+  CERTGATE_FUZZ_REQUIRE((!target.empty() && target.front() == '/') || (target == "*" && method == "OPTIONS"),
           "upstream target is not origin-form or OPTIONS *" + ctx);
-  require(target.find_first_of(" \t#") == std::string_view::npos, "space or fragment in the target" + ctx);
-  require(std::all_of(target.begin(), target.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }),
+  CERTGATE_FUZZ_REQUIRE(target.find_first_of(" \t#") == std::string_view::npos, "space or fragment in the target" + ctx);
+  CERTGATE_FUZZ_REQUIRE(std::all_of(target.begin(), target.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }),
           "upstream target with a byte that is not ASCII" + ctx);
 
   // Beast reads it the same way: one head, nothing left, the same fields in the same order.
@@ -193,48 +192,48 @@ void check_rendered(const std::string& wire, const http::request_header<>& in, c
   again.body_limit(boost::none);  // the origin's own limit is not what is checked
   boost::system::error_code ec;
   const std::size_t used = again.put(boost::asio::buffer(wire.data(), wire.size()), ec);
-  require(!ec && again.is_header_done(), "Beast cannot read the upstream head: " + ec.message() + ctx);
-  require(used == wire.size(), "Beast leaves " + std::to_string(wire.size() - used) + " bytes after the head" + ctx);
+  CERTGATE_FUZZ_REQUIRE(!ec && again.is_header_done(), "Beast cannot read the upstream head: " + ec.message() + ctx);
+  CERTGATE_FUZZ_REQUIRE(used == wire.size(), "Beast leaves " + std::to_string(wire.size() - used) + " bytes after the head" + ctx);
   const auto& back = again.get();
-  require(back.version() == 11 && back.method_string() == method && back.target() == target,
+  CERTGATE_FUZZ_REQUIRE(back.version() == 11 && back.method_string() == method && back.target() == target,
           "Beast reads another request line" + ctx);
   std::size_t i = 0;
   for (const auto& f : back) {
-    require(i < out.fields.size() && f.name_string() == out.fields[i].name && f.value() == out.fields[i].value,
+    CERTGATE_FUZZ_REQUIRE(i < out.fields.size() && f.name_string() == out.fields[i].name && f.value() == out.fields[i].value,
             "Beast and the strict reader read different fields" + ctx);
     ++i;
   }
-  require(i == out.fields.size(), "Beast reads fewer fields" + ctx);
+  CERTGATE_FUZZ_REQUIRE(i == out.fields.size(), "Beast reads fewer fields" + ctx);
 
   // Framing: from the check, one field at most, and what Beast reads from it.
   const std::size_t lengths = fuzz::count_named(out, "Content-Length"), codings = fuzz::count_named(out, "Transfer-Encoding");
   switch (req.framing) {
     case h1::Framing::none:
-      require(lengths == 0 && codings == 0, "a framing field on a request without a body" + ctx);
-      require(again.is_done(), "Beast expects a body the check says is not there" + ctx);
+      CERTGATE_FUZZ_REQUIRE(lengths == 0 && codings == 0, "a framing field on a request without a body" + ctx);
+      CERTGATE_FUZZ_REQUIRE(again.is_done(), "Beast expects a body the check says is not there" + ctx);
       break;
     case h1::Framing::length:
-      require(lengths == 1 && codings == 0 && *fuzz::value_of(out, "Content-Length") == std::to_string(req.length),
+      CERTGATE_FUZZ_REQUIRE(lengths == 1 && codings == 0 && *fuzz::value_of(out, "Content-Length") == std::to_string(req.length),
               "Content-Length is not exactly the checked " + std::to_string(req.length) + ctx);
-      require(!again.chunked() && again.content_length() == req.length, "Beast reads another length" + ctx);
+      CERTGATE_FUZZ_REQUIRE(!again.chunked() && again.content_length() == req.length, "Beast reads another length" + ctx);
       break;
     case h1::Framing::chunked:
-      require(codings == 1 && lengths == 0 && *fuzz::value_of(out, "Transfer-Encoding") == "chunked",
+      CERTGATE_FUZZ_REQUIRE(codings == 1 && lengths == 0 && *fuzz::value_of(out, "Transfer-Encoding") == "chunked",
               "not exactly Transfer-Encoding: chunked" + ctx);
-      require(again.chunked(), "Beast does not read chunked framing" + ctx);
+      CERTGATE_FUZZ_REQUIRE(again.chunked(), "Beast does not read chunked framing" + ctx);
       break;
   }
 
   // Host: exactly one, the checked authority, which is the one the client's head names.
   std::size_t hosts = 0;
   for (const auto& f : out.fields) hosts += fold_name(f.name) == "host" ? 1 : 0;
-  require(hosts == 1, std::to_string(hosts) + " Host fields" + ctx);
+  CERTGATE_FUZZ_REQUIRE(hosts == 1, std::to_string(hosts) + " Host fields" + ctx);
   const std::string_view host = *fuzz::value_of(out, "Host");
-  require(host == req.authority.authority(), "Host is not the checked authority" + ctx);
+  CERTGATE_FUZZ_REQUIRE(host == req.authority.authority(), "Host is not the checked authority" + ctx);
   auto host_parsed = core::parse_host_port(host);
-  require(bool(host_parsed), "the rendered Host does not parse: " + host_parsed.error + ctx);
-  require(host_parsed.value->authority() == host, "the rendered Host does not read back unchanged" + ctx);
-  require(host == expected_authority(in, s.sni), "Host is not the authority the client's head names" + ctx);
+  CERTGATE_FUZZ_REQUIRE(bool(host_parsed), "the rendered Host does not parse: " + host_parsed.error + ctx);
+  CERTGATE_FUZZ_REQUIRE(host_parsed.value->authority() == host, "the rendered Host does not read back unchanged" + ctx);
+  CERTGATE_FUZZ_REQUIRE(host == expected_authority(in, s.sni), "Host is not the authority the client's head names" + ctx);
 
   // Identity: exactly the identity block, in order, each once; nothing else under an identity name.
   std::vector<std::pair<std::string, std::string>> identity;
@@ -246,7 +245,7 @@ void check_rendered(const std::string& wire, const http::request_header<>& in, c
   for (const auto& f : out.fields) {
     const std::string folded = fold_name(f.name);
     if (std::find(s.identity_names.begin(), s.identity_names.end(), folded) != s.identity_names.end()) {
-      require(id_at < identity.size() && f.name == identity[id_at].first && f.value == identity[id_at].second,
+      CERTGATE_FUZZ_REQUIRE(id_at < identity.size() && f.name == identity[id_at].first && f.value == identity[id_at].second,
               "identity field " + std::string(f.name) + " is not the identity block's" + ctx);
       ++id_at;
       continue;
@@ -255,19 +254,19 @@ void check_rendered(const std::string& wire, const http::request_header<>& in, c
     if (folded == "x-forwarded-for") { ++xff; continue; }
     if (folded == "x-forwarded-proto") {
       ++xfp;
-      require(f.value == "https", "X-Forwarded-Proto is not https" + ctx);
+      CERTGATE_FUZZ_REQUIRE(f.value == "https", "X-Forwarded-Proto is not https" + ctx);
       continue;
     }
     if (folded == "via") { ++via; continue; }
     if (folded == "upgrade") { ++upgrade; continue; }
     if (folded == "connection") { ++connection; continue; }
-    require(!s.spec_reserved(f.name) && !s.rules.is_reserved(f.name), "reserved name " + std::string(f.name) + " reached the origin" + ctx);
-    require(!s.rules.drops_underscores() || f.name.find('_') == std::string_view::npos,
+    CERTGATE_FUZZ_REQUIRE(!s.spec_reserved(f.name) && !s.rules.is_reserved(f.name), "reserved name " + std::string(f.name) + " reached the origin" + ctx);
+    CERTGATE_FUZZ_REQUIRE(!s.rules.drops_underscores() || f.name.find('_') == std::string_view::npos,
             "a name with '_' reached the origin: " + std::string(f.name) + ctx);
     forwarded.push_back(f);
   }
-  require(id_at == identity.size(), "identity fields missing" + ctx);
-  require(xff == 1 && xfp == 1 && via == 1, "not exactly one X-Forwarded-For, X-Forwarded-Proto and Via" + ctx);
+  CERTGATE_FUZZ_REQUIRE(id_at == identity.size(), "identity fields missing" + ctx);
+  CERTGATE_FUZZ_REQUIRE(xff == 1 && xfp == 1 && via == 1, "not exactly one X-Forwarded-For, X-Forwarded-Proto and Via" + ctx);
 
   // X-Forwarded-For: the client's (exact name) then the client's address; Via: the client's then certgate's.
   std::string want_xff, want_via;
@@ -277,21 +276,21 @@ void check_rendered(const std::string& wire, const http::request_header<>& in, c
   }
   want_xff.append(kClientIp);
   want_via.append("1.1 certgate");
-  require(*fuzz::value_of(out, "X-Forwarded-For") == want_xff, "X-Forwarded-For is not the client's then " + std::string(kClientIp) + ctx);
-  require(*fuzz::value_of(out, "Via") == want_via, "Via does not end with certgate's" + ctx);
+  CERTGATE_FUZZ_REQUIRE(*fuzz::value_of(out, "X-Forwarded-For") == want_xff, "X-Forwarded-For is not the client's then " + std::string(kClientIp) + ctx);
+  CERTGATE_FUZZ_REQUIRE(*fuzz::value_of(out, "Via") == want_via, "Via does not end with certgate's" + ctx);
 
   // Upgrade: only the allowed protocols, with Connection: upgrade; otherwise neither field.
   if (req.upgrade.empty()) {
-    require(upgrade == 0 && connection == 0, "Upgrade or Connection on a request that is not upgraded" + ctx);
+    CERTGATE_FUZZ_REQUIRE(upgrade == 0 && connection == 0, "Upgrade or Connection on a request that is not upgraded" + ctx);
   } else {
-    require(upgrade == 1 && connection == 1 && *fuzz::value_of(out, "Connection") == "upgrade",
+    CERTGATE_FUZZ_REQUIRE(upgrade == 1 && connection == 1 && *fuzz::value_of(out, "Connection") == "upgrade",
             "an upgrade without exactly one Upgrade and Connection: upgrade" + ctx);
     for (std::string_view p : fuzz::list_elements(*fuzz::value_of(out, "Upgrade"))) {
-      require(s.rules.upgrade_allowed(p), "Upgrade offers '" + std::string(p) + "', which is not configured" + ctx);
+      CERTGATE_FUZZ_REQUIRE(s.rules.upgrade_allowed(p), "Upgrade offers '" + std::string(p) + "', which is not configured" + ctx);
       bool configured = false;
       const std::string_view name = p.substr(0, p.find('/'));
       for (const std::string& u : s.upgrades) configured = configured || iequals(u, name);
-      require(configured, "Upgrade offers '" + std::string(p) + "', which is not configured" + ctx);
+      CERTGATE_FUZZ_REQUIRE(configured, "Upgrade offers '" + std::string(p) + "', which is not configured" + ctx);
     }
   }
 
@@ -310,10 +309,10 @@ void check_rendered(const std::string& wire, const http::request_header<>& in, c
     if (std::any_of(listed.begin(), listed.end(), [&](std::string_view t) { return iequals(t, name); })) continue;
     expected.push_back({name, f.value()});
   }
-  require(expected.size() == forwarded.size(), "forwarded " + std::to_string(forwarded.size()) + " of the client's fields, expected " +
+  CERTGATE_FUZZ_REQUIRE(expected.size() == forwarded.size(), "forwarded " + std::to_string(forwarded.size()) + " of the client's fields, expected " +
                                                    std::to_string(expected.size()) + ctx);
   for (std::size_t k = 0; k < expected.size(); ++k) {
-    require(expected[k].name == forwarded[k].name && expected[k].value == forwarded[k].value,
+    CERTGATE_FUZZ_REQUIRE(expected[k].name == forwarded[k].name && expected[k].value == forwarded[k].value,
             "the client's field " + std::string(expected[k].name) + " is not forwarded unchanged and in order" + ctx);
   }
 }
@@ -331,34 +330,34 @@ void check_acceptance(const http::request_header<>& in, const h1::CheckedRequest
       ++expects;
       std::string_view v = f.value();
       while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-      require(in.version() != 11 || iequals(v, "100-continue"), "accepted Expect '" + printable(v) + "'" + ctx);
+      CERTGATE_FUZZ_REQUIRE(in.version() != 11 || iequals(v, "100-continue"), "accepted Expect '" + printable(v) + "'" + ctx);
     }
   }
-  require(in.version() == 10 || in.version() == 11, "accepted HTTP version " + std::to_string(in.version()) + ctx);
-  require(in.method() != http::verb::connect, "accepted CONNECT" + ctx);
-  require(hosts <= 1 && (hosts == 1 || in.version() == 10), "accepted with " + std::to_string(hosts) + " Host fields" + ctx);
-  require(lengths <= 1 && !(lengths && codings), "accepted with ambiguous framing fields" + ctx);
-  require(codings <= 1, "accepted with " + std::to_string(codings) + " Transfer-Encoding fields" + ctx);
-  require(codings == 0 || in.version() == 11, "accepted Transfer-Encoding on HTTP/1.0" + ctx);
-  require(expects <= 1 || in.version() == 10, "accepted more than one Expect" + ctx);
+  CERTGATE_FUZZ_REQUIRE(in.version() == 10 || in.version() == 11, "accepted HTTP version " + std::to_string(in.version()) + ctx);
+  CERTGATE_FUZZ_REQUIRE(in.method() != http::verb::connect, "accepted CONNECT" + ctx);
+  CERTGATE_FUZZ_REQUIRE(hosts <= 1 && (hosts == 1 || in.version() == 10), "accepted with " + std::to_string(hosts) + " Host fields" + ctx);
+  CERTGATE_FUZZ_REQUIRE(lengths <= 1 && !(lengths && codings), "accepted with ambiguous framing fields" + ctx);
+  CERTGATE_FUZZ_REQUIRE(codings <= 1, "accepted with " + std::to_string(codings) + " Transfer-Encoding fields" + ctx);
+  CERTGATE_FUZZ_REQUIRE(codings == 0 || in.version() == 11, "accepted Transfer-Encoding on HTTP/1.0" + ctx);
+  CERTGATE_FUZZ_REQUIRE(expects <= 1 || in.version() == 10, "accepted more than one Expect" + ctx);
   const std::string_view target = in.target();
-  require(target.find('#') == std::string_view::npos, "accepted a target with a fragment" + ctx);
+  CERTGATE_FUZZ_REQUIRE(target.find('#') == std::string_view::npos, "accepted a target with a fragment" + ctx);
   if (in.find(http::field::transfer_encoding) != in.end()) {
-    require(req.framing == h1::Framing::chunked, "accepted Transfer-Encoding, framed as " + std::string(framing_name(req.framing)) + ctx);
+    CERTGATE_FUZZ_REQUIRE(req.framing == h1::Framing::chunked, "accepted Transfer-Encoding, framed as " + std::string(framing_name(req.framing)) + ctx);
     return;
   }
   auto cl = in.find(http::field::content_length);
   if (cl == in.end()) {
-    require(req.framing == h1::Framing::none, "no framing field, framed as " + std::string(framing_name(req.framing)) + ctx);
+    CERTGATE_FUZZ_REQUIRE(req.framing == h1::Framing::none, "no framing field, framed as " + std::string(framing_name(req.framing)) + ctx);
     return;
   }
   const std::string_view v = cl->value();
   std::uint64_t n = 0;
   for (char c : v) {
-    require(c >= '0' && c <= '9', "accepted Content-Length '" + printable(v) + "'" + ctx);
+    CERTGATE_FUZZ_REQUIRE(c >= '0' && c <= '9', "accepted Content-Length '" + printable(v) + "'" + ctx);
     n = n * 10 + static_cast<std::uint64_t>(c - '0');
   }
-  require(n == 0 ? req.framing == h1::Framing::none : (req.framing == h1::Framing::length && req.length == n),
+  CERTGATE_FUZZ_REQUIRE(n == 0 ? req.framing == h1::Framing::none : (req.framing == h1::Framing::length && req.length == n),
           "Content-Length " + std::string(v) + " framed as " + std::string(framing_name(req.framing)) + ctx);
 }
 
@@ -383,19 +382,19 @@ bool one_request(std::string_view& input, const Setup& s, std::string& wire) {
   }
   if (!check.request) {
     const int st = check.refusal.status;
-    require(st == 400 || st == 413 || st == 417 || st == 501 || st == 505,
+    CERTGATE_FUZZ_REQUIRE(st == 400 || st == 413 || st == 417 || st == 501 || st == 505,
             "refused with status " + std::to_string(st) + ctx);
-    require(!check.refusal.reason.empty(), "refused without a reason" + ctx);
+    CERTGATE_FUZZ_REQUIRE(!check.refusal.reason.empty(), "refused without a reason" + ctx);
     return false;
   }
   const h1::CheckedRequest& req = *check.request;
-  require(req.version == head.version() && req.method == head.method_string(), "the check changed the request line" + ctx);
-  require(beast_agrees(parser, req), "Beast frames the client's body otherwise than check_request (" +
+  CERTGATE_FUZZ_REQUIRE(req.version == head.version() && req.method == head.method_string(), "the check changed the request line" + ctx);
+  CERTGATE_FUZZ_REQUIRE(beast_agrees(parser, req), "Beast frames the client's body otherwise than check_request (" +
                                          std::string(framing_name(req.framing)) + ", length " + std::to_string(req.length) + ")" + ctx);
   check_acceptance(head, req, ctx);
-  require(req.framing != h1::Framing::length || req.length <= s.max_body_bytes, "a length over max_body_bytes accepted" + ctx);
-  require(req.framing == h1::Framing::none || req.upgrade.empty(), "an upgrade with a body" + ctx);
-  require(!req.expect_continue || (req.version == 11 && req.framing != h1::Framing::none), "100-continue without a body" + ctx);
+  CERTGATE_FUZZ_REQUIRE(req.framing != h1::Framing::length || req.length <= s.max_body_bytes, "a length over max_body_bytes accepted" + ctx);
+  CERTGATE_FUZZ_REQUIRE(req.framing == h1::Framing::none || req.upgrade.empty(), "an upgrade with a body" + ctx);
+  CERTGATE_FUZZ_REQUIRE(!req.expect_continue || (req.version == 11 && req.framing != h1::Framing::none), "100-continue without a body" + ctx);
 
   wire = "stale bytes the render replaces";
   h1::render_upstream_request(wire, req, head, s.rules, s.identity_block, kClientIp);

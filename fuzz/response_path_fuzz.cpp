@@ -26,7 +26,6 @@ using namespace certgate;
 using certgate::fuzz::finding;
 using certgate::fuzz::iequals;
 using certgate::fuzz::printable;
-using certgate::fuzz::require;
 namespace http = boost::beast::http;
 
 constexpr std::size_t kHeaderLimit = 64 * 1024;  // config::Limits::max_response_header_bytes
@@ -86,12 +85,12 @@ fuzz::StrictHead read_rendered(const std::string& wire, const http::response_hea
   const fuzz::StrictHead out = fuzz::read_strict_head(wire, "client head", ctx);
   const std::string_view line = out.start_line;
   const std::string want_version = version >= 11 ? "HTTP/1.1 " : "HTTP/1.0 ";
-  require(line.substr(0, 9) == want_version, "status line is not " + want_version + ctx);
-  require(line.size() >= 13 && line.substr(9, 3) == std::to_string(up.result_int()) && line[12] == ' ',
+  CERTGATE_FUZZ_REQUIRE(line.substr(0, 9) == want_version, "status line is not " + want_version + ctx);
+  CERTGATE_FUZZ_REQUIRE(line.size() >= 13 && line.substr(9, 3) == std::to_string(up.result_int()) && line[12] == ' ',
           "status is not the upstream's" + ctx);
   std::string_view reason = up.reason();
   if (reason.empty()) reason = http::obsolete_reason(up.result());
-  require(line.substr(13) == reason, "reason phrase is not the upstream's" + ctx);
+  CERTGATE_FUZZ_REQUIRE(line.substr(13) == reason, "reason phrase is not the upstream's" + ctx);
 
   again.emplace();
   again->header_limit(1u << 20);
@@ -99,21 +98,21 @@ fuzz::StrictHead read_rendered(const std::string& wire, const http::response_hea
   if (head_request) again->skip(true);
   boost::system::error_code ec;
   const std::size_t used = again->put(boost::asio::buffer(wire.data(), wire.size()), ec);
-  require(!ec && again->is_header_done(), "Beast cannot read the client head: " + ec.message() + ctx);
-  require(used == wire.size(), "Beast leaves " + std::to_string(wire.size() - used) + " bytes after the head" + ctx);
+  CERTGATE_FUZZ_REQUIRE(!ec && again->is_header_done(), "Beast cannot read the client head: " + ec.message() + ctx);
+  CERTGATE_FUZZ_REQUIRE(used == wire.size(), "Beast leaves " + std::to_string(wire.size() - used) + " bytes after the head" + ctx);
   const auto& back = again->get();
-  require(back.version() == (version >= 11 ? 11u : 10u) && back.result_int() == up.result_int(),
+  CERTGATE_FUZZ_REQUIRE(back.version() == (version >= 11 ? 11u : 10u) && back.result_int() == up.result_int(),
           "Beast reads another status line" + ctx);
   std::size_t i = 0;
   for (const auto& f : back) {
-    require(i < out.fields.size() && f.name_string() == out.fields[i].name && f.value() == out.fields[i].value,
+    CERTGATE_FUZZ_REQUIRE(i < out.fields.size() && f.name_string() == out.fields[i].name && f.value() == out.fields[i].value,
             "Beast and the strict reader read different fields" + ctx);
     ++i;
   }
-  require(i == out.fields.size(), "Beast reads fewer fields" + ctx);
+  CERTGATE_FUZZ_REQUIRE(i == out.fields.size(), "Beast reads fewer fields" + ctx);
 
   for (const fuzz::HeadLine& f : out.fields) {
-    for (std::string_view h : kHopByHop) require(!iequals(f.name, h), "hop-by-hop field " + std::string(f.name) + ctx);
+    for (std::string_view h : kHopByHop) CERTGATE_FUZZ_REQUIRE(!iequals(f.name, h), "hop-by-hop field " + std::string(f.name) + ctx);
   }
   // A field the upstream's Connection names is the upstream's hop only: what certgate writes itself is exempt, and
   // so is the Upgrade of a 101 (whose Connection always lists it).
@@ -121,7 +120,7 @@ fuzz::StrictHead read_rendered(const std::string& wire, const http::response_hea
   for (std::string_view t : connection_listed(up)) {
     if (std::any_of(std::begin(kOwn), std::end(kOwn), [&](std::string_view n) { return iequals(n, t); })) continue;
     if (upgrade && iequals(t, "Upgrade")) continue;
-    require(fuzz::count_named(out, t) == 0, "field " + std::string(t) + ", named in the upstream's Connection, reached the client" + ctx);
+    CERTGATE_FUZZ_REQUIRE(fuzz::count_named(out, t) == 0, "field " + std::string(t) + ", named in the upstream's Connection, reached the client" + ctx);
   }
   return out;
 }
@@ -129,32 +128,32 @@ fuzz::StrictHead read_rendered(const std::string& wire, const http::response_hea
 void check_interim(const std::string& wire, const http::response_header<>& up, const std::string& ctx) {
   std::optional<http::response_parser<http::empty_body>> again;
   const fuzz::StrictHead out = read_rendered(wire, up, 11, false, false, ctx, again);
-  require(again->is_done(), "an interim head with a body" + ctx);
+  CERTGATE_FUZZ_REQUIRE(again->is_done(), "an interim head with a body" + ctx);
   for (std::string_view n : {"Connection", "Upgrade", "Content-Length", "Transfer-Encoding"}) {
-    require(fuzz::count_named(out, n) == 0, "interim head with " + std::string(n) + ctx);
+    CERTGATE_FUZZ_REQUIRE(fuzz::count_named(out, n) == 0, "interim head with " + std::string(n) + ctx);
   }
 }
 
 // An accepted head is one the plain rules accept (RFC 9112 6.1-6.3 as certgate reads them).
 void check_acceptance(const http::response_header<>& up, const h1::CheckedResponse& res, const Exchange& x,
                       const std::string& ctx) {
-  require(res.status >= 100 && res.status <= 599 && res.status == up.result_int(), "accepted status " + std::to_string(res.status) + ctx);
+  CERTGATE_FUZZ_REQUIRE(res.status >= 100 && res.status <= 599 && res.status == up.result_int(), "accepted status " + std::to_string(res.status) + ctx);
   std::vector<std::string_view> lengths, codings;
   for (const auto& f : up) {
     if (f.name() == http::field::content_length) lengths.push_back(f.value());
     if (f.name() == http::field::transfer_encoding) codings.push_back(f.value());
   }
-  require(lengths.size() <= 1, "accepted more than one Content-Length" + ctx);
+  CERTGATE_FUZZ_REQUIRE(lengths.size() <= 1, "accepted more than one Content-Length" + ctx);
   if (!lengths.empty()) {
     const std::string_view v = lengths.front();
-    require(!v.empty() && v.find_first_not_of("0123456789") == std::string_view::npos, "accepted Content-Length '" + printable(v) + "'" + ctx);
+    CERTGATE_FUZZ_REQUIRE(!v.empty() && v.find_first_not_of("0123456789") == std::string_view::npos, "accepted Content-Length '" + printable(v) + "'" + ctx);
   }
   if (!codings.empty()) {
-    require(lengths.empty() && up.version() == 11 && codings.size() == 1 && iequals(codings.front(), "chunked"),
+    CERTGATE_FUZZ_REQUIRE(lengths.empty() && up.version() == 11 && codings.size() == 1 && iequals(codings.front(), "chunked"),
             "accepted Transfer-Encoding '" + printable(codings.front()) + "'" + ctx);
   }
   if (res.upgrade) {
-    require(res.status == 101, "an upgrade that is not 101" + ctx);
+    CERTGATE_FUZZ_REQUIRE(res.status == 101, "an upgrade that is not 101" + ctx);
     std::optional<std::string_view> chosen;
     std::size_t upgrades = 0;
     for (const auto& f : up) {
@@ -163,19 +162,19 @@ void check_acceptance(const http::response_header<>& up, const h1::CheckedRespon
         ++upgrades;
       }
     }
-    require(chosen.has_value(), "101 accepted without Upgrade" + ctx);
+    CERTGATE_FUZZ_REQUIRE(chosen.has_value(), "101 accepted without Upgrade" + ctx);
     const auto offered = fuzz::list_elements(x.req.upgrade);
-    require(std::any_of(offered.begin(), offered.end(), [&](std::string_view o) { return iequals(o, *chosen); }),
+    CERTGATE_FUZZ_REQUIRE(std::any_of(offered.begin(), offered.end(), [&](std::string_view o) { return iequals(o, *chosen); }),
             "101 to '" + printable(*chosen) + "' accepted, which was not offered" + ctx);
   } else {
-    require(res.status != 101, "101 accepted as a plain response" + ctx);
+    CERTGATE_FUZZ_REQUIRE(res.status != 101, "101 accepted as a plain response" + ctx);
   }
   const bool bodiless = x.head_request || res.status / 100 == 1 || res.status == 204 || res.status == 304;
   const h1::BodyFraming want = bodiless            ? h1::BodyFraming::none
                                : !codings.empty() ? h1::BodyFraming::chunked
                                : !lengths.empty() ? h1::BodyFraming::length
                                                   : h1::BodyFraming::until_close;
-  require(res.framing == want, "upstream body framed as " + std::string(framing_name(res.framing)) + ", not " +
+  CERTGATE_FUZZ_REQUIRE(res.framing == want, "upstream body framed as " + std::string(framing_name(res.framing)) + ", not " +
                                    std::string(framing_name(want)) + ctx);
 }
 
@@ -190,68 +189,68 @@ void check_final(const std::string& wire, const http::response_header<>& up, con
 
   // client_framing() itself: a body ended by closing closes; chunks only for HTTP/1.1; never keeps what the
   // client did not ask to keep.
-  require(cf.framing != h1::BodyFraming::until_close || !cf.keep_alive, "until_close framing that keeps the connection" + ctx);
-  require(cf.framing != h1::BodyFraming::chunked || version >= 11, "chunked framing for an HTTP/1.0 client" + ctx);
-  require(!cf.keep_alive || keep_alive, "keep-alive the client did not ask for" + ctx);
+  CERTGATE_FUZZ_REQUIRE(cf.framing != h1::BodyFraming::until_close || !cf.keep_alive, "until_close framing that keeps the connection" + ctx);
+  CERTGATE_FUZZ_REQUIRE(cf.framing != h1::BodyFraming::chunked || version >= 11, "chunked framing for an HTTP/1.0 client" + ctx);
+  CERTGATE_FUZZ_REQUIRE(!cf.keep_alive || keep_alive, "keep-alive the client did not ask for" + ctx);
 
   // Framing fields: what client_framing() says, never both.
   const std::size_t lengths = fuzz::count_named(out, "Content-Length"), codings = fuzz::count_named(out, "Transfer-Encoding");
-  require(lengths + codings <= 1, "both or repeated framing fields" + ctx);
+  CERTGATE_FUZZ_REQUIRE(lengths + codings <= 1, "both or repeated framing fields" + ctx);
   const auto length_value = fuzz::value_of(out, "Content-Length");
   const auto coding_value = fuzz::value_of(out, "Transfer-Encoding");
   switch (cf.framing) {
     case h1::BodyFraming::length:
-      require(lengths == 1 && *length_value == std::to_string(res.length), "Content-Length is not the body's length" + ctx);
-      require(!again->chunked() && again->content_length() == res.length, "Beast reads another length" + ctx);
+      CERTGATE_FUZZ_REQUIRE(lengths == 1 && *length_value == std::to_string(res.length), "Content-Length is not the body's length" + ctx);
+      CERTGATE_FUZZ_REQUIRE(!again->chunked() && again->content_length() == res.length, "Beast reads another length" + ctx);
       break;
     case h1::BodyFraming::chunked:
-      require(codings == 1 && *coding_value == "chunked", "chunked body without Transfer-Encoding: chunked" + ctx);
-      require(again->chunked(), "Beast does not read chunked framing" + ctx);
+      CERTGATE_FUZZ_REQUIRE(codings == 1 && *coding_value == "chunked", "chunked body without Transfer-Encoding: chunked" + ctx);
+      CERTGATE_FUZZ_REQUIRE(again->chunked(), "Beast does not read chunked framing" + ctx);
       break;
     case h1::BodyFraming::until_close:
-      require(lengths == 0 && codings == 0, "a framing field on a body ended by closing" + ctx);
-      require(!again->is_done() && !again->chunked() && !again->content_length(), "Beast does not read to the close" + ctx);
+      CERTGATE_FUZZ_REQUIRE(lengths == 0 && codings == 0, "a framing field on a body ended by closing" + ctx);
+      CERTGATE_FUZZ_REQUIRE(!again->is_done() && !again->chunked() && !again->content_length(), "Beast does not read to the close" + ctx);
       break;
     case h1::BodyFraming::none:
       if (!res.declared_length.empty()) {
-        require(lengths == 1 && *length_value == res.declared_length, "the declared length is not kept" + ctx);
+        CERTGATE_FUZZ_REQUIRE(lengths == 1 && *length_value == res.declared_length, "the declared length is not kept" + ctx);
       } else if (res.declared_chunked && version >= 11) {
-        require(codings == 1 && *coding_value == "chunked", "the declared coding is not kept" + ctx);
+        CERTGATE_FUZZ_REQUIRE(codings == 1 && *coding_value == "chunked", "the declared coding is not kept" + ctx);
       } else {
-        require(lengths == 0 && codings == 0, "a framing field nobody declared" + ctx);
+        CERTGATE_FUZZ_REQUIRE(lengths == 0 && codings == 0, "a framing field nobody declared" + ctx);
       }
-      require(again->is_done(), "Beast expects a body after a bodiless head" + ctx);
+      CERTGATE_FUZZ_REQUIRE(again->is_done(), "Beast expects a body after a bodiless head" + ctx);
       break;
   }
 
   // Server, Date, Via: certgate's, once each.
-  require(fuzz::count_named(out, "Server") == 1 && *fuzz::value_of(out, "Server") == "certgate", "not exactly one Server: certgate" + ctx);
-  require(fuzz::count_named(out, "Date") == 1, std::to_string(fuzz::count_named(out, "Date")) + " Date fields" + ctx);
-  require(fuzz::count_named(out, "Via") == 1, "not exactly one Via" + ctx);
+  CERTGATE_FUZZ_REQUIRE(fuzz::count_named(out, "Server") == 1 && *fuzz::value_of(out, "Server") == "certgate", "not exactly one Server: certgate" + ctx);
+  CERTGATE_FUZZ_REQUIRE(fuzz::count_named(out, "Date") == 1, std::to_string(fuzz::count_named(out, "Date")) + " Date fields" + ctx);
+  CERTGATE_FUZZ_REQUIRE(fuzz::count_named(out, "Via") == 1, "not exactly one Via" + ctx);
   const std::string_view via = *fuzz::value_of(out, "Via");
-  require(via.size() >= 12 && via.substr(via.size() - 12) == "1.1 certgate", "Via does not end with certgate's" + ctx);
+  CERTGATE_FUZZ_REQUIRE(via.size() >= 12 && via.substr(via.size() - 12) == "1.1 certgate", "Via does not end with certgate's" + ctx);
 
   // Connection and Upgrade: what the framing and the client's version say; a 101 keeps the chosen protocol.
   const std::size_t connections = fuzz::count_named(out, "Connection"), upgrades = fuzz::count_named(out, "Upgrade");
   const std::string_view connection = connections ? *fuzz::value_of(out, "Connection") : std::string_view();
   if (res.upgrade) {
-    require(connections == 1 && connection == "upgrade", "a 101 without exactly Connection: upgrade" + ctx);
-    require(upgrades == 1, std::to_string(upgrades) + " Upgrade fields on a 101" + ctx);
+    CERTGATE_FUZZ_REQUIRE(connections == 1 && connection == "upgrade", "a 101 without exactly Connection: upgrade" + ctx);
+    CERTGATE_FUZZ_REQUIRE(upgrades == 1, std::to_string(upgrades) + " Upgrade fields on a 101" + ctx);
     const auto offered = fuzz::list_elements(x.req.upgrade);
     const std::string_view chosen = *fuzz::value_of(out, "Upgrade");
-    require(std::any_of(offered.begin(), offered.end(), [&](std::string_view o) { return iequals(o, chosen); }),
+    CERTGATE_FUZZ_REQUIRE(std::any_of(offered.begin(), offered.end(), [&](std::string_view o) { return iequals(o, chosen); }),
             "the client is told of an upgrade to '" + printable(chosen) + "', which it did not offer" + ctx);
     return;
   }
-  require(upgrades == 0, "Upgrade on a response that is not 101" + ctx);
+  CERTGATE_FUZZ_REQUIRE(upgrades == 0, "Upgrade on a response that is not 101" + ctx);
   if (version >= 11) {
-    require(cf.keep_alive ? connections == 0 : (connections == 1 && connection == "close"),
+    CERTGATE_FUZZ_REQUIRE(cf.keep_alive ? connections == 0 : (connections == 1 && connection == "close"),
             "Connection does not say what the framing keeps" + ctx);
   } else {
-    require(cf.keep_alive ? (connections == 1 && connection == "keep-alive") : connections == 0,
+    CERTGATE_FUZZ_REQUIRE(cf.keep_alive ? (connections == 1 && connection == "keep-alive") : connections == 0,
             "Connection does not say what the framing keeps" + ctx);
   }
-  require(again->keep_alive() == cf.keep_alive, "the client reads another keep-alive than certgate's" + ctx);
+  CERTGATE_FUZZ_REQUIRE(again->keep_alive() == cf.keep_alive, "the client reads another keep-alive than certgate's" + ctx);
 }
 
 }  // namespace
@@ -293,7 +292,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     finding(std::string("check_response threw: ") + e.what() + ctx);
   }
   if (!check.response) {
-    require(!check.refusal.empty(), "a refused upstream response without a reason" + ctx);
+    CERTGATE_FUZZ_REQUIRE(!check.refusal.empty(), "a refused upstream response without a reason" + ctx);
     return 0;  // a 502: nothing of the upstream's head is rendered
   }
   check_acceptance(up, *check.response, x, ctx);
