@@ -132,9 +132,11 @@ ResponseCheck check_response(const http::response_header<>& head, bool head_requ
     if (upgrades.size() > 1) return refuse("upstream switched protocols with more than one Upgrade field");
     const std::string_view upgrade = upgrades.empty() ? std::string_view() : upgrades.front();
     std::vector<std::string_view> chosen, offered;
-    split_list(upgrade, chosen);
+    // The field is relayed as it came: a list read leniently here (", websocket") is not the value a strict
+    // client compares.
+    const bool well_formed = split_list(upgrade, chosen);
     split_list(req.upgrade, offered);
-    bool known = chosen.size() == 1;
+    bool known = well_formed && chosen.size() == 1;
     if (known) {
       known = false;
       for (std::string_view o : offered) known = known || boost::beast::iequals(o, chosen.front());

@@ -4,9 +4,9 @@
 // itself (refusals, 100 Continue).
 //
 // An upstream response is refused (502) when: its status is outside 100..599; it is 101 without an upgrade
-// request, with more than one Upgrade field, or to a protocol that was not offered; it has more than one
-// Content-Length or one that is not 1*DIGIT; it has Transfer-Encoding other than exactly chunked, or together with
-// Content-Length, or on HTTP/1.0.
+// request, with more than one Upgrade field, or with one that is not a well-formed list of exactly one protocol
+// that was offered; it has more than one Content-Length or one that is not 1*DIGIT; it has Transfer-Encoding
+// other than exactly chunked, or together with Content-Length, or on HTTP/1.0.
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -120,6 +120,14 @@ TEST(ClientResponse, SwitchingProtocolsWithTwoUpgradeFieldsIsABadGateway) {
               get_request("websocket"));
 }
 
+TEST(ClientResponse, SwitchingProtocolsWithAMalformedUpgradeListIsABadGateway) {
+  // The field would reach the client as it came, which a strict client does not read as "websocket".
+  bad_gateway("HTTP/1.1 101 Switching Protocols\r\nUpgrade: , websocket\r\nConnection: upgrade\r\n\r\n",
+              get_request("websocket"));
+  bad_gateway("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket,\r\nConnection: upgrade\r\n\r\n",
+              get_request("websocket"));
+}
+
 TEST(ClientResponse, OnlyTheFirstDateIsKept) {
   const std::string out = render("HTTP/1.1 200 OK\r\nDate: Mon, 01 Jan 2024 00:00:00 GMT\r\n"
                                  "Date: Tue, 02 Jan 2024 00:00:00 GMT\r\nContent-Length: 0\r\n\r\n",
