@@ -114,7 +114,7 @@ struct Setup {
       for (char& c : upper) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
       std::replace(underscored.begin(), underscored.end(), '-', '_');
       CERTGATE_FUZZ_REQUIRE(rules.is_reserved(r) && rules.is_reserved(upper) && rules.is_reserved(underscored),
-              "HeaderRules does not reserve '" + r + "' in every spelling");
+                            "HeaderRules does not reserve '" + r + "' in every spelling");
     }
   }
 
@@ -179,12 +179,15 @@ void check_rendered(const std::string& wire, const http::request_header<>& in, c
   const std::string_view method = line.substr(0, sp1), target = line.substr(sp1 + 1, sp2 - sp1 - 1);
   CERTGATE_FUZZ_REQUIRE(line.substr(sp2 + 1) == "HTTP/1.1", "upstream request is not HTTP/1.1" + ctx);
   CERTGATE_FUZZ_REQUIRE(method == in.method_string(), "method changed" + ctx);
-  CERTGATE_FUZZ_REQUIRE(!method.empty() && std::all_of(method.begin(), method.end(), fuzz::is_tchar), "method is not a token" + ctx);
+  CERTGATE_FUZZ_REQUIRE(!method.empty() && std::all_of(method.begin(), method.end(), fuzz::is_tchar),
+                        "method is not a token" + ctx);
   CERTGATE_FUZZ_REQUIRE((!target.empty() && target.front() == '/') || (target == "*" && method == "OPTIONS"),
-          "upstream target is not origin-form or OPTIONS *" + ctx);
-  CERTGATE_FUZZ_REQUIRE(target.find_first_of(" \t#") == std::string_view::npos, "space or fragment in the target" + ctx);
-  CERTGATE_FUZZ_REQUIRE(std::all_of(target.begin(), target.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }),
-          "upstream target with a byte that is not ASCII" + ctx);
+                        "upstream target is not origin-form or OPTIONS *" + ctx);
+  CERTGATE_FUZZ_REQUIRE(target.find_first_of(" \t#") == std::string_view::npos,
+                        "space or fragment in the target" + ctx);
+  CERTGATE_FUZZ_REQUIRE(
+      std::all_of(target.begin(), target.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }),
+      "upstream target with a byte that is not ASCII" + ctx);
 
   // Beast reads it the same way: one head, nothing left, the same fields in the same order.
   http::request_parser<http::empty_body> again;
@@ -193,33 +196,38 @@ void check_rendered(const std::string& wire, const http::request_header<>& in, c
   boost::system::error_code ec;
   const std::size_t used = again.put(boost::asio::buffer(wire.data(), wire.size()), ec);
   CERTGATE_FUZZ_REQUIRE(!ec && again.is_header_done(), "Beast cannot read the upstream head: " + ec.message() + ctx);
-  CERTGATE_FUZZ_REQUIRE(used == wire.size(), "Beast leaves " + std::to_string(wire.size() - used) + " bytes after the head" + ctx);
+  CERTGATE_FUZZ_REQUIRE(used == wire.size(),
+                        "Beast leaves " + std::to_string(wire.size() - used) + " bytes after the head" + ctx);
   const auto& back = again.get();
   CERTGATE_FUZZ_REQUIRE(back.version() == 11 && back.method_string() == method && back.target() == target,
-          "Beast reads another request line" + ctx);
+                        "Beast reads another request line" + ctx);
   std::size_t i = 0;
   for (const auto& f : back) {
-    CERTGATE_FUZZ_REQUIRE(i < out.fields.size() && f.name_string() == out.fields[i].name && f.value() == out.fields[i].value,
-            "Beast and the strict reader read different fields" + ctx);
+    CERTGATE_FUZZ_REQUIRE(
+        i < out.fields.size() && f.name_string() == out.fields[i].name && f.value() == out.fields[i].value,
+        "Beast and the strict reader read different fields" + ctx);
     ++i;
   }
   CERTGATE_FUZZ_REQUIRE(i == out.fields.size(), "Beast reads fewer fields" + ctx);
 
   // Framing: from the check, one field at most, and what Beast reads from it.
-  const std::size_t lengths = fuzz::count_named(out, "Content-Length"), codings = fuzz::count_named(out, "Transfer-Encoding");
+  const std::size_t lengths = fuzz::count_named(out, "Content-Length"),
+                    codings = fuzz::count_named(out, "Transfer-Encoding");
   switch (req.framing) {
     case h1::Framing::none:
       CERTGATE_FUZZ_REQUIRE(lengths == 0 && codings == 0, "a framing field on a request without a body" + ctx);
       CERTGATE_FUZZ_REQUIRE(again.is_done(), "Beast expects a body the check says is not there" + ctx);
       break;
     case h1::Framing::length:
-      CERTGATE_FUZZ_REQUIRE(lengths == 1 && codings == 0 && *fuzz::value_of(out, "Content-Length") == std::to_string(req.length),
-              "Content-Length is not exactly the checked " + std::to_string(req.length) + ctx);
-      CERTGATE_FUZZ_REQUIRE(!again.chunked() && again.content_length() == req.length, "Beast reads another length" + ctx);
+      CERTGATE_FUZZ_REQUIRE(
+          lengths == 1 && codings == 0 && *fuzz::value_of(out, "Content-Length") == std::to_string(req.length),
+          "Content-Length is not exactly the checked " + std::to_string(req.length) + ctx);
+      CERTGATE_FUZZ_REQUIRE(!again.chunked() && again.content_length() == req.length,
+                            "Beast reads another length" + ctx);
       break;
     case h1::Framing::chunked:
       CERTGATE_FUZZ_REQUIRE(codings == 1 && lengths == 0 && *fuzz::value_of(out, "Transfer-Encoding") == "chunked",
-              "not exactly Transfer-Encoding: chunked" + ctx);
+                            "not exactly Transfer-Encoding: chunked" + ctx);
       CERTGATE_FUZZ_REQUIRE(again.chunked(), "Beast does not read chunked framing" + ctx);
       break;
   }
@@ -233,11 +241,13 @@ void check_rendered(const std::string& wire, const http::request_header<>& in, c
   auto host_parsed = core::parse_host_port(host);
   CERTGATE_FUZZ_REQUIRE(bool(host_parsed), "the rendered Host does not parse: " + host_parsed.error + ctx);
   CERTGATE_FUZZ_REQUIRE(host_parsed.value->authority() == host, "the rendered Host does not read back unchanged" + ctx);
-  CERTGATE_FUZZ_REQUIRE(host == expected_authority(in, s.sni), "Host is not the authority the client's head names" + ctx);
+  CERTGATE_FUZZ_REQUIRE(host == expected_authority(in, s.sni),
+                        "Host is not the authority the client's head names" + ctx);
 
   // Identity: exactly the identity block, in order, each once; nothing else under an identity name.
   std::vector<std::pair<std::string, std::string>> identity;
-  for (const auto& [name, value] : h1::identity_headers(s.names, s.identity)) identity.emplace_back(name, h1::header_safe(value));
+  for (const auto& [name, value] : h1::identity_headers(s.names, s.identity))
+    identity.emplace_back(name, h1::header_safe(value));
   std::size_t id_at = 0;
   // The rest: the client's end-to-end fields in order, then certgate's own.
   std::vector<fuzz::HeadLine> forwarded;
@@ -245,8 +255,9 @@ void check_rendered(const std::string& wire, const http::request_header<>& in, c
   for (const auto& f : out.fields) {
     const std::string folded = fold_name(f.name);
     if (std::find(s.identity_names.begin(), s.identity_names.end(), folded) != s.identity_names.end()) {
-      CERTGATE_FUZZ_REQUIRE(id_at < identity.size() && f.name == identity[id_at].first && f.value == identity[id_at].second,
-              "identity field " + std::string(f.name) + " is not the identity block's" + ctx);
+      CERTGATE_FUZZ_REQUIRE(
+          id_at < identity.size() && f.name == identity[id_at].first && f.value == identity[id_at].second,
+          "identity field " + std::string(f.name) + " is not the identity block's" + ctx);
       ++id_at;
       continue;
     }
@@ -260,13 +271,15 @@ void check_rendered(const std::string& wire, const http::request_header<>& in, c
     if (folded == "via") { ++via; continue; }
     if (folded == "upgrade") { ++upgrade; continue; }
     if (folded == "connection") { ++connection; continue; }
-    CERTGATE_FUZZ_REQUIRE(!s.spec_reserved(f.name) && !s.rules.is_reserved(f.name), "reserved name " + std::string(f.name) + " reached the origin" + ctx);
+    CERTGATE_FUZZ_REQUIRE(!s.spec_reserved(f.name) && !s.rules.is_reserved(f.name),
+                          "reserved name " + std::string(f.name) + " reached the origin" + ctx);
     CERTGATE_FUZZ_REQUIRE(!s.rules.drops_underscores() || f.name.find('_') == std::string_view::npos,
-            "a name with '_' reached the origin: " + std::string(f.name) + ctx);
+                          "a name with '_' reached the origin: " + std::string(f.name) + ctx);
     forwarded.push_back(f);
   }
   CERTGATE_FUZZ_REQUIRE(id_at == identity.size(), "identity fields missing" + ctx);
-  CERTGATE_FUZZ_REQUIRE(xff == 1 && xfp == 1 && via == 1, "not exactly one X-Forwarded-For, X-Forwarded-Proto and Via" + ctx);
+  CERTGATE_FUZZ_REQUIRE(xff == 1 && xfp == 1 && via == 1,
+                        "not exactly one X-Forwarded-For, X-Forwarded-Proto and Via" + ctx);
 
   // X-Forwarded-For: the client's (exact name) then the client's address; Via: the client's then certgate's.
   std::string want_xff, want_via;
@@ -276,17 +289,20 @@ void check_rendered(const std::string& wire, const http::request_header<>& in, c
   }
   want_xff.append(kClientIp);
   want_via.append("1.1 certgate");
-  CERTGATE_FUZZ_REQUIRE(*fuzz::value_of(out, "X-Forwarded-For") == want_xff, "X-Forwarded-For is not the client's then " + std::string(kClientIp) + ctx);
+  CERTGATE_FUZZ_REQUIRE(*fuzz::value_of(out, "X-Forwarded-For") == want_xff,
+                        "X-Forwarded-For is not the client's then " + std::string(kClientIp) + ctx);
   CERTGATE_FUZZ_REQUIRE(*fuzz::value_of(out, "Via") == want_via, "Via does not end with certgate's" + ctx);
 
   // Upgrade: only the allowed protocols, with Connection: upgrade; otherwise neither field.
   if (req.upgrade.empty()) {
-    CERTGATE_FUZZ_REQUIRE(upgrade == 0 && connection == 0, "Upgrade or Connection on a request that is not upgraded" + ctx);
+    CERTGATE_FUZZ_REQUIRE(upgrade == 0 && connection == 0,
+                          "Upgrade or Connection on a request that is not upgraded" + ctx);
   } else {
     CERTGATE_FUZZ_REQUIRE(upgrade == 1 && connection == 1 && *fuzz::value_of(out, "Connection") == "upgrade",
-            "an upgrade without exactly one Upgrade and Connection: upgrade" + ctx);
+                          "an upgrade without exactly one Upgrade and Connection: upgrade" + ctx);
     for (std::string_view p : fuzz::list_elements(*fuzz::value_of(out, "Upgrade"))) {
-      CERTGATE_FUZZ_REQUIRE(s.rules.upgrade_allowed(p), "Upgrade offers '" + std::string(p) + "', which is not configured" + ctx);
+      CERTGATE_FUZZ_REQUIRE(s.rules.upgrade_allowed(p),
+                            "Upgrade offers '" + std::string(p) + "', which is not configured" + ctx);
       bool configured = false;
       const std::string_view name = p.substr(0, p.find('/'));
       for (const std::string& u : s.upgrades) configured = configured || iequals(u, name);
@@ -309,11 +325,13 @@ void check_rendered(const std::string& wire, const http::request_header<>& in, c
     if (std::any_of(listed.begin(), listed.end(), [&](std::string_view t) { return iequals(t, name); })) continue;
     expected.push_back({name, f.value()});
   }
-  CERTGATE_FUZZ_REQUIRE(expected.size() == forwarded.size(), "forwarded " + std::to_string(forwarded.size()) + " of the client's fields, expected " +
-                                                   std::to_string(expected.size()) + ctx);
+  CERTGATE_FUZZ_REQUIRE(expected.size() == forwarded.size(), "forwarded " + std::to_string(forwarded.size()) +
+                                                                 " of the client's fields, expected " +
+                                                                 std::to_string(expected.size()) + ctx);
   for (std::size_t k = 0; k < expected.size(); ++k) {
-    CERTGATE_FUZZ_REQUIRE(expected[k].name == forwarded[k].name && expected[k].value == forwarded[k].value,
-            "the client's field " + std::string(expected[k].name) + " is not forwarded unchanged and in order" + ctx);
+    CERTGATE_FUZZ_REQUIRE(
+        expected[k].name == forwarded[k].name && expected[k].value == forwarded[k].value,
+        "the client's field " + std::string(expected[k].name) + " is not forwarded unchanged and in order" + ctx);
   }
 }
 
@@ -330,12 +348,15 @@ void check_acceptance(const http::request_header<>& in, const h1::CheckedRequest
       ++expects;
       std::string_view v = f.value();
       while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-      CERTGATE_FUZZ_REQUIRE(in.version() != 11 || iequals(v, "100-continue"), "accepted Expect '" + printable(v) + "'" + ctx);
+      CERTGATE_FUZZ_REQUIRE(in.version() != 11 || iequals(v, "100-continue"),
+                            "accepted Expect '" + printable(v) + "'" + ctx);
     }
   }
-  CERTGATE_FUZZ_REQUIRE(in.version() == 10 || in.version() == 11, "accepted HTTP version " + std::to_string(in.version()) + ctx);
+  CERTGATE_FUZZ_REQUIRE(in.version() == 10 || in.version() == 11,
+                        "accepted HTTP version " + std::to_string(in.version()) + ctx);
   CERTGATE_FUZZ_REQUIRE(in.method() != http::verb::connect, "accepted CONNECT" + ctx);
-  CERTGATE_FUZZ_REQUIRE(hosts <= 1 && (hosts == 1 || in.version() == 10), "accepted with " + std::to_string(hosts) + " Host fields" + ctx);
+  CERTGATE_FUZZ_REQUIRE(hosts <= 1 && (hosts == 1 || in.version() == 10),
+                        "accepted with " + std::to_string(hosts) + " Host fields" + ctx);
   CERTGATE_FUZZ_REQUIRE(lengths <= 1 && !(lengths && codings), "accepted with ambiguous framing fields" + ctx);
   CERTGATE_FUZZ_REQUIRE(codings <= 1, "accepted with " + std::to_string(codings) + " Transfer-Encoding fields" + ctx);
   CERTGATE_FUZZ_REQUIRE(codings == 0 || in.version() == 11, "accepted Transfer-Encoding on HTTP/1.0" + ctx);
@@ -343,12 +364,14 @@ void check_acceptance(const http::request_header<>& in, const h1::CheckedRequest
   const std::string_view target = in.target();
   CERTGATE_FUZZ_REQUIRE(target.find('#') == std::string_view::npos, "accepted a target with a fragment" + ctx);
   if (in.find(http::field::transfer_encoding) != in.end()) {
-    CERTGATE_FUZZ_REQUIRE(req.framing == h1::Framing::chunked, "accepted Transfer-Encoding, framed as " + std::string(framing_name(req.framing)) + ctx);
+    CERTGATE_FUZZ_REQUIRE(req.framing == h1::Framing::chunked,
+                          "accepted Transfer-Encoding, framed as " + std::string(framing_name(req.framing)) + ctx);
     return;
   }
   auto cl = in.find(http::field::content_length);
   if (cl == in.end()) {
-    CERTGATE_FUZZ_REQUIRE(req.framing == h1::Framing::none, "no framing field, framed as " + std::string(framing_name(req.framing)) + ctx);
+    CERTGATE_FUZZ_REQUIRE(req.framing == h1::Framing::none,
+                          "no framing field, framed as " + std::string(framing_name(req.framing)) + ctx);
     return;
   }
   const std::string_view v = cl->value();
@@ -357,8 +380,9 @@ void check_acceptance(const http::request_header<>& in, const h1::CheckedRequest
     CERTGATE_FUZZ_REQUIRE(c >= '0' && c <= '9', "accepted Content-Length '" + printable(v) + "'" + ctx);
     n = n * 10 + static_cast<std::uint64_t>(c - '0');
   }
-  CERTGATE_FUZZ_REQUIRE(n == 0 ? req.framing == h1::Framing::none : (req.framing == h1::Framing::length && req.length == n),
-          "Content-Length " + std::string(v) + " framed as " + std::string(framing_name(req.framing)) + ctx);
+  CERTGATE_FUZZ_REQUIRE(
+      n == 0 ? req.framing == h1::Framing::none : (req.framing == h1::Framing::length && req.length == n),
+      "Content-Length " + std::string(v) + " framed as " + std::string(framing_name(req.framing)) + ctx);
 }
 
 // One request from `input`: true when the connection goes on, with `input` advanced past it.
@@ -383,18 +407,21 @@ bool one_request(std::string_view& input, const Setup& s, std::string& wire) {
   if (!check.request) {
     const int st = check.refusal.status;
     CERTGATE_FUZZ_REQUIRE(st == 400 || st == 413 || st == 417 || st == 501 || st == 505,
-            "refused with status " + std::to_string(st) + ctx);
+                          "refused with status " + std::to_string(st) + ctx);
     CERTGATE_FUZZ_REQUIRE(!check.refusal.reason.empty(), "refused without a reason" + ctx);
     return false;
   }
   const h1::CheckedRequest& req = *check.request;
-  CERTGATE_FUZZ_REQUIRE(req.version == head.version() && req.method == head.method_string(), "the check changed the request line" + ctx);
+  CERTGATE_FUZZ_REQUIRE(req.version == head.version() && req.method == head.method_string(),
+                        "the check changed the request line" + ctx);
   CERTGATE_FUZZ_REQUIRE(beast_agrees(parser, req), "Beast frames the client's body otherwise than check_request (" +
-                                         std::string(framing_name(req.framing)) + ", length " + std::to_string(req.length) + ")" + ctx);
+                        std::string(framing_name(req.framing)) + ", length " + std::to_string(req.length) + ")" + ctx);
   check_acceptance(head, req, ctx);
-  CERTGATE_FUZZ_REQUIRE(req.framing != h1::Framing::length || req.length <= s.max_body_bytes, "a length over max_body_bytes accepted" + ctx);
+  CERTGATE_FUZZ_REQUIRE(req.framing != h1::Framing::length || req.length <= s.max_body_bytes,
+                        "a length over max_body_bytes accepted" + ctx);
   CERTGATE_FUZZ_REQUIRE(req.framing == h1::Framing::none || req.upgrade.empty(), "an upgrade with a body" + ctx);
-  CERTGATE_FUZZ_REQUIRE(!req.expect_continue || (req.version == 11 && req.framing != h1::Framing::none), "100-continue without a body" + ctx);
+  CERTGATE_FUZZ_REQUIRE(!req.expect_continue || (req.version == 11 && req.framing != h1::Framing::none),
+                        "100-continue without a body" + ctx);
 
   wire = "stale bytes the render replaces";
   h1::render_upstream_request(wire, req, head, s.rules, s.identity_block, kClientIp);

@@ -87,7 +87,7 @@ fuzz::StrictHead read_rendered(const std::string& wire, const http::response_hea
   const std::string want_version = version >= 11 ? "HTTP/1.1 " : "HTTP/1.0 ";
   CERTGATE_FUZZ_REQUIRE(line.substr(0, 9) == want_version, "status line is not " + want_version + ctx);
   CERTGATE_FUZZ_REQUIRE(line.size() >= 13 && line.substr(9, 3) == std::to_string(up.result_int()) && line[12] == ' ',
-          "status is not the upstream's" + ctx);
+                        "status is not the upstream's" + ctx);
   std::string_view reason = up.reason();
   if (reason.empty()) reason = http::obsolete_reason(up.result());
   CERTGATE_FUZZ_REQUIRE(line.substr(13) == reason, "reason phrase is not the upstream's" + ctx);
@@ -99,28 +99,33 @@ fuzz::StrictHead read_rendered(const std::string& wire, const http::response_hea
   boost::system::error_code ec;
   const std::size_t used = again->put(boost::asio::buffer(wire.data(), wire.size()), ec);
   CERTGATE_FUZZ_REQUIRE(!ec && again->is_header_done(), "Beast cannot read the client head: " + ec.message() + ctx);
-  CERTGATE_FUZZ_REQUIRE(used == wire.size(), "Beast leaves " + std::to_string(wire.size() - used) + " bytes after the head" + ctx);
+  CERTGATE_FUZZ_REQUIRE(used == wire.size(),
+                        "Beast leaves " + std::to_string(wire.size() - used) + " bytes after the head" + ctx);
   const auto& back = again->get();
   CERTGATE_FUZZ_REQUIRE(back.version() == (version >= 11 ? 11u : 10u) && back.result_int() == up.result_int(),
-          "Beast reads another status line" + ctx);
+                        "Beast reads another status line" + ctx);
   std::size_t i = 0;
   for (const auto& f : back) {
-    CERTGATE_FUZZ_REQUIRE(i < out.fields.size() && f.name_string() == out.fields[i].name && f.value() == out.fields[i].value,
-            "Beast and the strict reader read different fields" + ctx);
+    CERTGATE_FUZZ_REQUIRE(
+        i < out.fields.size() && f.name_string() == out.fields[i].name && f.value() == out.fields[i].value,
+        "Beast and the strict reader read different fields" + ctx);
     ++i;
   }
   CERTGATE_FUZZ_REQUIRE(i == out.fields.size(), "Beast reads fewer fields" + ctx);
 
   for (const fuzz::HeadLine& f : out.fields) {
-    for (std::string_view h : kHopByHop) CERTGATE_FUZZ_REQUIRE(!iequals(f.name, h), "hop-by-hop field " + std::string(f.name) + ctx);
+    for (std::string_view h : kHopByHop)
+      CERTGATE_FUZZ_REQUIRE(!iequals(f.name, h), "hop-by-hop field " + std::string(f.name) + ctx);
   }
   // A field the upstream's Connection names is the upstream's hop only: what certgate writes itself is exempt, and
   // so is the Upgrade of a 101 (whose Connection always lists it).
-  static constexpr std::string_view kOwn[] = {"Server", "Via", "Date", "Content-Length", "Transfer-Encoding", "Connection"};
+  static constexpr std::string_view kOwn[] = {"Server",    "Via", "Date", "Content-Length", "Transfer-Encoding",
+                                              "Connection"};
   for (std::string_view t : connection_listed(up)) {
     if (std::any_of(std::begin(kOwn), std::end(kOwn), [&](std::string_view n) { return iequals(n, t); })) continue;
     if (upgrade && iequals(t, "Upgrade")) continue;
-    CERTGATE_FUZZ_REQUIRE(fuzz::count_named(out, t) == 0, "field " + std::string(t) + ", named in the upstream's Connection, reached the client" + ctx);
+    CERTGATE_FUZZ_REQUIRE(fuzz::count_named(out, t) == 0,
+                          "field " + std::string(t) + ", named in the upstream's Connection, reached the client" + ctx);
   }
   return out;
 }
@@ -137,7 +142,8 @@ void check_interim(const std::string& wire, const http::response_header<>& up, c
 // An accepted head is one the plain rules accept (RFC 9112 6.1-6.3 as certgate reads them).
 void check_acceptance(const http::response_header<>& up, const h1::CheckedResponse& res, const Exchange& x,
                       const std::string& ctx) {
-  CERTGATE_FUZZ_REQUIRE(res.status >= 100 && res.status <= 599 && res.status == up.result_int(), "accepted status " + std::to_string(res.status) + ctx);
+  CERTGATE_FUZZ_REQUIRE(res.status >= 100 && res.status <= 599 && res.status == up.result_int(),
+                        "accepted status " + std::to_string(res.status) + ctx);
   std::vector<std::string_view> lengths, codings;
   for (const auto& f : up) {
     if (f.name() == http::field::content_length) lengths.push_back(f.value());
@@ -146,11 +152,13 @@ void check_acceptance(const http::response_header<>& up, const h1::CheckedRespon
   CERTGATE_FUZZ_REQUIRE(lengths.size() <= 1, "accepted more than one Content-Length" + ctx);
   if (!lengths.empty()) {
     const std::string_view v = lengths.front();
-    CERTGATE_FUZZ_REQUIRE(!v.empty() && v.find_first_not_of("0123456789") == std::string_view::npos, "accepted Content-Length '" + printable(v) + "'" + ctx);
+    CERTGATE_FUZZ_REQUIRE(!v.empty() && v.find_first_not_of("0123456789") == std::string_view::npos,
+                          "accepted Content-Length '" + printable(v) + "'" + ctx);
   }
   if (!codings.empty()) {
-    CERTGATE_FUZZ_REQUIRE(lengths.empty() && up.version() == 11 && codings.size() == 1 && iequals(codings.front(), "chunked"),
-            "accepted Transfer-Encoding '" + printable(codings.front()) + "'" + ctx);
+    CERTGATE_FUZZ_REQUIRE(
+        lengths.empty() && up.version() == 11 && codings.size() == 1 && iequals(codings.front(), "chunked"),
+        "accepted Transfer-Encoding '" + printable(codings.front()) + "'" + ctx);
   }
   if (res.upgrade) {
     CERTGATE_FUZZ_REQUIRE(res.status == 101, "an upgrade that is not 101" + ctx);
@@ -164,8 +172,9 @@ void check_acceptance(const http::response_header<>& up, const h1::CheckedRespon
     }
     CERTGATE_FUZZ_REQUIRE(chosen.has_value(), "101 accepted without Upgrade" + ctx);
     const auto offered = fuzz::list_elements(x.req.upgrade);
-    CERTGATE_FUZZ_REQUIRE(std::any_of(offered.begin(), offered.end(), [&](std::string_view o) { return iequals(o, *chosen); }),
-            "101 to '" + printable(*chosen) + "' accepted, which was not offered" + ctx);
+    CERTGATE_FUZZ_REQUIRE(
+        std::any_of(offered.begin(), offered.end(), [&](std::string_view o) { return iequals(o, *chosen); }),
+        "101 to '" + printable(*chosen) + "' accepted, which was not offered" + ctx);
   } else {
     CERTGATE_FUZZ_REQUIRE(res.status != 101, "101 accepted as a plain response" + ctx);
   }
@@ -174,8 +183,8 @@ void check_acceptance(const http::response_header<>& up, const h1::CheckedRespon
                                : !codings.empty() ? h1::BodyFraming::chunked
                                : !lengths.empty() ? h1::BodyFraming::length
                                                   : h1::BodyFraming::until_close;
-  CERTGATE_FUZZ_REQUIRE(res.framing == want, "upstream body framed as " + std::string(framing_name(res.framing)) + ", not " +
-                                   std::string(framing_name(want)) + ctx);
+  CERTGATE_FUZZ_REQUIRE(res.framing == want, "upstream body framed as " + std::string(framing_name(res.framing)) +
+                                                 ", not " + std::string(framing_name(want)) + ctx);
 }
 
 void check_final(const std::string& wire, const http::response_header<>& up, const h1::CheckedResponse& res,
@@ -189,31 +198,39 @@ void check_final(const std::string& wire, const http::response_header<>& up, con
 
   // client_framing() itself: a body ended by closing closes; chunks only for HTTP/1.1; never keeps what the
   // client did not ask to keep.
-  CERTGATE_FUZZ_REQUIRE(cf.framing != h1::BodyFraming::until_close || !cf.keep_alive, "until_close framing that keeps the connection" + ctx);
-  CERTGATE_FUZZ_REQUIRE(cf.framing != h1::BodyFraming::chunked || version >= 11, "chunked framing for an HTTP/1.0 client" + ctx);
+  CERTGATE_FUZZ_REQUIRE(cf.framing != h1::BodyFraming::until_close || !cf.keep_alive,
+                        "until_close framing that keeps the connection" + ctx);
+  CERTGATE_FUZZ_REQUIRE(cf.framing != h1::BodyFraming::chunked || version >= 11,
+                        "chunked framing for an HTTP/1.0 client" + ctx);
   CERTGATE_FUZZ_REQUIRE(!cf.keep_alive || keep_alive, "keep-alive the client did not ask for" + ctx);
 
   // Framing fields: what client_framing() says, never both.
-  const std::size_t lengths = fuzz::count_named(out, "Content-Length"), codings = fuzz::count_named(out, "Transfer-Encoding");
+  const std::size_t lengths = fuzz::count_named(out, "Content-Length"),
+                    codings = fuzz::count_named(out, "Transfer-Encoding");
   CERTGATE_FUZZ_REQUIRE(lengths + codings <= 1, "both or repeated framing fields" + ctx);
   const auto length_value = fuzz::value_of(out, "Content-Length");
   const auto coding_value = fuzz::value_of(out, "Transfer-Encoding");
   switch (cf.framing) {
     case h1::BodyFraming::length:
-      CERTGATE_FUZZ_REQUIRE(lengths == 1 && *length_value == std::to_string(res.length), "Content-Length is not the body's length" + ctx);
-      CERTGATE_FUZZ_REQUIRE(!again->chunked() && again->content_length() == res.length, "Beast reads another length" + ctx);
+      CERTGATE_FUZZ_REQUIRE(lengths == 1 && *length_value == std::to_string(res.length),
+                            "Content-Length is not the body's length" + ctx);
+      CERTGATE_FUZZ_REQUIRE(!again->chunked() && again->content_length() == res.length,
+                            "Beast reads another length" + ctx);
       break;
     case h1::BodyFraming::chunked:
-      CERTGATE_FUZZ_REQUIRE(codings == 1 && *coding_value == "chunked", "chunked body without Transfer-Encoding: chunked" + ctx);
+      CERTGATE_FUZZ_REQUIRE(codings == 1 && *coding_value == "chunked",
+                            "chunked body without Transfer-Encoding: chunked" + ctx);
       CERTGATE_FUZZ_REQUIRE(again->chunked(), "Beast does not read chunked framing" + ctx);
       break;
     case h1::BodyFraming::until_close:
       CERTGATE_FUZZ_REQUIRE(lengths == 0 && codings == 0, "a framing field on a body ended by closing" + ctx);
-      CERTGATE_FUZZ_REQUIRE(!again->is_done() && !again->chunked() && !again->content_length(), "Beast does not read to the close" + ctx);
+      CERTGATE_FUZZ_REQUIRE(!again->is_done() && !again->chunked() && !again->content_length(),
+                            "Beast does not read to the close" + ctx);
       break;
     case h1::BodyFraming::none:
       if (!res.declared_length.empty()) {
-        CERTGATE_FUZZ_REQUIRE(lengths == 1 && *length_value == res.declared_length, "the declared length is not kept" + ctx);
+        CERTGATE_FUZZ_REQUIRE(lengths == 1 && *length_value == res.declared_length,
+                              "the declared length is not kept" + ctx);
       } else if (res.declared_chunked && version >= 11) {
         CERTGATE_FUZZ_REQUIRE(codings == 1 && *coding_value == "chunked", "the declared coding is not kept" + ctx);
       } else {
@@ -224,33 +241,39 @@ void check_final(const std::string& wire, const http::response_header<>& up, con
   }
 
   // Server, Date, Via: certgate's, once each.
-  CERTGATE_FUZZ_REQUIRE(fuzz::count_named(out, "Server") == 1 && *fuzz::value_of(out, "Server") == "certgate", "not exactly one Server: certgate" + ctx);
-  CERTGATE_FUZZ_REQUIRE(fuzz::count_named(out, "Date") == 1, std::to_string(fuzz::count_named(out, "Date")) + " Date fields" + ctx);
+  CERTGATE_FUZZ_REQUIRE(fuzz::count_named(out, "Server") == 1 && *fuzz::value_of(out, "Server") == "certgate",
+                        "not exactly one Server: certgate" + ctx);
+  CERTGATE_FUZZ_REQUIRE(fuzz::count_named(out, "Date") == 1,
+                        std::to_string(fuzz::count_named(out, "Date")) + " Date fields" + ctx);
   CERTGATE_FUZZ_REQUIRE(fuzz::count_named(out, "Via") == 1, "not exactly one Via" + ctx);
   const std::string_view via = *fuzz::value_of(out, "Via");
-  CERTGATE_FUZZ_REQUIRE(via.size() >= 12 && via.substr(via.size() - 12) == "1.1 certgate", "Via does not end with certgate's" + ctx);
+  CERTGATE_FUZZ_REQUIRE(via.size() >= 12 && via.substr(via.size() - 12) == "1.1 certgate",
+                        "Via does not end with certgate's" + ctx);
 
   // Connection and Upgrade: what the framing and the client's version say; a 101 keeps the chosen protocol.
   const std::size_t connections = fuzz::count_named(out, "Connection"), upgrades = fuzz::count_named(out, "Upgrade");
   const std::string_view connection = connections ? *fuzz::value_of(out, "Connection") : std::string_view();
   if (res.upgrade) {
-    CERTGATE_FUZZ_REQUIRE(connections == 1 && connection == "upgrade", "a 101 without exactly Connection: upgrade" + ctx);
+    CERTGATE_FUZZ_REQUIRE(connections == 1 && connection == "upgrade",
+                          "a 101 without exactly Connection: upgrade" + ctx);
     CERTGATE_FUZZ_REQUIRE(upgrades == 1, std::to_string(upgrades) + " Upgrade fields on a 101" + ctx);
     const auto offered = fuzz::list_elements(x.req.upgrade);
     const std::string_view chosen = *fuzz::value_of(out, "Upgrade");
-    CERTGATE_FUZZ_REQUIRE(std::any_of(offered.begin(), offered.end(), [&](std::string_view o) { return iequals(o, chosen); }),
-            "the client is told of an upgrade to '" + printable(chosen) + "', which it did not offer" + ctx);
+    CERTGATE_FUZZ_REQUIRE(
+        std::any_of(offered.begin(), offered.end(), [&](std::string_view o) { return iequals(o, chosen); }),
+        "the client is told of an upgrade to '" + printable(chosen) + "', which it did not offer" + ctx);
     return;
   }
   CERTGATE_FUZZ_REQUIRE(upgrades == 0, "Upgrade on a response that is not 101" + ctx);
   if (version >= 11) {
     CERTGATE_FUZZ_REQUIRE(cf.keep_alive ? connections == 0 : (connections == 1 && connection == "close"),
-            "Connection does not say what the framing keeps" + ctx);
+                          "Connection does not say what the framing keeps" + ctx);
   } else {
     CERTGATE_FUZZ_REQUIRE(cf.keep_alive ? (connections == 1 && connection == "keep-alive") : connections == 0,
-            "Connection does not say what the framing keeps" + ctx);
+                          "Connection does not say what the framing keeps" + ctx);
   }
-  CERTGATE_FUZZ_REQUIRE(again->keep_alive() == cf.keep_alive, "the client reads another keep-alive than certgate's" + ctx);
+  CERTGATE_FUZZ_REQUIRE(again->keep_alive() == cf.keep_alive,
+                        "the client reads another keep-alive than certgate's" + ctx);
 }
 
 }  // namespace
