@@ -1,5 +1,6 @@
-# libFuzzer drivers, one per parser (see docs/testing.md, "Fuzzing"). Included by CMakeLists.txt with
-# -DCERTGATE_FUZZ=ON, after the libraries are defined; needs clang: CC=clang-14 CXX=clang++-14.
+# libFuzzer drivers, one per parser and one per side of the HTTP path (see docs/testing.md, "Fuzz smoke").
+# Included by CMakeLists.txt with -DCERTGATE_FUZZ=ON, after the libraries are defined; needs clang:
+# CC=clang-14 CXX=clang++-14.
 # Build with `cmake --build BUILD --target fuzz_drivers`; the drivers land in BUILD/fuzz/.
 if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
   message(FATAL_ERROR "CERTGATE_FUZZ needs clang with libFuzzer (configure with CC=clang-14 CXX=clang++-14); "
