@@ -29,6 +29,13 @@ unit: build
 e2e: build
 	ctest --test-dir $(BUILD) -L e2e --output-on-failure
 
+# Every libFuzzer driver for FUZZ_SECONDS each (default 300) with FUZZ_JOBS processes (default 1), regressions
+# replayed first; crash inputs land in build-fuzz/fuzz-artifacts/<driver>/ (see docs/testing.md, "Fuzzing").
+FUZZ_SECONDS ?= 300
+FUZZ_JOBS    ?= 1
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) JOBS=$(JOBS) scripts/run-fuzz-smoke
+
 bench: deps
 	scripts/run-bench
 

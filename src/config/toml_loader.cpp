@@ -11,6 +11,7 @@
 #include "config/toml_table.hpp"
 #include "config/upstream_url.hpp"
 #include "core/ascii.hpp"
+#include "core/header_names.hpp"
 
 namespace certgate::config {
 namespace {
@@ -146,13 +147,21 @@ void read_headers(const TomlTable& headers, HeaderNames& out) {
     }
   }
   if (auto keep = headers.choice<bool>("underscores", {{"drop", false}, {"keep", true}})) out.keep_underscores = *keep;
-  // Two identity headers with one name would let one overwrite the other upstream.
+  // Two identity headers with one name (as a back end reads names: folded) would let one overwrite the other
+  // upstream; one named like a header certgate writes itself would break the request's framing or routing.
   for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (fields[i].second->empty()) continue;
+    const std::string folded = core::fold_header_name(*fields[i].second);
+    for (std::string_view written : core::names_certgate_writes()) {
+      if (folded == written) {
+        headers.fail(fields[i].first, "header name '" + *fields[i].second + "' is one certgate writes itself");
+      }
+    }
     for (std::size_t j = 0; j < i; ++j) {
-      if (!fields[i].second->empty() &&
-          core::ascii::lower_copy(*fields[i].second) == core::ascii::lower_copy(*fields[j].second)) {
+      if (folded == core::fold_header_name(*fields[j].second)) {
         headers.fail(fields[i].first, "header name '" + *fields[i].second + "' is already used by [headers] " +
-                                          std::string(fields[j].first));
+                                          std::string(fields[j].first) +
+                                          " (names are compared as back ends read them: any case, '_' as '-')");
       }
     }
   }

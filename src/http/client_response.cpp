@@ -42,14 +42,17 @@ bool is_rendered_by_certgate(http::field f, bool upgrade) {
   return is_hop_scoped(f) || f == http::field::server;
 }
 
-// The end-to-end fields of an upstream head, and whether it had a Date.
+// The end-to-end fields of an upstream head, and whether it had a Date. An accepted 101 keeps its Upgrade, which
+// its Connection lists as every 101 does: the client reads the protocol switched to there (RFC 9110 7.8). Date is
+// a singleton (RFC 9110 6.6.1): only the first is kept.
 bool append_end_to_end(std::string& out, const http::response_header<>& head, bool upgrade) {
   const FieldViews listed = connection_options(head);
   bool has_date = false;
   for (const auto& f : head) {
     if (is_rendered_by_certgate(f.name(), upgrade)) continue;
+    if (f.name() == http::field::date && has_date) continue;
     const std::string_view name = f.name_string();
-    if (!listed.empty() && listed_in(listed, name)) continue;
+    if (!listed.empty() && listed_in(listed, name) && !(upgrade && f.name() == http::field::upgrade)) continue;
     if (f.name() == http::field::date) has_date = true;
     append_field(out, name, f.value());
   }
@@ -73,13 +76,12 @@ ResponseCheck check_response(const http::response_header<>& head, bool head_requ
   out.status = head.result_int();
   if (out.status < 100 || out.status > 599) return refuse("upstream status " + std::to_string(out.status) + " is not 100..599");
 
-  FieldViews lengths, codings;
-  std::string_view upgrade;
+  FieldViews lengths, codings, upgrades;
   for (const auto& f : head) {
     switch (f.name()) {
       case http::field::content_length: lengths.push_back(f.value()); break;
       case http::field::transfer_encoding: codings.push_back(f.value()); break;
-      case http::field::upgrade: upgrade = f.value(); break;
+      case http::field::upgrade: upgrades.push_back(f.value()); break;
       default: break;
     }
   }
@@ -97,10 +99,15 @@ ResponseCheck check_response(const http::response_header<>& head, bool head_requ
 
   if (out.status == 101) {
     if (req.upgrade.empty()) return refuse("upstream switched protocols without an upgrade request");
+    // One Upgrade field naming one protocol: with two, which one was chosen would be the client's guess.
+    if (upgrades.size() > 1) return refuse("upstream switched protocols with more than one Upgrade field");
+    const std::string_view upgrade = upgrades.empty() ? std::string_view() : upgrades.front();
     FieldViews chosen, offered;
-    split_list(upgrade, chosen);
+    // The field is relayed as it came: a list read leniently here (", websocket") is not the value a strict
+    // client compares.
+    const bool well_formed = split_list(upgrade, chosen);
     split_list(req.upgrade, offered);
-    bool known = chosen.size() == 1;
+    bool known = well_formed && chosen.size() == 1;
     if (known) {
       known = false;
       for (std::string_view o : offered) known = known || boost::beast::iequals(o, chosen.front());

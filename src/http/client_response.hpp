@@ -4,9 +4,9 @@
 // itself (refusals, 100 Continue).
 //
 // An upstream response is refused (502) when: its status is outside 100..599; it is 101 without an upgrade
-// request, or to a protocol that was not offered; it has more than one Content-Length or one that is not
-// 1*DIGIT; it has Transfer-Encoding other than exactly chunked, or together with Content-Length, or on
-// HTTP/1.0.
+// request, with more than one Upgrade field, or with one that is not a well-formed list of exactly one protocol
+// that was offered; it has more than one Content-Length or one that is not 1*DIGIT; it has Transfer-Encoding
+// other than exactly chunked, or together with Content-Length, or on HTTP/1.0.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -47,9 +47,10 @@ struct ClientFraming {
 ClientFraming client_framing(const CheckedResponse& res, unsigned client_version, bool keep_alive);
 
 // The response head the client receives, into `out` (replaced): hop-by-hop fields and those named in
-// Connection, Server, and the upstream's framing fields left out; Server: certgate, Via, Date when the upstream
-// sent none, the framing of `framing`, and the Connection header that says what `framing.keep_alive` says in the
-// client's version. A 101 keeps Upgrade and says Connection: upgrade.
+// Connection, Server, and the upstream's framing fields left out; the upstream's first Date only; Server: certgate,
+// Via, Date when the upstream sent none, the framing of `framing`, and the Connection header that says what
+// `framing.keep_alive` says in the client's version. A 101 keeps Upgrade (though its Connection lists it) and says
+// Connection: upgrade.
 void render_client_response(std::string& out, const boost::beast::http::response_header<>& head,
                             const CheckedResponse& res, const ClientFraming& framing, unsigned client_version);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/ascii.hpp"
+#include "core/header_names.hpp"
 #include "http/field_lists.hpp"
 
 namespace certgate::h1 {
@@ -10,22 +11,12 @@ namespace http = boost::beast::http;
 
 namespace {
 
-// Names certgate writes itself, or that frame or route a message or only concern one hop: a client's copy
-// under any spelling never reaches the origin.
-constexpr std::string_view kAlwaysReserved[] = {
-    // forwarding headers certgate writes or vouches for, and their rivals an origin might believe instead
-    "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-forwarded-server",
-    "x-forwarded-ssl", "x-forwarded-scheme", "forwarded", "x-real-ip", "x-client-ip", "true-client-ip",
-    "client-cert-chain", "x-ssl-client-cert", "x-ssl-client-verify", "x-ssl-client-dn",
-    // framing, routing and hop-by-hop names (RFC 9110 7.6.1), under a spelling that Beast would not recognise
-    "content-length", "transfer-encoding", "host", "connection", "keep-alive", "proxy-connection", "te",
-    "trailer", "upgrade", "http2-settings", "expect", "via"};
-
-std::string folded(std::string_view name) {
-  std::string out = core::ascii::lower_copy(name);
-  std::replace(out.begin(), out.end(), '_', '-');
-  return out;
-}
+// Rivals of the forwarding headers certgate writes (core::names_certgate_writes()) that an origin might believe
+// instead, and other client-certificate headers: a client's copy under any spelling never reaches the origin.
+constexpr std::string_view kRivalNames[] = {
+    "x-forwarded-host", "x-forwarded-port", "x-forwarded-server", "x-forwarded-ssl", "x-forwarded-scheme",
+    "forwarded", "x-real-ip", "x-client-ip", "true-client-ip", "client-cert-chain", "x-ssl-client-cert",
+    "x-ssl-client-verify", "x-ssl-client-dn"};
 
 RequestCheck refuse(int status, std::string reason) { return RequestCheck{std::nullopt, {status, std::move(reason)}}; }
 
@@ -99,6 +90,15 @@ std::string allowed_upgrades(std::string_view value, const HeaderRules& rules) {
 
 }  // namespace
 
+bool beast_agrees(const http::request_parser<http::buffer_body>& parser, const CheckedRequest& req) {
+  switch (req.framing) {
+    case Framing::none: return parser.is_done();
+    case Framing::length: return !parser.chunked() && parser.content_length() == req.length;
+    case Framing::chunked: return parser.chunked();
+  }
+  return false;
+}
+
 bool folded_equals(std::string_view name, std::string_view folded_name) {
   if (name.size() != folded_name.size()) return false;
   for (std::size_t i = 0; i < name.size(); ++i) {
@@ -113,7 +113,7 @@ HeaderRules HeaderRules::build(const config::HeaderNames& names, const std::vect
   HeaderRules rules;
   auto add = [&](std::string_view name) {
     if (name.empty()) return;
-    std::string f = folded(name);
+    std::string f = core::fold_header_name(name);
     if (std::find(rules.reserved_.begin(), rules.reserved_.end(), f) == rules.reserved_.end())
       rules.reserved_.push_back(std::move(f));
   };
@@ -124,7 +124,8 @@ HeaderRules HeaderRules::build(const config::HeaderNames& names, const std::vect
       add(*n);
     }
   }
-  for (std::string_view n : kAlwaysReserved) add(n);
+  for (std::string_view n : core::names_certgate_writes()) add(n);
+  for (std::string_view n : kRivalNames) add(n);
   for (const std::string& n : names.strip) add(n);
   rules.drop_underscores_ = !names.keep_underscores;
   for (const std::string& p : upgrades) rules.upgrades_.push_back(core::ascii::lower_copy(p));

@@ -20,7 +20,9 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
 
 #include "config/gateway_config.hpp"
 #include "core/host_port.hpp"
@@ -78,6 +80,11 @@ struct RequestCheck {
 // `sni`: the name the TLS handshake asked for; the authority of an HTTP/1.0 request without Host.
 RequestCheck check_request(const boost::beast::http::request_header<>& head, const HeaderRules& rules,
                            std::uint64_t max_body_bytes, std::string_view sni);
+
+// Whether Beast, which reads the body, frames it as check_request() does (the same head judged twice; a
+// disagreement means the two read it differently, and the request is refused rather than guessed at).
+bool beast_agrees(const boost::beast::http::request_parser<boost::beast::http::buffer_body>& parser,
+                  const CheckedRequest& req);
 
 // Name compared with an already folded name (lower case, '-'), folding `name` on the fly.
 bool folded_equals(std::string_view name, std::string_view folded);

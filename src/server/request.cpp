@@ -7,20 +7,6 @@
 #include "server/route.hpp"
 
 namespace certgate::server {
-namespace {
-
-// Beast frames the body it will read by the same head check_request() judged; a disagreement would mean the
-// two read the head differently, and is refused rather than guessed at.
-bool beast_agrees(const RequestParser& parser, const h1::CheckedRequest& req) {
-  switch (req.framing) {
-    case h1::Framing::none: return parser.is_done();
-    case h1::Framing::length: return !parser.chunked() && parser.content_length() == req.length;
-    case h1::Framing::chunked: return parser.chunked();
-  }
-  return false;
-}
-
-}  // namespace
 
 awaitable<bool> serve_request(ConnectionState& cs, RequestParser& parser) {
   const auto& head = parser.get();
@@ -38,7 +24,7 @@ awaitable<bool> serve_request(ConnectionState& cs, RequestParser& parser) {
   h1::RequestCheck check = h1::check_request(head, cs.rt->header_rules, cs.rt->config.limits.max_body_bytes, o.sni);
   if (!check.request) {
     co_await send_refusal(cs, head.version(), check.refusal.status, 0, check.refusal.reason, rec);
-  } else if (!beast_agrees(parser, *check.request)) {
+  } else if (!h1::beast_agrees(parser, *check.request)) {
     co_await send_refusal(cs, head.version(), 400, 0, "request framing is ambiguous", rec);
   } else if (auto reason = misdirected(cs, *check.request)) {
     co_await send_refusal(cs, head.version(), 421, 0, *reason, rec);

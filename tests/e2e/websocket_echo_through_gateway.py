@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""A WebSocket upgrade through the gateway (with the client certificate): 101, then frames are echoed both
-ways; the upstream saw the upgrade request with the identity headers."""
+"""A WebSocket upgrade through the gateway (with the client certificate): 101 with Upgrade: websocket, then frames
+are echoed both ways; the upstream saw the upgrade request with the identity headers."""
 import base64
 import os
 import sys
@@ -32,6 +32,10 @@ def main():
                 headers[k.strip().lower()] = v.strip()
             check(status_line.startswith("HTTP/1.1 101"), "upgrade answered with %r" % status_line)
             check_eq(headers.get("sec-websocket-accept"), ws_accept(key), "Sec-WebSocket-Accept")
+            # RFC 6455 4.1: a client fails the connection when the 101 has no Upgrade: websocket (the upstream's
+            # Connection lists Upgrade, as every 101's does; that must not drop it).
+            check_eq(headers.get("upgrade", "").lower(), "websocket", "Upgrade on the 101")
+            check_eq(headers.get("connection", "").lower(), "upgrade", "Connection on the 101")
 
             for message in (b"hello through certgate", b"x" * 300, "ünïcode".encode()):
                 sock.sendall(ws_frame(1, message, mask=True))

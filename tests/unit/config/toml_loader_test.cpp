@@ -643,6 +643,12 @@ TEST(TomlErrors, HeadersMustBeDistinctTokens) {
   EXPECT_CONFIG_ERROR_AT(parse_toml("[headers]\nidentity = \"X Id\"\n", "t.toml"), 2, 12, "not a valid header name");
   EXPECT_CONFIG_ERROR_AT(parse_toml("[headers]\nidentity = \"x-client-verify\"\n", "t.toml"), 2, 12,
                          "already used by [headers] verify");
+  // As a CGI-style back end reads them, X_Client_Verify and X-Client-Verify are one name.
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[headers]\nidentity = \"X_Client_Verify\"\n", "t.toml"), 2, 12,
+                         "already used by [headers] verify");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[headers]\nidentity = \"Content_Length\"\n", "t.toml"), 2, 12,
+                         "one certgate writes itself");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[headers]\nverify = \"Host\"\n", "t.toml"), 2, 10, "one certgate writes itself");
 }
 
 TEST(TomlLoader, AnEmptyHeaderNameTurnsThatHeaderOff) {

@@ -97,6 +97,44 @@ TEST(ClientResponse, ConnectionAndFramingInTheClientsVersion) {
   EXPECT_NE(head.find("Content-Length: 1234\r\n"), std::string::npos) << head;
 }
 
+TEST(ClientResponse, SwitchingProtocolsKeepsTheUpgradeItsConnectionLists) {
+  // Every 101 lists "upgrade" in its Connection; the Upgrade field is still the client's to read (RFC 9110 7.8,
+  // RFC 6455 4.1: a WebSocket client fails a 101 without it).
+  auto up = parse_response_head("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
+  ResponseCheck r = check_response(up, false, get_request("websocket"));
+  ASSERT_TRUE(r.response) << r.refusal;
+  std::string out;
+  render_client_response(out, up, *r.response, ClientFraming{BodyFraming::none, true}, 11);
+  auto head = parse_response_head(out);
+  EXPECT_EQ(values(head, "Upgrade"), Strings{"websocket"}) << out;
+  EXPECT_EQ(values(head, "Connection"), Strings{"upgrade"}) << out;
+  EXPECT_EQ(values(head, "Sec-WebSocket-Accept"), Strings{"s3pPLMBiTxaQ9kYGzzhZRbK+xOo="}) << out;
+}
+
+TEST(ClientResponse, SwitchingProtocolsWithTwoUpgradeFieldsIsABadGateway) {
+  // Which protocol was chosen would be the client's guess.
+  bad_gateway("HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n",
+              get_request("websocket, h2c"));
+  bad_gateway("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n",
+              get_request("websocket"));
+}
+
+TEST(ClientResponse, SwitchingProtocolsWithAMalformedUpgradeListIsABadGateway) {
+  // The field would reach the client as it came, which a strict client does not read as "websocket".
+  bad_gateway("HTTP/1.1 101 Switching Protocols\r\nUpgrade: , websocket\r\nConnection: upgrade\r\n\r\n",
+              get_request("websocket"));
+  bad_gateway("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket,\r\nConnection: upgrade\r\n\r\n",
+              get_request("websocket"));
+}
+
+TEST(ClientResponse, OnlyTheFirstDateIsKept) {
+  const std::string out = render("HTTP/1.1 200 OK\r\nDate: Mon, 01 Jan 2024 00:00:00 GMT\r\n"
+                                 "Date: Tue, 02 Jan 2024 00:00:00 GMT\r\nContent-Length: 0\r\n\r\n",
+                                 11, true);
+  EXPECT_EQ(values(parse_response_head(out), "Date"), Strings{"Mon, 01 Jan 2024 00:00:00 GMT"}) << out;
+}
+
 TEST(ClientResponse, ReasonPhraseKeptOrStandard) {
   EXPECT_EQ(render("HTTP/1.1 404 Nope\r\nContent-Length: 0\r\n\r\n", 11, true).rfind("HTTP/1.1 404 Nope\r\n", 0), 0u);
   EXPECT_EQ(render("HTTP/1.1 404 \r\nContent-Length: 0\r\n\r\n", 11, true).rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u);
