@@ -93,6 +93,23 @@ TEST(WildcardMatch, CaseFoldingIsAsciiOnly) {
   EXPECT_TRUE(matches("Caf\xC3\xA9", "CAF\xC3\xA9", false));
 }
 
+// IIS compares with _wcsicmp in the "C" locale, which lowers A-Z only (docs/decisions.md): no Unicode case
+// mapping, no full case folding, no normalisation, in any of the five forms.
+TEST(WildcardMatch, CaseFoldingIsAsciiOnlyOutsideAscii) {
+  EXPECT_FALSE(matches("STRASSE", "stra\xC3\x9F" "e", false));         // "straße": no full folding to "ss"
+  EXPECT_FALSE(matches("\xC4\xB0stanbul", "istanbul", false));          // "İstanbul": no Turkish dotted I
+  EXPECT_FALSE(matches("\xE2\x84\xAA" "elvin", "kelvin", false));       // KELVIN SIGN is not "K"
+  EXPECT_FALSE(matches("\xEF\xBC\xA1" "cme", "acme", false));           // FULLWIDTH A is not "A"
+  EXPECT_FALSE(matches("caf\xC3\xA9", "cafe\xCC\x81", false));         // precomposed vs combining accent
+  EXPECT_FALSE(matches("*\xC3\x89" "cole*", "L'\xC3\xA9" "cole", false));  // contains: "É" vs "é"
+  EXPECT_FALSE(matches("\xC3\x89*", "\xC3\xA9t\xC3\xA9", false));      // prefix
+  EXPECT_FALSE(matches("*\xC3\x89", "caf\xC3\xA9", false));             // suffix
+  // The ASCII letters around them still fold.
+  EXPECT_TRUE(matches("Z\xC3\xBCRICH", "z\xC3\xBCrich", false));
+  EXPECT_TRUE(matches("*\xC3\xA9" "COLE*", "L'\xC3\xA9" "cole", false));
+  EXPECT_TRUE(matches("stra\xC3\x9F" "E*", "STRA\xC3\x9F" "e 1", false));
+}
+
 TEST(WildcardMatch, EmptyPatternMatchesOnlyEmptyValue) {
   EXPECT_TRUE(matches("", ""));
   EXPECT_FALSE(matches("", "x"));
