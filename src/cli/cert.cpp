@@ -31,6 +31,9 @@ struct CertOptions {
 std::optional<tls::CertBundle> load_or_report(const CertOptions& opts) {
   try {
     return tls::load_cert_bundle(opts.file, opts.password);
+  } catch (const tls::LoadError& e) {
+    std::cerr << "certgate: " << tls::with_password_flag(e, "--password").what() << "\n";
+    return std::nullopt;
   } catch (const std::exception& e) {
     std::cerr << "certgate: " << e.what() << "\n";
     return std::nullopt;

@@ -66,7 +66,15 @@ int run_explain(const ExplainOptions& opts) {
   try {
     trust = tls::TrustStore::load(tls_settings.client_ca, tls_settings.crl, tls_settings.verify_depth);
     compiled = core::CompiledPolicy::compile(input.block->mapping, tls_settings.mode);
+  } catch (const std::exception& e) {
+    std::cerr << "certgate: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  try {
     bundle = tls::load_cert_bundle(opts.cert_file, opts.password);
+  } catch (const tls::LoadError& e) {
+    std::cerr << "certgate: " << tls::with_password_flag(e, "--password").what() << "\n";
+    return kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << "certgate: " << e.what() << "\n";
     return kExitUsage;
