@@ -91,6 +91,9 @@ void check_block(const config::HostPolicy& block, std::int64_t now, std::vector<
       out.push_back(load_error(block.name, e));  // the file changed since the store read it
     }
     append(out, lint_crls(crls, anchors, now, block.name));
+    if (tls.mode != core::ClientCertMode::ignore) {
+      append(out, lint_mapped_issuers_without_crl(block.mapping, crls, anchors, block.name));
+    }
   }
   const bool one_to_one_consulted = tls.mode != core::ClientCertMode::ignore && block.mapping.one_to_one_enabled;
   if (trust && !trust->empty() && one_to_one_consulted) {

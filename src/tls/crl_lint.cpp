@@ -4,8 +4,10 @@
 #include <ctime>
 
 #include <openssl/err.h>
+#include <openssl/objects.h>
 #include <openssl/x509.h>
 
+#include "core/compiled_policy.hpp"
 #include "core/time_text.hpp"
 #include "tls/digest.hpp"
 
@@ -47,16 +49,46 @@ std::string next_update_text(X509_CRL* crl) {
   return next == 0 ? "no nextUpdate" : "nextUpdate " + core::format_utc(next);
 }
 
-// The CRL's time problem at `now` ("passed its nextUpdate ..."), or "".
-std::string time_problem(X509_CRL* crl, std::int64_t now) {
+struct TimeProblem {
+  std::string text;     // "passed its nextUpdate on ... (3 days ago)", "" when current
+  std::string openssl;  // what the refusal says
+};
+
+TimeProblem time_problem(X509_CRL* crl, std::int64_t now) {
   const std::int64_t last = seconds_of(X509_CRL_get0_lastUpdate(crl));
   const std::int64_t next = seconds_of(X509_CRL_get0_nextUpdate(crl));
   if (next != 0 && now > next) {
-    return "passed its nextUpdate on " + core::format_utc(next) + " (" +
-           core::days_text(-core::days_until(now, next)) + " ago)";
+    return {"passed its nextUpdate on " + core::format_utc(next) + " (" +
+                core::days_text(-core::days_until(now, next)) + " ago)",
+            "CRL has expired"};
   }
-  if (last > now) return "is not valid before its lastUpdate " + core::format_utc(last);
-  return "";
+  if (last > now) return {"is not valid before its lastUpdate " + core::format_utc(last), "CRL is not yet valid"};
+  return {};
+}
+
+// Every CN of a name (usually one).
+std::vector<std::string> common_names(const X509_NAME* name) {
+  std::vector<std::string> out;
+  for (int i = X509_NAME_get_index_by_NID(name, NID_commonName, -1); i >= 0;
+       i = X509_NAME_get_index_by_NID(name, NID_commonName, i)) {
+    const ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
+    unsigned char* utf8 = nullptr;
+    const int len = ASN1_STRING_to_UTF8(&utf8, data);
+    if (len >= 0) out.emplace_back(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(len));
+    OPENSSL_free(utf8);
+  }
+  ERR_clear_error();
+  return out;
+}
+
+// "'CN=A', 'CN=B'": the issuers of the loaded CRLs.
+std::string crl_names(const std::vector<CrlRef>& crls) {
+  std::string out;
+  for (const CrlRef& ref : crls) {
+    const std::string name = quoted(rfc4514_name(X509_CRL_get_issuer(ref.crl)));
+    if (out.find(name) == std::string::npos) out += (out.empty() ? "" : ", ") + name;
+  }
+  return out;
 }
 
 }  // namespace
@@ -69,7 +101,7 @@ std::vector<core::Finding> lint_crls(const std::vector<CrlRef>& crls, const std:
     const std::string issuer_text = quoted(rfc4514_name(issuer));
     const std::string crl = "the CRL issued by " + issuer_text + " (" + next_update_text(ref.crl) + ")";
 
-    if (std::string problem = time_problem(ref.crl, now); !problem.empty()) {
+    if (const TimeProblem problem = time_problem(ref.crl, now); !problem.text.empty()) {
       // OpenSSL picks a current CRL of the same issuer over a stale one: only a stale CRL alone is a problem.
       const bool replaced = std::any_of(crls.begin(), crls.end(), [&](const CrlRef& other) {
         return other.crl != ref.crl && X509_NAME_cmp(X509_CRL_get_issuer(other.crl), issuer) == 0 &&
@@ -77,8 +109,9 @@ std::vector<core::Finding> lint_crls(const std::vector<CrlRef>& crls, const std:
       });
       if (!replaced) {
         out.push_back(make("CG108", core::Severity::warning, ref.source, host,
-                           crl + " " + problem + ": every client certificate issued by " + issuer_text +
-                               " is refused (403.16, \"CRL has expired\" / \"CRL is not yet valid\")",
+                           "the CRL issued by " + issuer_text + " " + problem.text +
+                               ": every client certificate issued by " + issuer_text + " is refused (403.16, \"" +
+                               problem.openssl + "\")",
                            "download the CA's current CRL (its CRL distribution point), replace " + ref.source +
                                " and reload (SIGHUP); renew it automatically before each nextUpdate"));
       }
@@ -111,6 +144,45 @@ std::vector<core::Finding> lint_crls(const std::vector<CrlRef>& crls, const std:
                              "by it is refused (403.16, \"CRL signature failure\")",
                          "configure the CRL this CA published (signed by the same key as its certificate in "
                          "client_ca): another CA with the same name, or a CRL from before a key change, is not it"));
+    }
+  }
+  return out;
+}
+
+std::vector<core::Finding> lint_mapped_issuers_without_crl(const core::MappingPolicy& policy,
+                                                           const std::vector<CrlRef>& crls,
+                                                           const std::vector<AnchorRef>& anchors,
+                                                           const std::string& host) {
+  std::vector<core::Finding> out;
+  if (crls.empty() || !policy.many_to_one_enabled) return out;
+  // The CNs of every CA check knows: the anchors, and the issuers of the loaded CRLs.
+  std::vector<std::string> known;
+  for (const AnchorRef& anchor : anchors) {
+    for (std::string& cn : common_names(X509_get_subject_name(anchor.cert))) known.push_back(std::move(cn));
+  }
+  for (const CrlRef& ref : crls) {
+    for (std::string& cn : common_names(X509_CRL_get_issuer(ref.crl))) known.push_back(std::move(cn));
+  }
+  for (const core::ManyToOneMapping& mapping : policy.many_to_one) {
+    if (!mapping.enabled || mapping.permission != core::Permission::allow) continue;
+    for (const core::MappingRule& rule : mapping.rules) {
+      if (rule.field != core::RuleField::issuer || core::subfield_oid(rule.subfield) != "2.5.4.3") continue;
+      const core::WildcardPattern pattern = core::WildcardPattern::parse(rule.match, rule.case_sensitive);
+      if (pattern.kind == core::WildcardPattern::Kind::any) continue;
+      const bool covered = std::any_of(known.begin(), known.end(), [&](const std::string& cn) {
+        return pattern.matches(cn);
+      });
+      if (covered) continue;
+      core::Finding finding = make(
+          "CG123", core::Severity::warning, "", host,
+          "mapping " + quoted(mapping.name) + " admits certificates issued by CN " + quoted(rule.match) +
+              ", a CA that is not in client_ca and has no CRL loaded (the CRLs are for " + crl_names(crls) +
+              "): every CA of a client's chain must have its CRL loaded, so every such certificate is refused "
+              "(403.16, \"unable to get certificate CRL\")",
+          "add the CRL of the intermediate CA " + quoted(rule.match) + " to crl (and the CA certificate to "
+          "client_ca, so that check can verify the CRL)");
+      finding.where = rule.where.to_string().empty() ? mapping.where : rule.where;
+      out.push_back(std::move(finding));
     }
   }
   return out;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/finding.hpp"
+#include "core/mapping_policy.hpp"
 #include "tls/anchor_lint.hpp"
 #include "tls/trust_store.hpp"
 
@@ -25,6 +26,14 @@ struct CrlRef {
 // the anchor is refused: "CRL signature failure").
 std::vector<core::Finding> lint_crls(const std::vector<CrlRef>& crls, const std::vector<AnchorRef>& anchors,
                                      std::int64_t now, const std::string& host);
+
+// CG123 CRLs are configured, and an enabled allow mapping admits only certificates whose issuer CN matches a
+// value that is the CN of no trust anchor and of no loaded CRL's issuer: those certificates come from an
+// intermediate CA that clients send, and with no CRL of it loaded every one of them is refused (403.16).
+std::vector<core::Finding> lint_mapped_issuers_without_crl(const core::MappingPolicy& policy,
+                                                           const std::vector<CrlRef>& crls,
+                                                           const std::vector<AnchorRef>& anchors,
+                                                           const std::string& host);
 
 // CG110 (note) certificates of a PKCS#7 bundle in client_ca that are not CAs (the leaf Windows exports with its
 // chain): they are not trust anchors.
