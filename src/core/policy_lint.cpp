@@ -133,7 +133,8 @@ void lint_mode(const MappingPolicy& policy, ClientCertMode mode, const PolicyCon
     out.push_back(make("CG202", context.block_where, context,
                        "mode ignore (IIS: sslFlags without SslNegotiateCert, e.g. \"Ssl\" alone or \"None\"): no "
                        "client certificate is requested, so the " +
-                           plural(mappings, "mapping", "mappings") + " of this block never apply and " +
+                           plural(mappings, "mapping", "mappings") + " of this block " +
+                           (mappings == 1 ? "never applies" : "never apply") + ", and " +
                            (policy.anonymous ? std::string("every request reaches the origin without an identity "
                                                            "(anonymous = true)")
                                              : std::string("every request is refused with 401.2")),

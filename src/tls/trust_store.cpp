@@ -149,7 +149,7 @@ std::shared_ptr<const TrustStore> TrustStore::load(const std::vector<std::string
       }
       if (kept == 0) {
         throw LoadError(file + ": the PKCS#7 bundle holds no CA certificate, only the certificate " + skipped +
-                            ", which is not a CA (basicConstraints CA:TRUE absent) and so no trust anchor",
+                            ", which is not a CA certificate (no basicConstraints CA:TRUE), so not a trust anchor",
                         "export the chain of a certificate this CA issued (Windows: \"Include all certificates in "
                         "the certification path\"), or the CA certificate itself");
       }
