@@ -71,6 +71,10 @@ std::optional<std::vector<X509Ptr>> pkcs7_certificates(const unsigned char* data
 // Leaf first, then each certificate's issuer, as a PEM chain is written; certificates that fit nowhere follow
 // in their original order. A bundle whose order the exporter chose (PKCS#7) reads like a PEM chain.
 void order_leaf_first(std::vector<X509Ptr>& certs) {
+  // A chain is a handful of certificates; a bundle of thousands (a CA store export) keeps its order rather
+  // than costing a quadratic sort.
+  constexpr std::size_t kMaxOrdered = 64;
+  if (certs.size() < 2 || certs.size() > kMaxOrdered) return;
   std::vector<X509Ptr> rest = std::move(certs);
   certs.clear();
   auto issues_another = [&](const X509Ptr& candidate) {
