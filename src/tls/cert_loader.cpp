@@ -100,6 +100,10 @@ void order_leaf_first(std::vector<X509Ptr>& certs) {
   for (X509Ptr& cert : rest) certs.push_back(std::move(cert));
 }
 
+const char* const kDamagedFix =
+    "copy or export the file again whole (a transfer in text mode, or an edit, breaks it); certgate cert show "
+    "FILE tells when it reads";
+
 // What a PEM block holds, for "holds a private key, not a certificate".
 std::string pem_block_kind(std::string_view type) {
   if (is_private_key_block(type)) return "a private key";
@@ -131,7 +135,9 @@ PemContents pem_contents(std::string_view bytes, const std::string& name) {
         ERR_clear_error();  // the normal end of the text
         break;
       }
-      throw LoadError(name + ": unreadable PEM block: " + take_openssl_errors());
+      throw LoadError(name + ": a PEM block is damaged: its text between -----BEGIN and -----END is not intact "
+                             "base64 (" + take_openssl_errors() + ")",
+                      kDamagedFix);
     }
     std::unique_ptr<char, OpensslFree> type_owner(type), header_owner(header);
     std::unique_ptr<unsigned char, OpensslFree> data_owner(data);
@@ -152,7 +158,8 @@ PemContents pem_contents(std::string_view bytes, const std::string& name) {
     X509* cert = block == "TRUSTED CERTIFICATE" ? d2i_X509_AUX(nullptr, &p, len) : d2i_X509(nullptr, &p, len);
     if (cert == nullptr) {
       throw LoadError(name + ": PEM certificate " + std::to_string(out.certs.size() + 1) +
-                      " does not parse: " + take_openssl_errors());
+                      " does not parse as X.509: " + take_openssl_errors(),
+                      kDamagedFix);
     }
     out.certs.emplace_back(cert);
   }
@@ -199,7 +206,8 @@ std::vector<X509Ptr> der_certificates(std::string_view bytes, const std::string&
     if (cert == nullptr) {
       ERR_clear_error();
       if (certs.empty()) return certs;
-      throw LoadError(name + ": unreadable data after DER certificate " + std::to_string(certs.size()));
+      throw LoadError(name + ": unreadable data after DER certificate " + std::to_string(certs.size()),
+                      "a DER file holds certificates only, back to back: export it again, or as PEM");
     }
     certs.emplace_back(cert);
   }

@@ -76,7 +76,9 @@ std::vector<X509CrlPtr> load_crls(const std::string& path) {
           ERR_clear_error();
           break;
         }
-        throw LoadError(path + ": unreadable CRL: " + take_openssl_errors());
+        throw LoadError(path + ": a PEM block is damaged: its text between -----BEGIN and -----END is not intact "
+                               "base64 (" + take_openssl_errors() + ")",
+                        "download the CRL again whole (its CRL distribution point)");
       }
       const std::string block(type);
       OPENSSL_free(type);
@@ -85,7 +87,10 @@ std::vector<X509CrlPtr> load_crls(const std::string& path) {
       if (block == "X509 CRL") {
         const unsigned char* p = data;
         X509_CRL* crl = d2i_X509_CRL(nullptr, &p, len);
-        if (crl == nullptr) throw LoadError(path + ": unreadable CRL: " + take_openssl_errors());
+        if (crl == nullptr) {
+          throw LoadError(path + ": a CRL block does not parse as an X.509 CRL: " + take_openssl_errors(),
+                          "download the CRL again whole (its CRL distribution point)");
+        }
         crls.emplace_back(crl);
       } else if (block == "PKCS7") {
         auto more = pkcs7_crls(data, len);
