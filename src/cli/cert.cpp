@@ -31,6 +31,9 @@ struct CertOptions {
 std::optional<tls::CertBundle> load_or_report(const CertOptions& opts) {
   try {
     return tls::load_cert_bundle(opts.file, opts.password);
+  } catch (const tls::LoadError& e) {
+    std::cerr << "certgate: " << tls::with_password_flag(e, "--password").what() << "\n";
+    return std::nullopt;
   } catch (const std::exception& e) {
     std::cerr << "certgate: " << e.what() << "\n";
     return std::nullopt;
@@ -117,7 +120,7 @@ void register_cert(CLI::App& app, int* exit_code) {
 
   auto show_opts = std::make_shared<CertOptions>();
   CLI::App* show = cert->add_subcommand("show", "subject, issuer, SANs, key, EKU, validity, fingerprints, IIS blob");
-  show->add_option("file", show_opts->file, "certificate file: PEM (a chain may follow), DER, IIS blob or PKCS#12")
+  show->add_option("file", show_opts->file, "certificate file: PEM (a chain may follow), DER, PKCS#7 (.p7b), IIS blob or PKCS#12")
       ->required();
   show->add_option("--password", show_opts->password, "PKCS#12 or encrypted PEM password");
   show->add_flag("--json", show_opts->json, "machine-readable output (fields in docs/tools.md)");
@@ -133,7 +136,7 @@ Exit status: 0 shown, 2 unreadable file or bad option.)");
 
   auto convert_opts = std::make_shared<CertOptions>();
   CLI::App* convert = cert->add_subcommand("convert", "write a certificate as PEM, DER or the IIS one-line blob");
-  convert->add_option("file", convert_opts->file, "certificate file: PEM, DER, IIS blob or PKCS#12")->required();
+  convert->add_option("file", convert_opts->file, "certificate file: PEM, DER, PKCS#7 (.p7b), IIS blob or PKCS#12")->required();
   convert->add_option("--to", convert_opts->to, "output format: pem | der | iis-blob")
       ->required()
       ->check(CLI::IsMember({"pem", "der", "iis-blob"}));

@@ -66,7 +66,15 @@ int run_explain(const ExplainOptions& opts) {
   try {
     trust = tls::TrustStore::load(tls_settings.client_ca, tls_settings.crl, tls_settings.verify_depth);
     compiled = core::CompiledPolicy::compile(input.block->mapping, tls_settings.mode);
+  } catch (const std::exception& e) {
+    std::cerr << "certgate: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  try {
     bundle = tls::load_cert_bundle(opts.cert_file, opts.password);
+  } catch (const tls::LoadError& e) {
+    std::cerr << "certgate: " << tls::with_password_flag(e, "--password").what() << "\n";
+    return kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << "certgate: " << e.what() << "\n";
     return kExitUsage;
@@ -115,7 +123,7 @@ void register_explain(CLI::App& app, int* exit_code) {
   // serve's --cert is the server certificate, which explain does not need; here it is the client's.
   sub->remove_option(sub->get_option("--cert"));
   sub->add_option("--cert,--client-cert", opts->cert_file,
-                  "the client certificate to explain: PEM (a chain may follow the leaf), DER, IIS blob or PKCS#12")
+                  "the client certificate to explain: PEM (a chain may follow the leaf), DER, PKCS#7 (.p7b), IIS blob or PKCS#12")
       ->required();
   sub->add_option("--password", opts->password, "PKCS#12 or encrypted PEM password of --cert");
   sub->add_option("--host", opts->host, "the host name the client asks for (SNI); default: the [tls] block");

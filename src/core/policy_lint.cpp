@@ -119,12 +119,27 @@ void lint_mode(const MappingPolicy& policy, ClientCertMode mode, const PolicyCon
                        "that no mapping matches is admitted without an identity",
                        "set anonymous = false, or mode = \"accept\" if requests without a certificate are meant to pass"));
   }
+  if (policy.anonymous && mode == ClientCertMode::accept) {
+    out.push_back(make("CG208", context.block_where, context,
+                       "mode accept with anonymous = true (IIS: sslFlags SslNegotiateCert without SslRequireCert, "
+                       "and anonymousAuthentication enabled; nginx: ssl_verify_client optional): a request "
+                       "without a client certificate reaches the origin, with no identity (X-Client-Verify: NONE), "
+                       "so anyone who can connect gets through without one",
+                       "set mode = \"require\" (IIS: sslFlags=\"Ssl, SslNegotiateCert, SslRequireCert\"), or "
+                       "anonymous = false (IIS: <anonymousAuthentication enabled=\"false\" />) to refuse them "
+                       "with 401.2"));
+  }
   if (mode == ClientCertMode::ignore && mappings > 0) {
     out.push_back(make("CG202", context.block_where, context,
-                       "mode ignore: no client certificate is requested, so the " +
-                           plural(mappings, "mapping", "mappings") + " of this block never apply",
-                       "set mode = \"require\" (IIS: sslFlags=\"Ssl, SslNegotiateCert, SslRequireCert\") or remove "
-                       "the mappings"));
+                       "mode ignore (IIS: sslFlags without SslNegotiateCert, e.g. \"Ssl\" alone or \"None\"): no "
+                       "client certificate is requested, so the " +
+                           plural(mappings, "mapping", "mappings") + " of this block " +
+                           (mappings == 1 ? "never applies" : "never apply") + ", and " +
+                           (policy.anonymous ? std::string("every request reaches the origin without an identity "
+                                                           "(anonymous = true)")
+                                             : std::string("every request is refused with 401.2")),
+                       "set mode = \"require\" (IIS: sslFlags=\"Ssl, SslNegotiateCert, SslRequireCert\"; "
+                       "\"Ssl, SslNegotiateCert\" for accept) or remove the mappings"));
   }
   if (mode != ClientCertMode::ignore && mapping_mode(policy) == MappingMode::none) {
     const SourcePos& where = policy.where.to_string().empty() ? context.block_where : policy.where;

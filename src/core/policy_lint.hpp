@@ -20,6 +20,7 @@ struct PolicyContext {
 // Findings, in configuration order:
 //   CG106 client certificates requested but no trust anchor;
 //   CG201 anonymous with mode require; CG202 mode ignore with mappings; CG203 mode ignore, anonymous off;
+//   CG208 anonymous with mode accept (requests without a certificate reach the origin);
 //   CG207 no mappings and chain_only not set (no certificate gets an identity); CG204 mappings switched off; CG205 a rule that can never match; CG206 a '*' inside a match value;
 //   CG211 a mapping shadowed by an earlier one; CG212 a duplicate mapping; CG213 a deny after an allow that
 //   covers it. (A certificate mapped one-to-one twice is already refused by both loaders.)

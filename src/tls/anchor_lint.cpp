@@ -137,8 +137,9 @@ std::vector<core::Finding> lint_anchors(const std::vector<AnchorRef>& anchors, c
                          name + " is not a CA certificate (basicConstraints " +
                              (info.ca.has_value() ? std::string("CA:FALSE") : std::string("absent")) +
                              ") and not self-signed: it admits only itself, never a certificate issued under it",
-                         "configure the issuing CA certificate instead, or pin this certificate with a one-to-one "
-                         "mapping"));
+                         "give the certificate of the CA that issued it (" +
+                             quoted(rfc4514_name(X509_get_issuer_name(anchor.cert))) +
+                             ") in client_ca instead, or pin this certificate with a one-to-one mapping"));
     }
     bool expiring = false;
     if (std::string problem = validity_problem(info, now, expiring); !problem.empty()) {

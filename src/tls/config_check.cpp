@@ -7,7 +7,9 @@
 #include "core/policy_lint.hpp"
 #include "tls/anchor_lint.hpp"
 #include "tls/cert_loader.hpp"
+#include "tls/crl_lint.hpp"
 #include "tls/server_cert_lint.hpp"
+#include "tls/server_credentials.hpp"
 #include "tls/trust_store.hpp"
 
 namespace certgate::tls {
@@ -31,7 +33,10 @@ void append(std::vector<core::Finding>& out, std::vector<core::Finding> more) {
 
 // A load failure names its file; the position stays empty so that blocks sharing the file merge.
 core::Finding load_error(const std::string& host, const std::exception& e) {
-  return error("CG002", {}, host, e.what(), "fix the path or the file (PEM, DER, IIS blob or PKCS#12)");
+  if (const auto* load = dynamic_cast<const LoadError*>(&e); load != nullptr && !load->fix().empty()) {
+    return error("CG002", {}, host, load->problem(), load->fix());
+  }
+  return error("CG002", {}, host, e.what(), "fix the path or the file (PEM, DER, PKCS#7, PKCS#12 or IIS blob)");
 }
 
 void check_block(const config::HostPolicy& block, std::int64_t now, std::vector<core::Finding>& out) {
@@ -71,7 +76,25 @@ void check_block(const config::HostPolicy& block, std::int64_t now, std::vector<
     }
   }
   if (compiled && anchors_loaded) append(out, lint_anchors(anchors, *compiled, now, block.name));
-  if (trust && anchors_loaded) append(out, lint_crl_coverage(anchors, *trust, block.name));
+  if (trust && anchors_loaded) {
+    append(out, lint_crl_coverage(anchors, *trust, block.name));
+    append(out, lint_skipped_anchors(*trust, block.name));
+    // Each CRL with the file it came from (the store loaded them all above, so none fails here).
+    std::vector<std::vector<X509CrlPtr>> per_file;
+    std::vector<CrlRef> crls;
+    try {
+      for (const std::string& file : tls.crl) {
+        per_file.push_back(load_crls(file));
+        for (const X509CrlPtr& crl : per_file.back()) crls.push_back(CrlRef{file, crl.get()});
+      }
+    } catch (const std::exception& e) {
+      out.push_back(load_error(block.name, e));  // the file changed since the store read it
+    }
+    append(out, lint_crls(crls, anchors, now, block.name));
+    if (tls.mode != core::ClientCertMode::ignore) {
+      append(out, lint_mapped_issuers_without_crl(block.mapping, crls, anchors, block.name));
+    }
+  }
   const bool one_to_one_consulted = tls.mode != core::ClientCertMode::ignore && block.mapping.one_to_one_enabled;
   if (trust && !trust->empty() && one_to_one_consulted) {
     append(out, lint_one_to_one_chains(block.mapping, *trust, now, block.name));
@@ -81,14 +104,13 @@ void check_block(const config::HostPolicy& block, std::int64_t now, std::vector<
   X509Ptr leaf;
   EvpPkeyPtr key;
   try {
-    CertBundle bundle = load_cert_bundle(tls.cert_file);
-    leaf = std::move(bundle.certs.front());
+    leaf = std::move(load_server_chain(tls.cert_file).front());
   } catch (const std::exception& e) {
     out.push_back(load_error(block.name, e));
   }
   if (!tls.key_file.empty()) {
     try {
-      key = load_private_key(tls.key_file);
+      key = load_server_key(tls.key_file);
     } catch (const std::exception& e) {
       out.push_back(load_error(block.name, e));
     }

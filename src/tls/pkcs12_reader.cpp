@@ -49,6 +49,20 @@ bool parse(PKCS12* p12, const std::string& password, EVP_PKEY** key, X509** cert
   return PKCS12_parse(p12, password.c_str(), key, cert, ca) == 1;
 }
 
+// A PKCS#12 file's integrity check (its MAC) is keyed with the password: when it does not verify, either no
+// password was given for a file that has one, or the one given is wrong.
+LoadError password_error(const std::string& name, const std::string& password) {
+  if (password.empty()) {
+    return LoadError(name + ": a PKCS#12 (.pfx/.p12) file protected by a password, and no password was given",
+                     "give its password, or export what is needed as PEM (openssl pkcs12 -in FILE -nokeys -out "
+                     "certs.pem)",
+                     LoadError::Cause::password_missing);
+  }
+  return LoadError(name + ": the password given for this PKCS#12 (.pfx/.p12) file is wrong (its MAC does not "
+                          "verify with it)",
+                   "give the password the file was exported with", LoadError::Cause::password_wrong);
+}
+
 }  // namespace
 
 std::optional<CertBundle> read_pkcs12(std::string_view bytes, const std::string& name, const std::string& password) {
@@ -60,7 +74,7 @@ std::optional<CertBundle> read_pkcs12(std::string_view bytes, const std::string&
   }
   if (!password_matches_mac(p12.get(), password)) {
     ERR_clear_error();
-    throw LoadError(name + ": PKCS#12 password incorrect");
+    throw password_error(name, password);
   }
 
   EVP_PKEY* key = nullptr;
@@ -71,9 +85,13 @@ std::optional<CertBundle> read_pkcs12(std::string_view bytes, const std::string&
     ERR_clear_error();
     ok = parse(p12.get(), password, &key, &cert, &ca);
   }
+  if (!ok && PKCS12_mac_present(p12.get()) == 0) {
+    ERR_clear_error();
+    throw password_error(name, password);  // no MAC to tell: the decryption failed, so the password is the cause
+  }
   if (!ok) {
-    throw LoadError(name + ": PKCS#12 could not be decrypted (wrong password or unsupported algorithm): " +
-                    take_openssl_errors());
+    throw LoadError(name + ": PKCS#12 could not be decrypted (unsupported algorithm): " + take_openssl_errors(),
+                    "export it again with AES-256 (openssl pkcs12 -export, or Windows: \"AES256-SHA256\")");
   }
 
   CertBundle bundle;

@@ -6,6 +6,7 @@
 #include "core/ascii.hpp"
 #include "core/time_text.hpp"
 #include "tls/digest.hpp"
+#include "tls/server_credentials.hpp"
 
 namespace certgate::tls {
 namespace {
@@ -54,13 +55,8 @@ std::vector<core::Finding> lint_server_certificate(X509* leaf, EVP_PKEY* key, co
   const core::CertDigest digest = digest_of(leaf);
   const std::string cert = "server certificate " + quoted(digest.subject.rfc4514);
 
-  if (key != nullptr && X509_check_private_key(leaf, key) != 1) {
-    ERR_clear_error();
-    core::Finding finding = make("CG003", block,
-                                 "the private key " + block.tls.key_file + " does not match the " + cert +
-                                     ": serve refuses to start",
-                                 "point key at the key this certificate was issued for (or cert at the matching "
-                                 "certificate)");
+  if (std::string mismatch = key_mismatch(block.tls.cert_file, leaf, block.tls.key_file, key); !mismatch.empty()) {
+    core::Finding finding = make("CG003", block, mismatch + ": serve refuses to start", kKeyMismatchFix);
     finding.severity = core::Severity::error;
     out.push_back(std::move(finding));
   }

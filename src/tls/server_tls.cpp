@@ -11,6 +11,7 @@
 
 #include "core/host_port.hpp"
 #include "tls/cert_loader.hpp"
+#include "tls/server_credentials.hpp"
 #include "tls/digest.hpp"
 
 namespace certgate::tls {
@@ -178,14 +179,20 @@ SslCtxPtr make_ctx(const HostRuntime& host, const ServerTls* owner, std::size_t 
   SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS);
   if (t.cert_file.empty() || t.key_file.empty())
     throw LoadError("host '" + host.policy.name + "': a server certificate (cert) and key are required");
-  read_file(t.cert_file);  // names a missing file clearly
-  if (SSL_CTX_use_certificate_chain_file(ctx.get(), t.cert_file.c_str()) != 1)
-    throw LoadError(t.cert_file + ": not a PEM certificate chain (" + take_openssl_errors() + ")");
-  read_file(t.key_file);
-  if (SSL_CTX_use_PrivateKey_file(ctx.get(), t.key_file.c_str(), SSL_FILETYPE_PEM) != 1)
-    throw LoadError(t.key_file + ": not a PEM private key (" + take_openssl_errors() + ")");
-  if (SSL_CTX_check_private_key(ctx.get()) != 1)
-    throw LoadError(t.key_file + ": the private key does not match the certificate " + t.cert_file);
+  // Read by the loaders check uses, so that serve and check name the same cause for the same files.
+  const std::vector<X509Ptr> chain = load_server_chain(t.cert_file);
+  const EvpPkeyPtr key = load_server_key(t.key_file);
+  if (std::string mismatch = key_mismatch(t.cert_file, chain.front().get(), t.key_file, key.get()); !mismatch.empty())
+    throw LoadError(mismatch, kKeyMismatchFix);
+  if (SSL_CTX_use_certificate(ctx.get(), chain.front().get()) != 1)
+    throw LoadError(t.cert_file + ": the server certificate cannot be used: " + take_openssl_errors());
+  for (std::size_t i = 1; i < chain.size(); ++i) {
+    if (SSL_CTX_add1_chain_cert(ctx.get(), chain[i].get()) != 1)
+      throw LoadError(t.cert_file + ": certificate " + std::to_string(i + 1) + " of the chain cannot be used: " +
+                      take_openssl_errors());
+  }
+  if (SSL_CTX_use_PrivateKey(ctx.get(), key.get()) != 1 || SSL_CTX_check_private_key(ctx.get()) != 1)
+    throw LoadError(t.key_file + ": the private key cannot be used with " + t.cert_file + ": " + take_openssl_errors());
   // Sessions: a server-side cache (TLS 1.3 tickets carry only the session id, TLS 1.2 uses session ids). It is
   // cheaper than encrypted stateless tickets (measured in docs/performance.md), keeps each session's decision
   // with it, and dies with its ServerTls on reload. One ticket per handshake: a client resumes one at a time.

@@ -10,10 +10,12 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include "tls/cert_info.hpp"
 #include "tls/cert_loader.hpp"
 #include "tls/chain_rules.hpp"
 #include "tls/crl_rules.hpp"
 #include "tls/digest.hpp"
+#include "tls/openssl_io.hpp"
 
 namespace certgate::tls {
 namespace {
@@ -23,10 +25,10 @@ namespace fs = std::filesystem;
 bool has_certificate_extension(const fs::path& file) {
   std::string ext = file.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext == ".pem" || ext == ".crt" || ext == ".cer" || ext == ".der";
+  return ext == ".pem" || ext == ".crt" || ext == ".cer" || ext == ".der" || ext == ".p7b" || ext == ".p7c";
 }
 
-// Every *.pem *.crt *.cer *.der regular file of a directory, sorted so that the load order is stable.
+// Every *.pem *.crt *.cer *.der *.p7b *.p7c regular file of a directory, sorted so that the load order is stable.
 std::vector<std::string> certificate_files_in(const std::string& dir) {
   std::vector<std::string> files;
   std::error_code ec;
@@ -78,6 +80,45 @@ std::vector<std::string> expand_client_ca(const std::string& path) {
   return {path};  // a missing file is reported by read_file with the system's reason
 }
 
+// A client_ca file read as trust anchors, with the fix an operator of a trust store needs: no password can be
+// given for client_ca, and a file that holds a private key is refused (a trust anchor is public data).
+LoadError key_in_anchor_file(const std::string& file) {
+  return LoadError(file + ": holds a private key next to the certificate; a trust anchor is public, and a private "
+                          "key must never be given out (whoever has a CA's key can issue certificates this gateway "
+                          "trusts)",
+                   "give the CA certificate alone (openssl x509 -in " + file + " -out ca.pem); if the key is a "
+                   "CA's, treat it as exposed");
+}
+
+CertBundle load_anchor_file(const std::string& file) {
+  const std::string bytes = read_file(file);
+  const bool pem_with_key = detail::looks_like_pem(bytes) && bytes.find("PRIVATE KEY-----") != std::string::npos;
+  CertBundle bundle;
+  try {
+    bundle = parse_cert_bundle(bytes, file);
+  } catch (const LoadError& e) {
+    switch (e.cause()) {
+      case LoadError::Cause::password_missing:
+      case LoadError::Cause::password_wrong:
+        if (pem_with_key) throw key_in_anchor_file(file);  // a certificate with its encrypted key
+        throw e.with_fix("client_ca takes no password, and a trust anchor needs no private key: export the CA "
+                         "certificates alone (openssl pkcs12 -in " + file + " -nokeys -cacerts -out ca.pem)");
+      case LoadError::Cause::private_key:
+        throw e.with_fix("give the certificate of the CA that issues the client certificates; a private key "
+                         "must never be given out (if this one was, treat it as exposed and replace it)");
+      default: throw;
+    }
+  }
+  if (bundle.holds_private_key) throw key_in_anchor_file(file);
+  return bundle;
+}
+
+// A leaf of a PKCS#7 bundle: Windows exports the whole certification path, the certificate itself included.
+bool is_leaf(X509* cert) {
+  const CertInfo info = cert_info(cert);
+  return info.ca != true && !info.self_signed;
+}
+
 }  // namespace
 
 std::shared_ptr<const TrustStore> TrustStore::load(const std::vector<std::string>& client_ca,
@@ -89,12 +130,28 @@ std::shared_ptr<const TrustStore> TrustStore::load(const std::vector<std::string
 
   for (const std::string& entry : client_ca) {
     for (const std::string& file : expand_client_ca(entry)) {
-      CertBundle bundle = load_cert_bundle(file);  // throws LoadError naming the file
+      CertBundle bundle = load_anchor_file(file);  // throws LoadError naming the file
+      std::size_t kept = 0;
+      std::string skipped;
       for (X509Ptr& cert : bundle.certs) {
+        // A chain exported as .p7b: its CA certificates are the anchors; the leaf in it is not one (trusted as
+        // an anchor it would be exempt from revocation and admit itself without its CA).
+        if (bundle.pkcs7 && is_leaf(cert.get())) {
+          skipped += (skipped.empty() ? "'" : ", '") + rfc4514_name(X509_get_subject_name(cert.get())) + "'";
+          ts->skipped_.push_back(SkippedCert{file, std::move(cert)});
+          continue;
+        }
+        ++kept;
         if (X509_STORE_add_cert(ts->store_.get(), cert.get()) != 1) {
           throw LoadError(file + ": certificate could not be added to the trust store: " + take_openssl_errors());
         }
         ts->anchors_.push_back(std::move(cert));
+      }
+      if (kept == 0) {
+        throw LoadError(file + ": the PKCS#7 bundle holds no CA certificate, only the certificate " + skipped +
+                            ", which is not a CA certificate (no basicConstraints CA:TRUE), so not a trust anchor",
+                        "export the chain of a certificate this CA issued (Windows: \"Include all certificates in "
+                        "the certification path\"), or the CA certificate itself");
       }
     }
   }

@@ -14,8 +14,9 @@ namespace certgate::tls {
 
 class TrustStore {
  public:
-  // client_ca: PEM/DER files (several certificates per PEM) or directories (every *.pem *.crt *.cer *.der
-  // file in them); crl: PEM/DER CRL files. verify_depth = intermediates allowed between leaf and anchor.
+  // client_ca: PEM/DER/PKCS#7 files (several certificates per PEM) or directories (every *.pem *.crt *.cer
+  // *.der *.p7b file in them); crl: PEM/DER CRL files. A file holding a private key is refused; of a PKCS#7
+  // bundle only the CA certificates are anchors (skipped() lists the others). verify_depth = intermediates allowed between leaf and anchor.
   // Throws LoadError naming the file (missing, unreadable, no certificate in it, bad CRL).
   static std::shared_ptr<const TrustStore> load(const std::vector<std::string>& client_ca,
                                                 const std::vector<std::string>& crl, int verify_depth);
@@ -23,6 +24,12 @@ class TrustStore {
   X509_STORE* store() const { return store_.get(); }
   const std::vector<X509Ptr>& anchors() const { return anchors_; }
   const std::vector<X509CrlPtr>& crls() const { return crls_; }
+  // Certificates of a PKCS#7 bundle (.p7b) in client_ca that are not CAs (the exported leaf): not anchors.
+  struct SkippedCert {
+    std::string file;
+    X509Ptr cert;
+  };
+  const std::vector<SkippedCert>& skipped() const { return skipped_; }
   int verify_depth() const { return verify_depth_; }
   bool empty() const { return anchors_.empty(); }
 
@@ -49,6 +56,7 @@ class TrustStore {
   X509StorePtr store_;
   std::vector<X509Ptr> anchors_;
   std::vector<X509CrlPtr> crls_;
+  std::vector<SkippedCert> skipped_;
   int verify_depth_ = 2;
 };
 

@@ -4,6 +4,7 @@ output, writing files, and a PKI with chosen validity (the fixture's certificate
 import datetime
 import json
 import os
+import subprocess
 import sys
 
 from harness import common
@@ -89,3 +90,19 @@ def serve_toml(pki, client_ca, mapping="", extra=""):
     return ('[server]\nlisten = ["127.0.0.1:1"]\n\n[upstream]\nurl = "http://127.0.0.1:1"\n\n'
             '[tls]\ncert = "%s"\nkey = "%s"\nclient_ca = %s\nmode = "require"\n\n%s%s'
             % (pki.pem("server"), pki.key("server"), json.dumps(client_ca), mapping, extra))
+
+
+def openssl(*args):
+    """The openssl command line (for the formats operators export: DER, .p7b, .pfx); fails the test on error."""
+    proc = subprocess.run(["openssl"] + [str(a) for a in args], capture_output=True, text=True, timeout=60)
+    if proc.returncode != 0:
+        common.fail("openssl %s failed (%d): %s" % (" ".join(map(str, args)), proc.returncode, proc.stderr))
+    return proc.stdout
+
+
+def one_line_with(text, *needles):
+    """The first line of `text` that contains every needle (the cause and its fix are on one line), or None."""
+    for line in text.splitlines():
+        if all(n in line for n in needles):
+            return line
+    return None

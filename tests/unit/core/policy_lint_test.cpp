@@ -38,7 +38,17 @@ TEST(PolicyLint, AnonymousWithRequireIsAContradiction) {
   EXPECT_EQ(findings[0].where.to_string(), "certgate.toml:5:1");
   EXPECT_EQ(findings[0].hosts, std::vector<std::string>{"default"});
   EXPECT_FALSE(findings[0].fix.empty());
-  EXPECT_TRUE(lint_policy(policy, ClientCertMode::accept, block()).empty()) << "accept + anonymous is coherent";
+}
+
+TEST(PolicyLint, AcceptWithAnonymousLetsRequestsWithoutCertificateThrough) {
+  MappingPolicy policy = many_to_one_policy({allow("edge", "u", {subject("CN", "edge")})}, /*anonymous=*/true);
+  const auto findings = lint_policy(policy, ClientCertMode::accept, block());
+  ASSERT_EQ(codes(findings), std::vector<std::string>{"CG208"});
+  EXPECT_EQ(findings[0].where.to_string(), "certgate.toml:5:1");
+  EXPECT_NE(findings[0].message.find("without a client certificate reaches the origin"), std::string::npos);
+  EXPECT_NE(findings[0].fix.find("SslRequireCert"), std::string::npos);
+  policy.anonymous = false;
+  EXPECT_TRUE(lint_policy(policy, ClientCertMode::accept, block()).empty()) << "accept without anonymous: 401.2";
 }
 
 TEST(PolicyLint, IgnoreWithMappingsNeverAppliesThem) {
@@ -46,6 +56,12 @@ TEST(PolicyLint, IgnoreWithMappingsNeverAppliesThem) {
   const auto findings = lint_policy(policy, ClientCertMode::ignore, block());
   ASSERT_EQ(codes(findings), std::vector<std::string>{"CG202"});
   EXPECT_NE(findings[0].message.find("1 mapping "), std::string::npos) << findings[0].message;
+  EXPECT_NE(findings[0].message.find("reaches the origin without an identity"), std::string::npos);
+  policy.anonymous = false;
+  const auto refused = lint_policy(policy, ClientCertMode::ignore, block());
+  ASSERT_EQ(codes(refused), (std::vector<std::string>{"CG202", "CG203"}));
+  EXPECT_NE(refused[0].message.find("every request is refused with 401.2"), std::string::npos) << refused[0].message;
+  EXPECT_NE(refused[0].fix.find("SslNegotiateCert"), std::string::npos);
 }
 
 TEST(PolicyLint, IgnoreWithoutAnonymousRefusesEverything) {
@@ -72,8 +88,8 @@ TEST(PolicyLint, NoMappingsWithoutChainOnlyRefusesEveryCertificate) {
 
   policy.anonymous = true;
   const auto anonymous = lint_policy(policy, ClientCertMode::accept, block());
-  ASSERT_EQ(codes(anonymous), std::vector<std::string>{"CG207"});
-  EXPECT_NE(anonymous[0].message.find("admitted without an identity"), std::string::npos) << anonymous[0].message;
+  ASSERT_EQ(codes(anonymous), (std::vector<std::string>{"CG208", "CG207"}));
+  EXPECT_NE(anonymous[1].message.find("admitted without an identity"), std::string::npos) << anonymous[1].message;
 }
 
 TEST(PolicyLint, ChosenChainOnlyAndModeIgnoreAreNotCg207) {

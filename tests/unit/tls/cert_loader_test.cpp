@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/pkcs12.h>
+#include <openssl/pkcs7.h>
 #include <openssl/provider.h>
 
 #include "test_pki.hpp"
@@ -40,6 +41,38 @@ std::string load_error(const std::function<void()>& fn) {
     return e.what();
   }
   return "(no LoadError)";
+}
+
+LoadError::Cause load_cause(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const LoadError& e) {
+    return e.cause();
+  }
+  return LoadError::Cause::other;
+}
+
+std::string key_der(EVP_PKEY* key) {
+  unsigned char* buf = nullptr;
+  const int len = i2d_PrivateKey(key, &buf);
+  std::string out(reinterpret_cast<char*>(buf), static_cast<std::size_t>(len));
+  OPENSSL_free(buf);
+  return out;
+}
+
+// A PKCS#7 SignedData holding certificates only, as `openssl crl2pkcs7 -nocrl` and Windows write it.
+std::string pkcs7_of(const std::vector<X509*>& certs, const std::vector<X509_CRL*>& crls = {}) {
+  PKCS7* p7 = PKCS7_new();
+  PKCS7_set_type(p7, NID_pkcs7_signed);
+  PKCS7_content_new(p7, NID_pkcs7_data);
+  for (X509* cert : certs) PKCS7_add_certificate(p7, cert);
+  for (X509_CRL* crl : crls) PKCS7_add_crl(p7, crl);
+  unsigned char* buf = nullptr;
+  const int len = i2d_PKCS7(p7, &buf);
+  std::string out(reinterpret_cast<char*>(buf), static_cast<std::size_t>(len));
+  OPENSSL_free(buf);
+  PKCS7_free(p7);
+  return out;
 }
 
 class CertLoaderTest : public ::testing::Test {
@@ -107,7 +140,8 @@ TEST_F(CertLoaderTest, IisBlobOneLineAndWrapped) {
 
 TEST_F(CertLoaderTest, BlobOfGarbageIsNoCertificate) {
   EXPECT_EQ(load_error([] { parse_cert_bundle(base64("definitely not DER at all"), "b.txt"); }),
-            "b.txt: no certificate found (expected PEM, DER, IIS base64 blob or PKCS#12)");
+            "b.txt: no certificate found (expected PEM, DER, PKCS#7 (.p7b), PKCS#12 (.pfx) or the IIS base64 blob); "
+            "give the certificate file");
 }
 
 TEST_F(CertLoaderTest, Pkcs12LeafChainAndKey) {
@@ -125,8 +159,24 @@ TEST_F(CertLoaderTest, Pkcs12LeafChainAndKey) {
 
 TEST_F(CertLoaderTest, Pkcs12WrongPassword) {
   std::string p12 = pkcs12_of(leaf, {}, "right");
-  EXPECT_EQ(load_error([&] { parse_cert_bundle(p12, "x.p12", "wrong"); }), "x.p12: PKCS#12 password incorrect");
-  EXPECT_EQ(load_error([&] { parse_cert_bundle(p12, "x.p12", ""); }), "x.p12: PKCS#12 password incorrect");
+  EXPECT_EQ(load_cause([&] { parse_cert_bundle(p12, "x.p12", "wrong"); }), LoadError::Cause::password_wrong);
+  EXPECT_EQ(load_error([&] { parse_cert_bundle(p12, "x.p12", "wrong"); }).rfind(
+                "x.p12: the password given for this PKCS#12 (.pfx/.p12) file is wrong", 0),
+            0u);
+}
+
+TEST_F(CertLoaderTest, Pkcs12WithoutPasswordSaysNoneWasGiven) {
+  std::string p12 = pkcs12_of(leaf, {}, "right");
+  EXPECT_EQ(load_cause([&] { parse_cert_bundle(p12, "x.p12", ""); }), LoadError::Cause::password_missing);
+  const std::string err = load_error([&] { parse_cert_bundle(p12, "x.p12", ""); });
+  EXPECT_EQ(err.rfind("x.p12: a PKCS#12 (.pfx/.p12) file protected by a password, and no password was given", 0), 0u)
+      << err;
+  // A command that takes --password says so.
+  try {
+    parse_cert_bundle(p12, "x.p12", "");
+  } catch (const LoadError& e) {
+    EXPECT_EQ(with_password_flag(e, "--password").fix(), "pass the password with --password");
+  }
 }
 
 TEST_F(CertLoaderTest, Pkcs12EmptyPassword) {
@@ -166,13 +216,59 @@ TEST_F(CertLoaderTest, Pkcs12WithLegacyRc2Encryption) {
 }
 
 TEST_F(CertLoaderTest, GarbageEmptyAndKeyOnlyAreNoCertificate) {
-  const std::string expected = ": no certificate found (expected PEM, DER, IIS base64 blob or PKCS#12)";
+  const std::string expected =
+      ": no certificate found (expected PEM, DER, PKCS#7 (.p7b), PKCS#12 (.pfx) or the IIS base64 blob); give the "
+      "certificate file";
   std::string garbage = dir.write("server.pem", std::string("\x30\x82\x01\x00 nonsense \x01\x02", 16));
   EXPECT_EQ(load_error([&] { load_cert_bundle(garbage); }), garbage + expected);
   std::string empty = dir.write("empty.pem", "");
-  EXPECT_EQ(load_error([&] { load_cert_bundle(empty); }), empty + expected);
+  EXPECT_EQ(load_error([&] { load_cert_bundle(empty); }), empty + ": the file is empty; give the certificate file");
+}
+
+TEST_F(CertLoaderTest, PrivateKeyWhereTheCertificateBelongsIsNamed) {
   std::string key_only = dir.write("key.pem", key_pem(leaf.key.get()));
-  EXPECT_EQ(load_error([&] { load_cert_bundle(key_only); }), key_only + expected);
+  EXPECT_EQ(load_cause([&] { load_cert_bundle(key_only); }), LoadError::Cause::private_key);
+  EXPECT_EQ(load_error([&] { load_cert_bundle(key_only); }).rfind(key_only + ": holds a private key, not a certificate;", 0),
+            0u);
+  // The same key as DER (PKCS#8), and encrypted.
+  std::string der = dir.write("key.der", key_der(leaf.key.get()));
+  EXPECT_EQ(load_cause([&] { load_cert_bundle(der); }), LoadError::Cause::private_key);
+  std::string enc = dir.write("key-enc.pem", key_pem(leaf.key.get(), "pw"));
+  EXPECT_EQ(load_cause([&] { load_cert_bundle(enc); }), LoadError::Cause::private_key);
+}
+
+TEST_F(CertLoaderTest, CrlWhereTheCertificateBelongsIsNamed) {
+  X509CrlPtr crl = make_crl(inter, {});
+  for (const std::string& bytes : {pem_of(crl.get()), der_of(crl.get())}) {
+    const std::string err = load_error([&] { parse_cert_bundle(bytes, "c.crl"); });
+    EXPECT_EQ(err.rfind("c.crl: holds a certificate revocation list (CRL), not a certificate;", 0), 0u) << err;
+  }
+}
+
+TEST_F(CertLoaderTest, Pkcs7BundlePemAndDerLeafFirst) {
+  // Windows writes the certification path in its own order: root first here.
+  const std::string der = pkcs7_of({root.cert.get(), leaf.cert.get(), inter.cert.get()});
+  const std::string pem = "-----BEGIN PKCS7-----\n" + wrapped(base64(der), 64, "\n") + "-----END PKCS7-----\n";
+  for (const std::string& bytes : {der, pem, base64(der)}) {
+    CertBundle b = parse_cert_bundle(bytes, "chain.p7b");
+    EXPECT_TRUE(b.pkcs7);
+    ASSERT_EQ(b.certs.size(), 3u);
+    EXPECT_TRUE(same_cert(b.certs[0].get(), leaf.cert.get()));
+    EXPECT_TRUE(same_cert(b.certs[1].get(), inter.cert.get()));
+    EXPECT_TRUE(same_cert(b.certs[2].get(), root.cert.get()));
+  }
+  EXPECT_EQ(load_error([&] { parse_cert_bundle(pkcs7_of({}), "empty.p7b"); })
+                .rfind("empty.p7b: the PKCS#7 bundle holds no certificate", 0),
+            0u);
+}
+
+TEST_F(CertLoaderTest, DerInPemFileAndPemInDerFileAreRead) {
+  CertBundle b = load_cert_bundle(dir.write("leaf.pem", der_of(leaf.cert.get())));
+  ASSERT_EQ(b.certs.size(), 1u);
+  EXPECT_TRUE(same_cert(b.certs[0].get(), leaf.cert.get()));
+  b = load_cert_bundle(dir.write("leaf.der", pem_of(leaf.cert.get())));
+  ASSERT_EQ(b.certs.size(), 1u);
+  EXPECT_TRUE(same_cert(b.certs[0].get(), leaf.cert.get()));
 }
 
 TEST_F(CertLoaderTest, BrokenPemBlockNamesTheFile) {
@@ -182,6 +278,8 @@ TEST_F(CertLoaderTest, BrokenPemBlockNamesTheFile) {
   std::string err = load_error([&] { load_cert_bundle(path); });
   EXPECT_EQ(err.rfind(path + ": ", 0), 0u) << err;
   EXPECT_EQ(err.find("no certificate found"), std::string::npos) << err;
+  EXPECT_NE(err.find("a PEM block is damaged"), std::string::npos) << err;
+  EXPECT_NE(err.find("; copy or export the file again whole"), std::string::npos) << err;
 }
 
 TEST_F(CertLoaderTest, MissingFileAndDirectory) {
@@ -211,8 +309,16 @@ TEST_F(CertLoaderTest, PrivateKeyPemPlainEncryptedAndErrors) {
   err = load_error([&] { load_private_key(enc); });
   EXPECT_EQ(err.rfind(enc + ": ", 0), 0u) << err;
 
+  EXPECT_EQ(load_cause([&] { load_private_key(enc); }), LoadError::Cause::password_missing);
+  EXPECT_EQ(load_cause([&] { load_private_key(enc, "nope"); }), LoadError::Cause::password_wrong);
+
   std::string cert_only = dir.write("cert.pem", pem_of(leaf.cert.get()));
-  EXPECT_EQ(load_error([&] { load_private_key(cert_only); }), cert_only + ": no private key found");
+  EXPECT_EQ(load_error([&] { load_private_key(cert_only); }).rfind(cert_only + ": holds a certificate, not a private key;", 0),
+            0u);
+  EXPECT_EQ(load_cause([&] { load_private_key(cert_only); }), LoadError::Cause::not_a_key);
+  std::string cert_der = dir.write("cert.der", der_of(leaf.cert.get()));
+  EXPECT_EQ(load_error([&] { load_private_key(cert_der); }).rfind(cert_der + ": holds a certificate (DER), not a private key;", 0),
+            0u);
   EXPECT_EQ(load_error([] { load_private_key("nokey.pem"); }), "nokey.pem: No such file or directory");
 }
 
@@ -249,8 +355,24 @@ TEST_F(CertLoaderTest, CrlErrorsNameTheFile) {
   EXPECT_EQ(err.rfind(garbage + ": no CRL found", 0), 0u) << err;
   std::string cert = dir.write("cert-not-crl.pem", pem_of(leaf.cert.get()));
   err = load_error([&] { load_crls(cert); });
-  EXPECT_EQ(err.rfind(cert + ": no CRL found", 0), 0u) << err;
+  EXPECT_EQ(err.rfind(cert + ": holds certificates and no CRL;", 0), 0u) << err;
+  std::string cert_der = dir.write("cert-not-crl.der", der_of(leaf.cert.get()));
+  err = load_error([&] { load_crls(cert_der); });
+  EXPECT_EQ(err.rfind(cert_der + ": holds certificates and no CRL;", 0), 0u) << err;
   EXPECT_EQ(load_error([] { load_crls("gone.crl"); }), "gone.crl: No such file or directory");
+}
+
+TEST_F(CertLoaderTest, CrlsFromPkcs7Bundle) {
+  X509CrlPtr root_crl = make_crl(root, {});
+  X509CrlPtr inter_crl = make_crl(inter, {leaf.cert.get()});
+  const std::string der = pkcs7_of({root.cert.get()}, {root_crl.get(), inter_crl.get()});
+  const std::string pem = "-----BEGIN PKCS7-----\n" + wrapped(base64(der), 64, "\n") + "-----END PKCS7-----\n";
+  for (const std::string& bytes : {der, pem}) {
+    std::vector<X509CrlPtr> crls = load_crls(dir.write("crls.p7b", bytes));
+    ASSERT_EQ(crls.size(), 2u);
+    EXPECT_EQ(X509_CRL_cmp(crls[0].get(), root_crl.get()), 0);
+    EXPECT_EQ(X509_CRL_cmp(crls[1].get(), inter_crl.get()), 0);
+  }
 }
 
 }  // namespace

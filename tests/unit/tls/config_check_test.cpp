@@ -109,6 +109,36 @@ TEST_F(ConfigCheck, ServerKeyMismatchAndUnreadableKey) {
   EXPECT_EQ(codes(check_config(config, std::time(nullptr))), std::vector<std::string>{"CG002"});
 }
 
+TEST_F(ConfigCheck, LoadErrorsCarryTheLoadersFix) {
+  config.default_host.tls.client_ca = {dir.write("ca.key", key_pem(ca.key.get()))};
+  auto findings = check_config(config, std::time(nullptr));
+  ASSERT_EQ(codes(findings), std::vector<std::string>{"CG002"});
+  EXPECT_EQ(findings[0].message, dir.file("ca.key") + ": holds a private key, not a certificate");
+  EXPECT_NE(findings[0].fix.find("must never be given out"), std::string::npos) << findings[0].fix;
+
+  config.default_host.tls.client_ca = {dir.file("ca.pem")};
+  config.default_host.tls.key_file = config.default_host.tls.cert_file;
+  findings = check_config(config, std::time(nullptr));
+  ASSERT_EQ(codes(findings), std::vector<std::string>{"CG002"});
+  EXPECT_EQ(findings[0].message, dir.file("server.pem") + ": holds a certificate, not a private key");
+  EXPECT_NE(findings[0].fix.find("swapped"), std::string::npos) << findings[0].fix;
+}
+
+TEST_F(ConfigCheck, CrlFindingsNameTheCrlFile) {
+  const std::time_t now = std::time(nullptr);
+  X509CrlPtr crl = make_crl(ca, {});  // nextUpdate in a week
+  config.default_host.tls.crl = {dir.write("ca.crl", pem_of(crl.get()))};
+  EXPECT_TRUE(check_config(config, now).empty());
+  const auto findings = check_config(config, now + 10 * 86400);
+  ASSERT_EQ(codes(findings), std::vector<std::string>{"CG108"});
+  EXPECT_EQ(findings[0].where.to_string(), dir.file("ca.crl"));
+
+  Issued other_ca = make_ca("other CA");
+  X509CrlPtr other = make_crl(other_ca, {});
+  config.default_host.tls.crl.push_back(dir.write("other.crl", pem_of(other.get())));
+  EXPECT_EQ(codes(check_config(config, now)), std::vector<std::string>{"CG109"});
+}
+
 TEST_F(ConfigCheck, OneToOneOutsideTheAnchorsIsFound) {
   Issued other_ca = make_ca("other CA");
   Issued stranger = make_client(other_ca, "stranger");

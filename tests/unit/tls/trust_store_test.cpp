@@ -4,6 +4,7 @@
 #include <functional>
 
 #include <gtest/gtest.h>
+#include <openssl/pkcs7.h>
 #include <openssl/evp.h>
 #include <openssl/x509_vfy.h>
 
@@ -281,7 +282,68 @@ TEST_F(TrustStoreTest, DirectoryFileWithoutCertificateIsAnErrorNamingIt) {
   dir.write("cas/good.pem", pem_of(root.cert.get()));
   std::string bad = dir.write("cas/notes.cer", "hello");
   EXPECT_EQ(load_error([&] { TrustStore::load({dir.file("cas")}, {}, 2); }),
-            bad + ": no certificate found (expected PEM, DER, IIS base64 blob or PKCS#12)");
+            bad + ": no certificate found (expected PEM, DER, PKCS#7 (.p7b), PKCS#12 (.pfx) or the IIS base64 "
+                  "blob); give the certificate file");
+}
+
+// A PKCS#7 SignedData holding certificates only, as Windows' certificate export wizard writes a chain.
+std::string p7b_of(const std::vector<X509*>& certs) {
+  PKCS7* p7 = PKCS7_new();
+  PKCS7_set_type(p7, NID_pkcs7_signed);
+  PKCS7_content_new(p7, NID_pkcs7_data);
+  for (X509* cert : certs) PKCS7_add_certificate(p7, cert);
+  unsigned char* buf = nullptr;
+  const int len = i2d_PKCS7(p7, &buf);
+  std::string out(reinterpret_cast<char*>(buf), static_cast<std::size_t>(len));
+  OPENSSL_free(buf);
+  PKCS7_free(p7);
+  return out;
+}
+
+TEST_F(TrustStoreTest, Pkcs7BundleTrustsItsCasAndSkipsTheLeaf) {
+  Issued inter = make_ca("Inter", &root);
+  Issued leaf = make_client(inter, "exported");
+  std::string p7b = dir.write("chain.p7b", p7b_of({leaf.cert.get(), inter.cert.get(), root.cert.get()}));
+  auto ts = TrustStore::load({p7b}, {}, 2);
+  ASSERT_EQ(ts->anchors().size(), 2u);
+  ASSERT_EQ(ts->skipped().size(), 1u);
+  EXPECT_EQ(X509_cmp(ts->skipped()[0].cert.get(), leaf.cert.get()), 0);
+  EXPECT_EQ(ts->skipped()[0].file, p7b);
+  EXPECT_EQ(ts->verify(make_client(inter, "sibling").cert.get(), nullptr).status, VerifyStatus::ok);
+
+  // A bundle with nothing but the leaf: no anchor at all, which is an error naming it.
+  std::string only_leaf = dir.write("leaf.p7b", p7b_of({leaf.cert.get()}));
+  const std::string err = load_error([&] { TrustStore::load({only_leaf}, {}, 2); });
+  EXPECT_EQ(err.rfind(only_leaf + ": the PKCS#7 bundle holds no CA certificate, only the certificate 'CN=exported'", 0),
+            0u)
+      << err;
+}
+
+TEST_F(TrustStoreTest, PrivateKeyInClientCaIsRefused) {
+  std::string key = dir.write("ca.key", key_pem(root.key.get()));
+  std::string err = load_error([&] { TrustStore::load({key}, {}, 2); });
+  EXPECT_EQ(err.rfind(key + ": holds a private key, not a certificate;", 0), 0u) << err;
+  EXPECT_NE(err.find("must never be given out"), std::string::npos) << err;
+
+  for (const std::string& password : {std::string(), std::string("pw")}) {
+    std::string both = dir.write("ca-and-key.pem", pem_of(root.cert.get()) + key_pem(root.key.get(), password));
+    err = load_error([&] { TrustStore::load({both}, {}, 2); });
+    EXPECT_EQ(err.rfind(both + ": holds a private key next to the certificate;", 0), 0u) << err;
+  }
+  std::string pfx = dir.write("ca.pfx", pkcs12_of(root, {}, ""));
+  err = load_error([&] { TrustStore::load({pfx}, {}, 2); });
+  EXPECT_EQ(err.rfind(pfx + ": holds a private key next to the certificate;", 0), 0u) << err;
+}
+
+TEST_F(TrustStoreTest, PasswordProtectedPfxInClientCaSaysHowToExportTheCas) {
+  std::string pfx = dir.write("ca.pfx", pkcs12_of(root, {}, "secret"));
+  const std::string err = load_error([&] { TrustStore::load({pfx}, {}, 2); });
+  EXPECT_EQ(err.rfind(pfx + ": a PKCS#12 (.pfx/.p12) file protected by a password, and no password was given; "
+                            "client_ca takes no password",
+                      0),
+            0u)
+      << err;
+  EXPECT_NE(err.find("-nokeys -cacerts"), std::string::npos) << err;
 }
 
 TEST_F(TrustStoreTest, LoadErrorsNameTheFile) {
