@@ -102,14 +102,14 @@ void read_mapping_table(const toml::table& table, const std::string& prefix, con
   TomlTable section(table, "[" + prefix + "]", file,
                     {"one_to_one_enabled", "many_to_one_enabled", "anonymous", "chain_only", "iis_config",
                      "iis_location", "one_to_one", "many_to_one"});
-  auto iis_config = section.path("iis_config");
+  auto iis_config = section.path_list("iis_config");
   auto iis_location = section.string("iis_location");
   if (iis_config && !iis_config->empty()) {
     for (std::string_view key :
          {"one_to_one_enabled", "many_to_one_enabled", "anonymous", "chain_only", "one_to_one", "many_to_one"}) {
       if (section.has(key)) section.fail(key, "cannot be combined with iis_config (the IIS file provides the mapping)");
     }
-    iis = IisSource{*iis_config, iis_location.value_or("")};
+    iis = IisSource{*iis_config, iis_location};
     mapping = core::MappingPolicy{};
     return;
   }
