@@ -213,7 +213,7 @@ std::string blob_problem(std::string_view text) {
   if (inner.tag == 0x02 && inner.content == std::string_view("\x03", 1)) return "base64 of a PKCS#12 (.pfx) file";
   if (inner.tag == 0x02) return "base64 of a private key";
   if (inner.tag == 0x06) return "base64 of a PKCS#7 (.p7b) or other container";
-  if (inner.tag != 0x30) return "base64 of DER that is not a certificate";
+  if (inner.tag != 0 && inner.tag != 0x30) return "base64 of DER that is not a certificate";
   return "";
 }
 

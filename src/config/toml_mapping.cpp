@@ -34,9 +34,13 @@ core::OneToOneMapping read_one_to_one(const toml::table& table, const std::strin
     mapping.der = std::move(*der);
   } else if (has_blob) {
     std::string blob = *entry.string("blob");
+    // Said as for the IIS attribute: PEM armour, a thumbprint, a .pfx are named (cert_text.hpp).
+    if (std::string problem = blob_problem(blob); !problem.empty()) {
+      entry.fail("blob", problem + "; expected the certificate's DER as one base64 string (`certgate cert convert "
+                                   "edge.pem --to iis-blob`), or give the file as certificate = \"edge.pem\"");
+    }
     auto decoded = base64_decode(blob);
-    if (!decoded) entry.fail("blob", "not base64 (expected the certificate's DER as one base64 string)");
-    auto der = certificate_der(*decoded);
+    auto der = decoded ? certificate_der(*decoded) : std::nullopt;
     if (!der) entry.fail("blob", "does not decode to a DER certificate");
     mapping.der = std::move(*der);
   } else {
