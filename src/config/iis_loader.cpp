@@ -121,6 +121,14 @@ core::RuleField read_field(const IisDocument& xml, const pugi::xml_node& node) {
   xml.fail(node, "<rules> add certificateField: '" + field + "' is not allowed; expected Subject or Issuer");
 }
 
+// The rules collection is keyed by all four attributes together (IIS: certificateField, certificateSubField,
+// matchCriteria and compareCaseSensitive are each "a key property" of a rule).
+bool same_rule_key(const core::MappingRule& rule, core::RuleField field, const std::string& subfield,
+                   const std::string& match, bool case_sensitive) {
+  return rule.field == field && equals_ignoring_case(rule.subfield, subfield) && rule.match == match &&
+         rule.case_sensitive == case_sensitive;
+}
+
 void read_rules(const IisDocument& xml, const pugi::xml_node& collection, std::vector<core::MappingRule>& out) {
   for (const auto& child : collection.children()) {
     if (child.type() != pugi::node_element) continue;
@@ -131,8 +139,9 @@ void read_rules(const IisDocument& xml, const pugi::xml_node& collection, std::v
       core::RuleField field = read_field(xml, child);
       std::string subfield = required(xml, child, "certificateSubField");
       std::string match = child.attribute("matchCriteria").value();
+      const bool case_sensitive = read_bool(xml, child, "compareCaseSensitive", true);
       std::erase_if(out, [&](const core::MappingRule& rule) {
-        return rule.field == field && equals_ignoring_case(rule.subfield, subfield) && rule.match == match;
+        return same_rule_key(rule, field, subfield, match, case_sensitive);
       });
     } else if (name == "add") {
       core::MappingRule rule;
@@ -146,10 +155,8 @@ void read_rules(const IisDocument& xml, const pugi::xml_node& collection, std::v
       rule.match = required(xml, child, "matchCriteria");
       printable(xml, child, "matchCriteria");
       rule.case_sensitive = read_bool(xml, child, "compareCaseSensitive", true);
-      // The rules collection is keyed by field, subfield and matchCriteria together.
       for (const auto& earlier : out) {
-        if (earlier.field == rule.field && equals_ignoring_case(earlier.subfield, rule.subfield) &&
-            earlier.match == rule.match) {
+        if (same_rule_key(earlier, rule.field, rule.subfield, rule.match, rule.case_sensitive)) {
           xml.fail(child, "duplicate rule " + std::string(core::to_string(rule.field)) + " " + rule.subfield + " '" +
                               rule.match + "' (first at " + earlier.where.to_string() +
                               "); IIS refuses it: \"Cannot add duplicate collection entry of type 'add'\"");

@@ -153,7 +153,7 @@ TEST(IisInheritance, RemoveTakesAnInheritedEntryByItsKey) {
   EXPECT_EQ(names(read({{"a", host}, {"b", web}, {"c", again}}, "")), (std::vector<std::string>{"keep", "edge"}));
 }
 
-TEST(IisInheritance, RulesAreKeyedByFieldSubfieldAndMatch) {
+TEST(IisInheritance, RulesAreKeyedByFieldSubfieldMatchAndCaseSensitivity) {
   auto rules = [](const std::string& entries) {
     return configuration(security(section("enabled=\"true\"", many("<add name=\"m\" userName=\"u\"><rules>\n" + entries +
                                                                     "</rules></add>\n"))));
@@ -162,19 +162,24 @@ TEST(IisInheritance, RulesAreKeyedByFieldSubfieldAndMatch) {
   const std::string cn_b = "<add certificateField=\"Subject\" certificateSubField=\"CN\" matchCriteria=\"b\"/>\n";
   const std::string o_a = "<add certificateField=\"Subject\" certificateSubField=\"O\" matchCriteria=\"a\"/>\n";
   const std::string issuer_cn_a = "<add certificateField=\"Issuer\" certificateSubField=\"CN\" matchCriteria=\"a\"/>\n";
-  // Same subfield, another match; another subfield; another field: three distinct keys.
-  EXPECT_EQ(read({{"w", rules(cn_a + cn_b + o_a + issuer_cn_a)}}, "").mapping.many_to_one[0].rules.size(), 4u);
+  const std::string cn_a_any_case = "<add certificateField=\"Subject\" certificateSubField=\"CN\" matchCriteria=\"a\" "
+                                    "compareCaseSensitive=\"false\"/>\n";
+  // Same subfield, another match; another subfield; another field; another case sensitivity: distinct keys.
+  EXPECT_EQ(read({{"w", rules(cn_a + cn_b + o_a + issuer_cn_a + cn_a_any_case)}}, "").mapping.many_to_one[0].rules.size(), 5u);
   // The same key twice is refused, as IIS refuses it.
   EXPECT_CONFIG_ERROR_AT(read({{"w", rules(cn_a + "<add certificateField=\"subject\" certificateSubField=\"cn\" "
                                                   "matchCriteria=\"a\"/>\n")}},
                               ""),
                          9, 1, "duplicate rule subject cn 'a' (first at w:8:1)");
-  // <remove> takes the rule with the whole key only.
-  auto kept = read({{"w", rules(cn_a + cn_b + "<remove certificateField=\"Subject\" certificateSubField=\"CN\" "
-                                              "matchCriteria=\"b\"/>\n")}},
+  // <remove> takes the rule with the whole key only (compareCaseSensitive defaults to true there too).
+  auto kept = read({{"w", rules(cn_a + cn_b + cn_a_any_case +
+                                "<remove certificateField=\"Subject\" certificateSubField=\"CN\" matchCriteria=\"b\"/>\n"
+                                "<remove certificateField=\"Subject\" certificateSubField=\"CN\" matchCriteria=\"a\" "
+                                "compareCaseSensitive=\"false\"/>\n")}},
                    "");
   ASSERT_EQ(kept.mapping.many_to_one[0].rules.size(), 1u);
   EXPECT_EQ(kept.mapping.many_to_one[0].rules[0].match, "a");
+  EXPECT_TRUE(kept.mapping.many_to_one[0].rules[0].case_sensitive);
 }
 
 TEST(IisInheritance, ClearEmptiesWhatWasInheritedAndRefusesWith401Dot2) {
