@@ -67,7 +67,9 @@ IisDocument::IisDocument(std::string text, std::string file)
         scope.locked = true;
         scope.lock_text = std::string("overrideMode=\"") + mode.value() + "\"";
         scope.lock_where = at(node, mode);
-      } else if (value != "allow" && value != "inherit") {
+      } else if (value == "allow") {
+        scope.unlocked = true;
+      } else if (value != "inherit") {
         throw ConfigError(at(node, mode), std::string("<location> overrideMode: '") + mode.value() +
                                               "' is not allowed; expected Allow, Deny or Inherit");
       }
@@ -78,7 +80,9 @@ IisDocument::IisDocument(std::string text, std::string file)
         scope.locked = true;
         scope.lock_text = std::string("allowOverride=\"") + allow.value() + "\"";
         scope.lock_where = at(node, allow);
-      } else if (value != "true") {
+      } else if (value == "true") {
+        scope.unlocked = true;
+      } else {
         throw ConfigError(at(node, allow), std::string("<location> allowOverride: '") + allow.value() +
                                                "' is not a boolean (true or false)");
       }
@@ -96,6 +100,7 @@ IisDocument::IisDocument(std::string text, std::string file)
   };
 
   if (name == "configuration") {
+    read_default_locks(root.child("configSections"), "");
     IisScope top;
     top.node = root;
     top.where = at(root);
@@ -123,6 +128,21 @@ IisDocument::IisDocument(std::string text, std::string file)
   fail(root, "not an IIS configuration file: the root element is " + element(root) +
                  "; expected <configuration>, or a fragment whose root is <location>, <system.webServer>, "
                  "<security>, <authentication> or <iisClientCertificateMappingAuthentication>");
+}
+
+// <configSections><sectionGroup name="system.webServer"><sectionGroup name="security">
+//   <section name="access" overrideModeDefault="Deny"/> ...: the sections locked by default.
+void IisDocument::read_default_locks(const pugi::xml_node& group, const std::string& prefix) {
+  for (const auto& child : group.children()) {
+    const std::string_view kind = child.name();
+    const std::string name = prefix + child.attribute("name").value();
+    if (kind == "sectionGroup") {
+      read_default_locks(child, name + "/");
+    } else if (kind == "section") {
+      pugi::xml_attribute mode = child.attribute("overrideModeDefault");
+      if (mode && lower_copy(mode.value()) == "deny") default_locks_.push_back({name, at(child, mode)});
+    }
+  }
 }
 
 std::vector<pugi::xml_node> IisDocument::find(const IisScope& scope, const std::vector<const char*>& path) const {

@@ -32,7 +32,15 @@ struct IisScope {
   bool locked = false;
   std::string lock_text;  // the attribute as written, for messages
   core::SourcePos lock_where;
+  bool unlocked = false;  // overrideMode="Allow" / allowOverride="true": its sections unlocked for lower files
   bool no_child_inheritance = false;  // inheritInChildApplications="false"
+};
+
+// A section declared in <configSections> with overrideModeDefault="Deny": locked for the files below
+// unless a <location overrideMode="Allow"> holding it unlocks it.
+struct IisDefaultLock {
+  std::string section;  // "system.webServer/security/access", ...
+  core::SourcePos where;
 };
 
 class IisDocument {
@@ -46,6 +54,8 @@ class IisDocument {
   // <security> (system.webServer/security)".
   const std::string& fragment() const { return fragment_; }
 
+  const std::vector<IisDefaultLock>& default_locks() const { return default_locks_; }
+
   // Every element at `path` (kIis...Path) within the scope.
   std::vector<pugi::xml_node> find(const IisScope& scope, const std::vector<const char*>& path) const;
 
@@ -55,12 +65,15 @@ class IisDocument {
   [[noreturn]] void fail(const pugi::xml_node& node, const std::string& what) const;
 
  private:
+  void read_default_locks(const pugi::xml_node& group, const std::string& prefix);
+
   std::string text_;
   std::string file_;
   std::unique_ptr<pugi::xml_document> xml_;
   std::string root_name_;  // the fragment's root element name; "" for <configuration> and <location>
   std::string fragment_;
   std::vector<IisScope> scopes_;
+  std::vector<IisDefaultLock> default_locks_;
 };
 
 // How location paths are compared: "/Default Web Site/app/" -> "default web site/app"; "." -> "".

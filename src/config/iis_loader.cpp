@@ -360,24 +360,47 @@ bool attribute_bool(const MergedAttribute& attribute, bool fallback) {
   return attribute.present ? lower_copy(attribute.value) == "true" : fallback;
 }
 
-// A section inside a <location overrideMode="Deny"> (or allowOverride="false"): the files below may not
-// write it at all. IIS answers 500.19 for them.
+// A locked section: inside a <location overrideMode="Deny"> (or allowOverride="false"), or declared
+// overrideModeDefault="Deny" in <configSections> and not unlocked by a <location overrideMode="Allow">
+// holding it. The files below may not write it at all; IIS answers 500.19 for them.
 struct SectionLock {
   std::size_t file = 0;
-  const IisScope* scope = nullptr;
+  std::string by;  // what locks it, with its position
 };
+
+std::string joined(const std::vector<const char*>& path) {
+  std::string out;
+  for (const char* name : path) out += (out.empty() ? "" : "/") + std::string(name);
+  return out;
+}
+
+std::optional<SectionLock> default_lock(const std::vector<IisDocument>& documents, const std::vector<const char*>& path) {
+  const std::string wanted = joined(path);
+  for (std::size_t file = 0; file < documents.size(); ++file) {
+    for (const IisDefaultLock& lock : documents[file].default_locks()) {
+      if (lock.section != wanted) continue;
+      return SectionLock{file, "overrideModeDefault=\"Deny\" in <configSections> at " + lock.where.to_string() +
+                                   " (unless a <location overrideMode=\"Allow\"> holding the section unlocks it)"};
+    }
+  }
+  return std::nullopt;
+}
 
 void check_lock(std::optional<SectionLock>& lock, const Piece& piece, const FoundSection& found) {
   if (!found) return;
   if (lock && lock->file < piece.file) {
     throw ConfigError(piece.document->at(found.node),
-                      element(found.node) + " cannot be set in this file: <location path=\"" + lock->scope->path +
-                          "\" " + lock->scope->lock_text + "> at " + lock->scope->lock_where.to_string() +
+                      element(found.node) + " cannot be set in this file: " + lock->by +
                           " locks it for the files below; IIS refuses this file with HTTP 500.19 (\"This "
                           "configuration section cannot be used at this path ... the section is locked at a parent "
                           "level\")");
   }
-  if (!lock && found.scope->locked) lock = SectionLock{piece.file, found.scope};
+  if (found.scope->locked) {
+    lock = SectionLock{piece.file, "<location path=\"" + found.scope->path + "\" " + found.scope->lock_text + "> at " +
+                                       found.scope->lock_where.to_string()};
+  } else if (found.scope->unlocked) {
+    lock.reset();
+  }
 }
 
 // inheritInChildApplications="false" stops settings at application boundaries, which the files do not show:
@@ -480,7 +503,9 @@ IisPolicy read_iis(const std::vector<IisText>& files, const std::optional<std::s
   // inherited entry can be removed or cleared below, and adding it again without removing it is an error.
   core::MappingPolicy& mapping = policy.mapping;
   MergedAttribute enabled, one_to_one, many_to_one, anonymous, ssl_flags;
-  std::optional<SectionLock> mapping_lock, anonymous_lock, access_lock;
+  std::optional<SectionLock> mapping_lock = default_lock(documents, kIisMappingSectionPath);
+  std::optional<SectionLock> anonymous_lock = default_lock(documents, kIisAnonymousPath);
+  std::optional<SectionLock> access_lock = default_lock(documents, kIisAccessPath);
   std::vector<std::string> merged_from;
   bool any_section = false;
   const IisDocument* last_section_document = nullptr;

@@ -253,6 +253,34 @@ TEST(IisInheritance, LockedLocationRefusesALowerFileThatWritesTheSection) {
                          "overrideMode: 'Never' is not allowed");
 }
 
+TEST(IisInheritance, SectionsLockedByDefaultNeedAnAllowLocation) {
+  const std::string sections =
+      "<configSections>\n<sectionGroup name=\"system.webServer\">\n<sectionGroup name=\"security\">\n"
+      "<section name=\"access\" overrideModeDefault=\"Deny\"/>\n<sectionGroup name=\"authentication\">\n"
+      "<section name=\"iisClientCertificateMappingAuthentication\" overrideModeDefault=\"Deny\"/>\n"
+      "<section name=\"anonymousAuthentication\" overrideModeDefault=\"Allow\"/>\n"
+      "</sectionGroup>\n</sectionGroup>\n</sectionGroup>\n</configSections>\n";
+  const std::string web = configuration(security(section("enabled=\"true\"", many(add_many("web")))));
+  const std::string locked = configuration(sections);
+  auto error = capture_error([&] { read({{"applicationHost.config", locked}, {"web.config", web}}, "Site"); });
+  EXPECT_EQ(error.where().to_string(), "web.config:5:1");
+  EXPECT_TRUE(contains(error.message(), "overrideModeDefault=\"Deny\" in <configSections> at applicationHost.config:7:59 "
+                                        "(unless a <location overrideMode=\"Allow\"> holding the section unlocks it) "
+                                        "locks it for the files below"))
+      << error.what();
+  // The same file may write it; anonymousAuthentication (Allow) may be written below.
+  EXPECT_NO_THROW(read({{"applicationHost.config", configuration(sections + security(section("enabled=\"true\"")))},
+                        {"web.config", configuration(security("<anonymousAuthentication enabled=\"true\"/>\n"))}},
+                       ""));
+  // Unlocked for the site by a location holding the section, as IIS Manager writes it.
+  const std::string unlocked =
+      configuration(sections + location("Site", security(section("")), "overrideMode=\"Allow\""));
+  EXPECT_EQ(names(read({{"applicationHost.config", unlocked}, {"web.config", web}}, "Site")),
+            (std::vector<std::string>{"web"}));
+  // The unlock is for that site only.
+  EXPECT_THROW(read({{"applicationHost.config", unlocked}, {"web.config", web}}, "Other"), ConfigError);
+}
+
 // ---- choosing the location ----
 
 TEST(IisInheritance, TheOnlyLocationWithASectionIsUsedWithANote) {
