@@ -16,7 +16,7 @@ from harness.checks import check_admitted, check_rejected
 from harness.client import request
 from harness.common import check, check_eq, pki, run_test, subdir
 from harness.gateway import Gateway, base_config
-from harness.tools import run, write
+from harness.tools import run, run_json, write
 from harness.upstream import Upstream
 
 
@@ -106,6 +106,12 @@ def main():
     check('note CG010 [default]: IIS section for <location path="Default Web Site/app"> merged from 4 places, the '
           "server first: %s:6:9 (the top level), %s:19:11 (<location path=\"Default Web Site\">), %s:6:9 (the top "
           "level), %s:5:9 (the top level)" % (host, host, site, app) in r.stdout, "the merge is noted", r)
+
+    r, report = run_json(["check"] + app_files + ["--iis-location", "Default Web Site/app", "--client-ca", p.pem("ca")], d)
+    check_eq(report["blocks"][0]["mapping_sources"],
+             [{"kind": "many_to_one", "name": "site-edge", "position": "%s:21:15" % host},
+              {"kind": "many_to_one", "name": "no-blocked", "position": "%s:9:13" % site},
+              {"kind": "many_to_one", "name": "app-other", "position": "%s:7:13" % app}], "check --json positions", r)
 
     # explain: the position of the mapping that admitted, in the application's file.
     r = run(["explain"] + app_files + ["--iis-location", "default web site/APP", "--client-ca", p.pem("ca"),
