@@ -83,6 +83,34 @@ void check_serve_readiness(const config::Overrides& overrides, std::vector<core:
   }
 }
 
+// How each block's IIS files were read (a fragment, the location chosen, the pieces merged): notes.
+std::vector<core::Finding> iis_notes(const config::GatewayConfig& config) {
+  std::vector<core::Finding> out;
+  auto add = [&](const config::HostPolicy& block) {
+    for (const config::ConfigNote& note : block.notes) {
+      core::Finding f = finding("CG010", core::Severity::note, note.where, note.message,
+                                "none needed if this is what IIS serves; --iis-location (or iis_location in "
+                                "[mapping]) reads another location");
+      f.hosts = {block.name};
+      out.push_back(std::move(f));
+    }
+  };
+  add(config.default_host);
+  for (const config::HostPolicy& host : config.hosts) add(host);
+  return core::merge_findings(std::move(out));
+}
+
+// Where each mapping of an IIS-read block came from (file:line:column), one line each.
+void print_mapping_sources(const config::HostPolicy& block) {
+  if (!block.iis) return;
+  for (const core::OneToOneMapping& one : block.mapping.one_to_one) {
+    std::cout << "  one-to-one '" << one.name << "' (user " << one.user << "): " << one.where.to_string() << "\n";
+  }
+  for (const core::ManyToOneMapping& many : block.mapping.many_to_one) {
+    std::cout << "  many-to-one '" << many.name << "': " << many.where.to_string() << "\n";
+  }
+}
+
 std::string hosts_text(const core::Finding& f) {
   std::string text;
   for (const std::string& host : f.hosts) text += (text.empty() ? "" : ", ") + host;
@@ -91,7 +119,10 @@ std::string hosts_text(const core::Finding& f) {
 
 void print_text(const std::vector<BlockMode>& blocks, const std::vector<core::Finding>& findings, int errors,
                 int warnings, int notes) {
-  for (const BlockMode& mode : blocks) std::cout << "mapping [" << mode.block->name << "]: " << mode.text << "\n";
+  for (const BlockMode& mode : blocks) {
+    std::cout << "mapping [" << mode.block->name << "]: " << mode.text << "\n";
+    print_mapping_sources(*mode.block);
+  }
   for (const core::Finding& f : findings) {
     const std::string where = f.where.to_string();
     std::cout << (where.empty() ? "" : where + ": ") << core::to_string(f.severity) << " " << f.code << hosts_text(f)
@@ -109,6 +140,17 @@ void print_text(const std::vector<BlockMode>& blocks, const std::vector<core::Fi
             << (warnings == 1 ? " warning" : " warnings") << "\n";
 }
 
+nlohmann::ordered_json mapping_sources_json(const core::MappingPolicy& mapping) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const core::OneToOneMapping& one : mapping.one_to_one) {
+    out.push_back({{"kind", "one_to_one"}, {"name", one.name}, {"position", one.where.to_string()}});
+  }
+  for (const core::ManyToOneMapping& many : mapping.many_to_one) {
+    out.push_back({{"kind", "many_to_one"}, {"name", many.name}, {"position", many.where.to_string()}});
+  }
+  return out;
+}
+
 nlohmann::ordered_json findings_json(const std::vector<BlockMode>& blocks, const std::vector<core::Finding>& findings,
                                      int errors, int warnings, int notes, std::int64_t now) {
   nlohmann::ordered_json block_list = nlohmann::ordered_json::array();
@@ -120,7 +162,8 @@ nlohmann::ordered_json findings_json(const std::vector<BlockMode>& blocks, const
                           {"mapping_mode", core::to_string(mode.mapping)},
                           {"mappings", mapping.one_to_one.size() + mapping.many_to_one.size()},
                           {"mappings_in_force", core::mappings_in_force(mapping)},
-                          {"mapping", mode.text}});
+                          {"mapping", mode.text},
+                          {"mapping_sources", mapping_sources_json(mapping)}});
   }
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const core::Finding& f : findings) {
@@ -150,7 +193,8 @@ int run_check(const CheckOptions& opts) {
   try {
     config = config::load_config(opts.overrides, config::Purpose::inspect);
     blocks = block_modes(*config);
-    findings = tls::check_config(*config, *now);
+    findings = iis_notes(*config);
+    for (core::Finding& f : tls::check_config(*config, *now)) findings.push_back(std::move(f));
     check_serve_readiness(opts.overrides, findings);
   } catch (const std::exception& e) {
     findings.push_back(config_error(e));

@@ -15,8 +15,12 @@ void add_config_flags(CLI::App& app, config::Overrides& o) {
   app.add_option("--crl", o.crl, "CRL file (repeatable)");
   app.add_option("--mode", o.mode, "client certificate mode: ignore | accept | require");
   app.add_option("--upstream", o.upstream, "upstream URL, http://host:port or https://host:port");
-  app.add_option("--iis-config", o.iis_config, "read the mapping policy from an IIS web.config/applicationHost.config");
-  app.add_option("--iis-location", o.iis_location, "the <location path=...> to read from --iis-config");
+  app.add_option("--iis-config", o.iis_config,
+                 "read the mapping policy from IIS applicationHost.config/web.config (repeatable: from the server "
+                 "down, merged as IIS inherits)");
+  app.add_option("--iis-location", o.iis_location,
+                 "the path to read from --iis-config, e.g. \"Default Web Site/app\" (\"\" = the top level; "
+                 "default: the only location with a mapping section)");
   app.add_flag("--chain-only", o.chain_only,
                "no mappings: admit every client certificate that verifies against --client-ca, as its subject CN");
   app.add_option("--workers", o.workers, "worker threads (0 = one per core)");

@@ -54,6 +54,10 @@ int run_explain(const ExplainOptions& opts) {
     host_name = parsed.value->routing_name();
   }
   input.block = &tls::host_policy_for(*config, host_name);
+  // How the block's IIS files were read (fragment, location chosen, pieces merged), as check notes it.
+  for (const config::ConfigNote& note : input.block->notes) {
+    std::cerr << "note: " << note.where.to_string() << ": " << note.message << "\n";
+  }
   input.at = *at;
   input.at_given = opts.at.has_value();
   input.cert_file = opts.cert_file;

@@ -108,6 +108,17 @@ const core::ManyToOneMapping* source_mapping(const ExplainInput& input, const co
   return nullptr;
 }
 
+// Position of the one-to-one mapping that admitted the certificate ("" when none did).
+std::string one_to_one_position(const ExplainInput& input) {
+  const core::Decision& decision = input.decision;
+  for (const core::OneToOneMapping& mapping : input.block->mapping.one_to_one) {
+    if (decision.admitted && mapping.name == decision.mapping && mapping.user == decision.identity) {
+      return mapping.where.to_string();
+    }
+  }
+  return "";
+}
+
 // Position of the rule_index-th rule of a mapping ("" when unknown).
 std::string rule_position(const core::ManyToOneMapping* mapping, std::size_t rule_index) {
   if (mapping == nullptr || rule_index >= mapping->rules.size()) return "";
@@ -173,6 +184,7 @@ json trace_json(const ExplainInput& input) {
       steps.back()["rules"].push_back(std::move(item));
       continue;
     }
+    if (step.kind == Kind::one_to_one && step.matched) item["position"] = one_to_one_position(input);
     if (step.kind == Kind::mapping) {
       source = source_mapping(input, step);
       rule_index = 0;
@@ -215,6 +227,9 @@ void print_explain(std::ostream& out, const ExplainInput& input) {
   if (const core::TraceStep* one = first_of(decision, Kind::one_to_one)) {
     out << "\nOne-to-one mappings (checked first)\n  " << (one->matched ? "MATCH" : "no match") << ": " << one->note
         << "\n  certificate " << one->actual << "\n";
+    if (const std::string where = one->matched ? one_to_one_position(input) : ""; !where.empty()) {
+      out << "  mapping at " << where << "\n";
+    }
   }
   print_mappings(out, input);
   if (const core::TraceStep* anonymous = first_of(decision, Kind::anonymous)) {

@@ -103,7 +103,7 @@ int run_export(const ExportOptions& opts) {
 // --- import ---
 
 struct ImportOptions {
-  std::string file;
+  std::vector<std::string> files;
   std::string location;
   CLI::Option* location_option = nullptr;
   std::string output;
@@ -113,7 +113,15 @@ struct ImportOptions {
 
 json locations_json(const std::vector<config::IisLocationEntry>& locations) {
   json out = json::array();
-  for (const auto& entry : locations) out.push_back({{"path", entry.path}, {"line", entry.where.line}});
+  for (const auto& entry : locations) {
+    out.push_back({{"path", entry.path}, {"file", entry.where.file}, {"line", entry.where.line}});
+  }
+  return out;
+}
+
+json notes_json(const std::vector<config::ConfigNote>& notes) {
+  json out = json::array();
+  for (const auto& note : notes) out.push_back({{"position", note.where.to_string()}, {"message", note.message}});
   return out;
 }
 
@@ -143,20 +151,34 @@ bool write_output(const std::string& path, const std::string& text, bool force, 
   return true;
 }
 
+std::string quoted_files(const std::vector<std::string>& files) {
+  std::string out;
+  for (const std::string& file : files) out += " " + (file.find(' ') == std::string::npos ? file : "\"" + file + "\"");
+  return out;
+}
+
 int run_import(const ImportOptions& opts) {
   std::string error;
-  auto text = config::read_file_bytes(opts.file, error);
-  if (!text) return import_error(opts, opts.file + ": cannot read the IIS configuration: " + error);
+  std::vector<config::IisText> texts;
+  for (const std::string& file : opts.files) {
+    auto text = config::read_file_bytes(file, error);
+    if (!text) return import_error(opts, file + ": cannot read the IIS configuration: " + error);
+    texts.push_back({file, std::move(*text)});
+  }
 
   std::optional<std::string> location;
   if (opts.location_option != nullptr && opts.location_option->count() > 0) location = opts.location;
   config::IisImport imported;
   try {
-    imported = config::import_iis(*text, opts.file, location);
+    imported = config::import_iis(texts, location);
   } catch (const config::IisLocationChoiceError& e) {
     std::string message = e.what();
-    message += "\n  e.g. certgate iis import " + opts.file + " --location \"" + e.locations().back().path + "\"";
-    return import_error(opts, message, {{"locations", locations_json(e.locations())}});
+    std::string example;
+    for (const auto& place : e.places()) {
+      if (!place.path.empty()) example = place.path;
+    }
+    message += "\n  e.g. certgate iis import" + quoted_files(opts.files) + " --location \"" + example + "\"";
+    return import_error(opts, message, {{"locations", locations_json(e.places())}});
   } catch (const std::exception& e) {
     return import_error(opts, e.what());
   }
@@ -167,11 +189,13 @@ int run_import(const ImportOptions& opts) {
   const core::MappingPolicy& mapping = imported.policy.mapping;
   if (opts.json) {
     json out = {
-        {"file", opts.file},
+        {"file", opts.files.front()},
+        {"files", opts.files},
         {"location", imported.location},
         {"locations", locations_json(imported.locations)},
         {"mode", imported.policy.mode ? json(core::to_string(*imported.policy.mode)) : json(nullptr)},
-        {"ssl_flags", imported.policy.mode ? json(imported.facts.ssl_flags) : json(nullptr)},
+        {"ssl_flags", imported.policy.mode ? json(imported.policy.ssl_flags) : json(nullptr)},
+        {"notes", notes_json(imported.policy.notes)},
         {"anonymous", mapping.anonymous},
         {"one_to_one", mapping.one_to_one.size()},
         {"many_to_one", mapping.many_to_one.size()},
@@ -185,7 +209,10 @@ int run_import(const ImportOptions& opts) {
     std::cout << "wrote " << opts.output << ": " << mapping.one_to_one.size() << " one-to-one and "
               << mapping.many_to_one.size() << " many-to-one mappings from "
               << (imported.location.empty() ? std::string("the top level") : "<location path=\"" + imported.location + "\">")
-              << " of " << opts.file << "\n";
+              << " of" << quoted_files(opts.files) << "\n";
+  }
+  if (!opts.json) {
+    for (const auto& note : imported.policy.notes) std::cerr << "note: " << note.where.to_string() << ": " << note.message << "\n";
   }
   return kExitOk;
 }
@@ -221,17 +248,23 @@ Examples:
   auto imp = std::make_shared<ImportOptions>();
   CLI::App* im = iis->add_subcommand("import", "turn an IIS web.config / applicationHost.config into certgate TOML");
   im->footer(R"(Reads <access sslFlags>, <anonymousAuthentication> and <iisClientCertificateMappingAuthentication>
-of one location and writes [tls] mode and [mapping], each mapping with a comment naming file:line:column.
-Without --location the file must have exactly one place with a mapping section; otherwise the locations
-are listed and the import stops (exit 2). --location "" picks the top level.
+of one location path and writes [tls] mode and [mapping], each mapping with a comment naming file:line:column.
+Several files are merged from the server down, as IIS inherits configuration (applicationHost.config, then
+the site's web.config, then an application's). Without --location the files must have exactly one place
+with a mapping section; otherwise the places are listed and the import stops (exit 2). --location "" picks
+the top level.
 
 Examples:
   certgate iis import web.config
   certgate iis import C:/Windows/System32/inetsrv/config/applicationHost.config --location "Default Web Site/api" \
                       -o certgate-mapping.toml
+  certgate iis import applicationHost.config site/web.config site/app/web.config --location "Default Web Site/app"
   certgate iis import web.config --json)");
-  im->add_option("file", imp->file, "web.config or applicationHost.config")->required();
-  imp->location_option = im->add_option("--location", imp->location, "the <location path=...> to import (\"\" = top level)");
+  im->add_option("files", imp->files,
+                 "applicationHost.config and/or web.config files, from the server down (merged as IIS inherits)")
+      ->required();
+  imp->location_option = im->add_option("--location", imp->location,
+                                        "the location path to import, e.g. \"Default Web Site/app\" (\"\" = top level)");
   im->add_option("-o,--output", imp->output, "write the TOML here instead of standard output");
   im->add_flag("--force", imp->force, "replace the --output file if it exists");
   im->add_flag("--json", imp->json, "machine-readable output (fields in docs/tools.md)");

@@ -3,6 +3,7 @@
 #include "config/cert_text.hpp"
 
 #include <array>
+#include <cctype>
 #include <cstdint>
 
 namespace certgate::config {
@@ -35,6 +36,54 @@ bool is_der_sequence(std::string_view bytes) {
     header += count;
   }
   return header + length == bytes.size();
+}
+
+// The first element inside a DER SEQUENCE: its tag and its content (empty view when malformed).
+struct DerElement {
+  unsigned char tag = 0;
+  std::string_view content;
+};
+DerElement first_inner(std::string_view sequence) {
+  auto header = [](std::string_view bytes, DerElement& out) -> std::size_t {
+    if (bytes.size() < 2) return 0;
+    out.tag = static_cast<unsigned char>(bytes[0]);
+    auto first = static_cast<unsigned char>(bytes[1]);
+    std::size_t at = 2;
+    std::size_t length = first;
+    if (first >= 0x80) {
+      std::size_t count = first & 0x7f;
+      if (count == 0 || count > 4 || bytes.size() < 2 + count) return 0;
+      length = 0;
+      for (std::size_t i = 0; i < count; ++i) length = (length << 8) | static_cast<unsigned char>(bytes[2 + i]);
+      at += count;
+    }
+    if (at + length > bytes.size()) return 0;
+    out.content = bytes.substr(at, length);
+    return at + length;
+  };
+  DerElement outer;
+  if (header(sequence, outer) == 0) return {};
+  DerElement inner;
+  if (header(outer.content, inner) == 0) return {};
+  return inner;
+}
+
+// "AB:CD ..." or "abcd..." (with the invisible U+200E that Windows' certificate dialog copies in front):
+// the number of hex digits, or 0 when the text is not hex with separators.
+std::size_t thumbprint_digits(std::string_view text) {
+  constexpr std::string_view left_to_right_mark = "\xE2\x80\x8E";
+  std::size_t digits = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text.substr(i, left_to_right_mark.size()) == left_to_right_mark) {
+      i += left_to_right_mark.size() - 1;
+      continue;
+    }
+    char c = text[i];
+    if (is_space(c) || c == ':') continue;
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return 0;
+    ++digits;
+  }
+  return digits;
 }
 
 constexpr std::string_view pem_begin = "-----BEGIN CERTIFICATE-----";
@@ -122,6 +171,50 @@ std::optional<std::string> certificate_der(std::string_view bytes) {
   if (is_der_sequence(bytes)) return std::string(bytes);
   if (auto decoded = base64_decode(bytes); decoded && is_der_sequence(*decoded)) return decoded;
   return std::nullopt;
+}
+
+}  // namespace certgate::config
+
+namespace certgate::config {
+
+std::optional<std::string> blob_certificate_der(std::string_view text) {
+  if (!blob_problem(text).empty()) return std::nullopt;
+  return base64_decode(text);
+}
+
+std::string blob_problem(std::string_view text) {
+  if (std::size_t at = text.find("-----BEGIN "); at != std::string_view::npos) {
+    std::size_t end = text.find("-----", at + 11);
+    std::string label(text.substr(at, end == std::string_view::npos ? 27 : end + 5 - at));
+    if (text.find(pem_begin) != std::string_view::npos) return "PEM armour (" + std::string(pem_begin) + ")";
+    return "a PEM block (" + label + "), not a certificate";
+  }
+  // Hex digits are base64 characters too, so thumbprints are recognised first.
+  if (std::size_t digits = thumbprint_digits(text); digits == 40 || digits == 64) {
+    return std::string(digits == 40 ? "a SHA-1" : "a SHA-256") + " thumbprint (" + std::to_string(digits) +
+           " hex digits), not the certificate itself";
+  }
+  auto decoded = base64_decode(text);
+  if (!decoded) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      if (is_space(text[i]) || c == '=' || alphabet.find(text[i]) != std::string_view::npos) continue;
+      std::string shown = c >= 0x21 && c < 0x7f ? "'" + std::string(1, text[i]) + "'" : "byte " + std::to_string(c);
+      return "not base64 (" + shown + " at offset " + std::to_string(i) + ")";
+    }
+    return "not base64 (its length or padding is wrong)";
+  }
+  if (decoded->empty()) return "empty";
+  if (decoded->starts_with("-----BEGIN")) return "base64 of PEM text (the file was encoded with its armour)";
+  if (!is_der_sequence(*decoded)) {
+    return "base64 of " + std::to_string(decoded->size()) + " bytes that are not a DER certificate";
+  }
+  const DerElement inner = first_inner(*decoded);
+  if (inner.tag == 0x02 && inner.content == std::string_view("\x03", 1)) return "base64 of a PKCS#12 (.pfx) file";
+  if (inner.tag == 0x02) return "base64 of a private key";
+  if (inner.tag == 0x06) return "base64 of a PKCS#7 (.p7b) or other container";
+  if (inner.tag != 0 && inner.tag != 0x30) return "base64 of DER that is not a certificate";
+  return "";
 }
 
 }  // namespace certgate::config

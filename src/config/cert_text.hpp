@@ -19,4 +19,13 @@ std::vector<std::string> pem_certificates(std::string_view text);
 // recognisable. (Whether the DER parses as X.509 is checked later, by src/tls.)
 std::optional<std::string> certificate_der(std::string_view bytes);
 
+// The IIS one-line blob (base64 of one DER certificate; whitespace tolerated) -> its DER. nullopt when
+// the text is anything else; blob_problem() then says what it is instead.
+std::optional<std::string> blob_certificate_der(std::string_view text);
+
+// What a text that should be an IIS certificate blob holds instead, in words ("PEM armour (-----BEGIN
+// CERTIFICATE-----)", "a SHA-1 thumbprint (40 hex digits)", "base64 of a PKCS#12 (.pfx) file", ...);
+// "" when it is a blob.
+std::string blob_problem(std::string_view text);
+
 }  // namespace certgate::config

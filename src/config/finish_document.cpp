@@ -8,8 +8,9 @@ namespace {
 // The block's mapping comes from its IIS file; so does its mode, unless the block set one itself.
 void apply_iis(HostPolicy& block, bool mode_explicit) {
   if (!block.iis) return;
-  IisPolicy policy = load_iis_file(block.iis->file, block.iis->location);
+  IisPolicy policy = load_iis_files(block.iis->files, block.iis->location);
   block.mapping = std::move(policy.mapping);
+  block.notes = std::move(policy.notes);
   if (policy.mode && !mode_explicit) block.tls.mode = *policy.mode;
 }
 
@@ -38,6 +39,7 @@ GatewayConfig finish_document(TomlDocument document) {
     } else {
       host.mapping = base.mapping;
       host.iis = base.iis;
+      host.notes = base.notes;
     }
   }
   return std::move(config);

@@ -33,8 +33,14 @@ struct TlsSettings {
 };
 
 struct IisSource {
-  std::string file;      // web.config or applicationHost.config
-  std::string location;  // <location path="..."> to read; "" = the top-level <system.webServer>
+  std::vector<std::string> files;       // applicationHost.config and/or web.config files, from the server down
+  std::optional<std::string> location;  // the path to read; "" = the top level; nullopt = the one with a section
+};
+
+// Something worth telling about how the configuration was read (`certgate check` prints it as a note).
+struct ConfigNote {
+  core::SourcePos where;
+  std::string message;
 };
 
 struct HostPolicy {
@@ -43,6 +49,7 @@ struct HostPolicy {
   TlsSettings tls;
   core::MappingPolicy mapping;
   std::optional<IisSource> iis;           // mapping (and mode, from sslFlags) read from IIS XML
+  std::vector<ConfigNote> notes;          // how the IIS files were read (fragments, location chosen, merge)
   core::SourcePos where;
 };
 

@@ -13,30 +13,32 @@ std::string describe_location(const std::string& location) {
   return location.empty() ? std::string("the top level") : "<location path=\"" + location + "\">";
 }
 
-std::string list_locations(const std::vector<IisLocationEntry>& locations) {
+std::string file_list(const std::vector<IisText>& files) {
   std::string out;
-  for (const auto& entry : locations) {
-    if (!out.empty()) out += ", ";
-    out += entry.path.empty() ? std::string("\"\" (the top level)") : "\"" + entry.path + "\"";
-    if (entry.where.line > 0) out += " (line " + std::to_string(entry.where.line) + ")";
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == files.size() ? " and " : ", ") + files[i].file;
   }
   return out;
 }
 
-TomlWriteOptions comments_for(const std::string& file, const IisImport& in) {
+TomlWriteOptions comments_for(const std::vector<IisText>& files, const IisImport& in) {
   TomlWriteOptions options;
-  options.header.push_back("certgate mapping policy imported by `certgate iis import` from " + file + ", " +
-                           describe_location(in.location) + ".");
+  options.header.push_back("certgate mapping policy imported by `certgate iis import` from " + file_list(files) +
+                           ", " + describe_location(in.location) + ".");
+  if (files.size() > 1) {
+    options.header.push_back("The files are merged from the server down, as IIS merges inherited configuration.");
+  }
   options.header.push_back("Each mapping says where it came from. Passwords are kept as written; certgate never uses them.");
   // IIS: the section is off unless enabled="true"; parse_iis then turns both switches off.
-  if (in.facts.section_where.line > 0 && core::ascii::lower_copy(in.facts.section_enabled) != "true") {
-    std::string written = in.facts.section_enabled.empty() ? std::string("no enabled attribute (IIS default: false)")
-                                                           : "enabled=\"" + in.facts.section_enabled + "\"";
-    options.header.push_back("The IIS section (" + in.facts.section_where.to_string() + ") has " + written +
+  const IisPolicy& policy = in.policy;
+  if (core::ascii::lower_copy(policy.section_enabled) != "true") {
+    std::string written = policy.section_enabled.empty() ? std::string("no enabled attribute (IIS default: false)")
+                                                         : "enabled=\"" + policy.section_enabled + "\"";
+    options.header.push_back("The IIS section (" + policy.section_enabled_where.to_string() + ") has " + written +
                              ": both kinds of mapping are off, as in IIS.");
   }
   if (in.policy.mode) {
-    options.mode_comment = "from <access sslFlags=\"" + in.facts.ssl_flags + "\"> at " + in.facts.ssl_flags_where.to_string();
+    options.mode_comment = "from <access sslFlags=\"" + policy.ssl_flags + "\"> at " + policy.ssl_flags_where.to_string();
   } else {
     options.header.push_back("No <access sslFlags> there: [tls] mode is left to certgate's default (require).");
   }
@@ -59,33 +61,30 @@ void check_round_trip(const IisImport& in) {
 
 }  // namespace
 
-IisLocationChoiceError::IisLocationChoiceError(const std::string& file, std::vector<IisLocationEntry> locations)
-    : ConfigError(core::SourcePos{file},
-                  "the file has " + std::to_string(locations.size()) +
-                      " locations with a client certificate mapping section: " + list_locations(locations) +
-                      "; choose one with --location"),
-      locations_(std::move(locations)) {}
-
-IisImport import_iis(std::string_view xml, const std::string& file, const std::optional<std::string>& location) {
+IisImport import_iis(const std::vector<IisText>& files, const std::optional<std::string>& location) {
   IisImport out;
-  out.locations = iis_mapping_locations(xml, file);
-  if (location) {
-    // Name the location as the file writes it ("/API.contoso.com/" finds "api.contoso.com").
-    out.location = *location;
-    for (const auto& entry : out.locations) {
-      if (iis_location_key(entry.path) == iis_location_key(*location)) out.location = entry.path;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    for (IisLocationEntry& entry : iis_mapping_locations(files[i].text, files[i].file)) {
+      if (i > 0 && entry.path.empty()) continue;  // a lower file's top level lies on the way to any path
+      out.locations.push_back(std::move(entry));
     }
-  } else if (out.locations.size() > 1) {
-    throw IisLocationChoiceError(file, out.locations);
-  } else if (out.locations.size() == 1) {
-    out.location = out.locations.front().path;
   }
-  // With no section anywhere, parse_iis names the problem (and lists what there is).
-  out.policy = parse_iis(xml, file, out.location);
-  out.facts = iis_location_facts(xml, file, out.location);
-  out.toml = write_mapping_toml(out.policy.mapping, out.policy.mode, comments_for(file, out));
+  try {
+    out.policy = read_iis(files, location);
+  } catch (const IisLocationChoiceError& e) {
+    // The same choice, in this command's words.
+    std::string message = e.message();
+    message = message.substr(0, message.find("; choose one with")) + "; choose one with --location";
+    throw IisLocationChoiceError(e.where(), message, e.places());
+  }
+  out.location = out.policy.location;
+  out.toml = write_mapping_toml(out.policy.mapping, out.policy.mode, comments_for(files, out));
   check_round_trip(out);
   return out;
+}
+
+IisImport import_iis(std::string_view xml, const std::string& file, const std::optional<std::string>& location) {
+  return import_iis(std::vector<IisText>{{file, std::string(xml)}}, location);
 }
 
 }  // namespace certgate::config

@@ -1,15 +1,16 @@
-// The client-certificate mapping of an IIS web.config / applicationHost.config:
-// <iisClientCertificateMappingAuthentication>, <anonymousAuthentication> and <access sslFlags> of one
-// location. Settings inherited from parent locations or other files are not merged: certgate reads the
-// one location it is pointed at.
+// The client-certificate mapping of IIS configuration files: <iisClientCertificateMappingAuthentication>,
+// <anonymousAuthentication> and <access sslFlags> of one configuration path, merged from the server down
+// as IIS merges inherited configuration (rules and sources in docs/decisions.md).
 #include <pugixml.hpp>
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 
 #include "config/cert_text.hpp"
 #include "config/config_error.hpp"
 #include "config/files.hpp"
+#include "config/iis_document.hpp"
 #include "config/load.hpp"
 #include "config/names.hpp"
 #include "core/ascii.hpp"
@@ -23,47 +24,11 @@ using core::ascii::lower_copy;
 
 constexpr const char* mapping_section = "iisClientCertificateMappingAuthentication";
 
-// The XML text and its name, for positions of elements.
-struct XmlSource {
-  std::string_view text;
-  const std::string& file;
-
-  core::SourcePos at(const pugi::xml_node& node) const {
-    std::ptrdiff_t offset = node.offset_debug();
-    if (offset < 0) return core::SourcePos{file};
-    auto at = static_cast<std::size_t>(offset);
-    if (at > 0 && at <= text.size() && text[at - 1] == '<') --at;  // point at the tag's '<'
-    return position_at(text, at, file);
-  }
-  // The attribute itself when it can be found in the text (multi-line elements), else its element.
-  core::SourcePos at(const pugi::xml_node& node, const pugi::xml_attribute& attribute) const {
-    const std::ptrdiff_t element = node.offset_debug();
-    if (element < 0 || !attribute) return at(node);
-    // offset_debug() is the element name's distance from the start of the parse buffer; the attribute's
-    // name lies in the same buffer. Checked against the text, so anything unexpected falls back.
-    const auto base = reinterpret_cast<std::uintptr_t>(node.name()) - static_cast<std::uintptr_t>(element);
-    const auto name = reinterpret_cast<std::uintptr_t>(attribute.name());
-    const std::string_view wanted = attribute.name();
-    if (name < base || name - base >= text.size() || text.substr(name - base, wanted.size()) != wanted) return at(node);
-    return position_at(text, static_cast<std::size_t>(name - base), file);
-  }
-  [[noreturn]] void fail(const pugi::xml_node& node, const std::string& what) const { throw ConfigError(at(node), what); }
-};
-
 std::string element(const pugi::xml_node& node) { return "<" + std::string(node.name()) + ">"; }
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) { return lower_copy(a) == lower_copy(b); }
 
-// "/Default Web Site/app/" -> "default web site/app"; "." and "" are the top level.
-std::string location_key(std::string_view path) {
-  auto is_trim = [](char c) { return c == '/' || c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!path.empty() && is_trim(path.front())) path.remove_prefix(1);
-  while (!path.empty() && is_trim(path.back())) path.remove_suffix(1);
-  if (path == ".") return {};
-  return lower_copy(path);
-}
-
-bool read_bool(const XmlSource& xml, const pugi::xml_node& node, const char* name, bool fallback) {
+bool read_bool(const IisDocument& xml, const pugi::xml_node& node, const char* name, bool fallback) {
   pugi::xml_attribute attribute = node.attribute(name);
   if (!attribute) return fallback;
   std::string value = lower_copy(attribute.value());
@@ -72,7 +37,7 @@ bool read_bool(const XmlSource& xml, const pugi::xml_node& node, const char* nam
   xml.fail(node, element(node) + " " + name + ": '" + attribute.value() + "' is not a boolean (true or false)");
 }
 
-std::string required(const XmlSource& xml, const pugi::xml_node& node, const char* name) {
+std::string required(const IisDocument& xml, const pugi::xml_node& node, const char* name) {
   pugi::xml_attribute attribute = node.attribute(name);
   if (!attribute || attribute.value()[0] == '\0') {
     xml.fail(node, element(node) + " in <" + node.parent().name() + ">: missing required attribute " + name);
@@ -82,7 +47,7 @@ std::string required(const XmlSource& xml, const pugi::xml_node& node, const cha
 
 // An attribute value that reaches a header or a log line (a user, a mapping name): control characters
 // (written as character references such as &#13;) are refused. "" when the attribute is absent.
-std::string printable(const XmlSource& xml, const pugi::xml_node& node, const char* name) {
+std::string printable(const IisDocument& xml, const pugi::xml_node& node, const char* name) {
   pugi::xml_attribute attribute = node.attribute(name);
   const std::string value = attribute.value();
   if (std::string problem = core::describe_control_character(value); !problem.empty()) {
@@ -94,50 +59,29 @@ std::string printable(const XmlSource& xml, const pugi::xml_node& node, const ch
   return value;
 }
 
-// Every element reached from `from` by following the element names in `path`.
-std::vector<pugi::xml_node> find_all(const pugi::xml_node& from, const std::vector<const char*>& path) {
-  std::vector<pugi::xml_node> current{from};
-  for (const char* name : path) {
-    std::vector<pugi::xml_node> next;
-    for (const auto& node : current) {
-      for (const auto& child : node.children(name)) next.push_back(child);
-    }
-    current = std::move(next);
-  }
-  return current;
-}
-
-// The one element at `path` under any of the containers; a section given twice is an error, as in IIS.
-pugi::xml_node find_section(const XmlSource& xml, const std::vector<pugi::xml_node>& containers,
-                            const std::vector<const char*>& path) {
-  pugi::xml_node found;
-  for (const auto& container : containers) {
-    for (const auto& node : find_all(container, path)) {
-      if (found) xml.fail(node, "duplicate " + element(node) + " section (first at " + xml.at(found).to_string() + ")");
-      found = node;
-    }
-  }
-  return found;
-}
-
-std::vector<const char*> section_path(const char* section) {
-  return {"system.webServer", "security", "authentication", section};
-}
-
-std::string decode_certificate(const XmlSource& xml, const pugi::xml_node& node) {
+// The one-to-one certificate attribute: the base64 of the certificate's DER (line breaks tolerated).
+// Anything else pasted there (PEM armour, a thumbprint, a .pfx) is explained, with how to make the value.
+std::string decode_certificate(const IisDocument& xml, const pugi::xml_node& node) {
   std::string blob = required(xml, node, "certificate");
+  if (std::string problem = blob_problem(blob); !problem.empty()) {
+    throw ConfigError(xml.at(node, node.attribute("certificate")),
+                      element(node) + " certificate in <" + node.parent().name() + ">: this is " + problem +
+                          ". IIS expects the base64 of the certificate's DER, on one line, without the "
+                          "-----BEGIN/END----- lines, and maps nothing else (PEM armour included); make it with "
+                          "`certgate cert convert edge.pem --to iis-blob` (PEM, DER or .pfx in), or on Windows "
+                          "[Convert]::ToBase64String((Get-Item Cert:\\LocalMachine\\My\\<thumbprint>).RawData)");
+  }
   auto bytes = base64_decode(blob);
-  if (!bytes) xml.fail(node, element(node) + " certificate: not base64 (expected the certificate's DER as base64)");
-  auto der = certificate_der(*bytes);
+  auto der = bytes ? certificate_der(*bytes) : std::nullopt;
   if (!der) xml.fail(node, element(node) + " certificate: does not decode to a DER certificate");
   return std::move(*der);
 }
 
-[[noreturn]] void fail_unexpected(const XmlSource& xml, const pugi::xml_node& child) {
+[[noreturn]] void fail_unexpected(const IisDocument& xml, const pugi::xml_node& child) {
   xml.fail(child, "unexpected " + element(child) + " in <" + child.parent().name() + "> (expected add, remove or clear)");
 }
 
-void read_one_to_one(const XmlSource& xml, const pugi::xml_node& collection, std::vector<core::OneToOneMapping>& out) {
+void read_one_to_one(const IisDocument& xml, const pugi::xml_node& collection, std::vector<core::OneToOneMapping>& out) {
   for (const auto& child : collection.children()) {
     if (child.type() != pugi::node_element) continue;
     std::string_view name = child.name();
@@ -158,7 +102,9 @@ void read_one_to_one(const XmlSource& xml, const pugi::xml_node& collection, std
       for (const auto& earlier : out) {
         if (earlier.der == mapping.der) {
           xml.fail(child, "duplicate one-to-one mapping: the same certificate is already mapped at " +
-                              earlier.where.to_string());
+                              earlier.where.to_string() +
+                              "; IIS refuses it: \"Cannot add duplicate collection entry of type 'add' with unique "
+                              "key attribute 'certificate'\" (a lower level must <remove> it first)");
         }
       }
       out.push_back(std::move(mapping));
@@ -168,14 +114,22 @@ void read_one_to_one(const XmlSource& xml, const pugi::xml_node& collection, std
   }
 }
 
-core::RuleField read_field(const XmlSource& xml, const pugi::xml_node& node) {
+core::RuleField read_field(const IisDocument& xml, const pugi::xml_node& node) {
   std::string field = required(xml, node, "certificateField");
   if (equals_ignoring_case(field, "subject")) return core::RuleField::subject;
   if (equals_ignoring_case(field, "issuer")) return core::RuleField::issuer;
   xml.fail(node, "<rules> add certificateField: '" + field + "' is not allowed; expected Subject or Issuer");
 }
 
-void read_rules(const XmlSource& xml, const pugi::xml_node& collection, std::vector<core::MappingRule>& out) {
+// The rules collection is keyed by all four attributes together (IIS: certificateField, certificateSubField,
+// matchCriteria and compareCaseSensitive are each "a key property" of a rule).
+bool same_rule_key(const core::MappingRule& rule, core::RuleField field, const std::string& subfield,
+                   const std::string& match, bool case_sensitive) {
+  return rule.field == field && equals_ignoring_case(rule.subfield, subfield) && rule.match == match &&
+         rule.case_sensitive == case_sensitive;
+}
+
+void read_rules(const IisDocument& xml, const pugi::xml_node& collection, std::vector<core::MappingRule>& out) {
   for (const auto& child : collection.children()) {
     if (child.type() != pugi::node_element) continue;
     std::string_view name = child.name();
@@ -185,8 +139,9 @@ void read_rules(const XmlSource& xml, const pugi::xml_node& collection, std::vec
       core::RuleField field = read_field(xml, child);
       std::string subfield = required(xml, child, "certificateSubField");
       std::string match = child.attribute("matchCriteria").value();
+      const bool case_sensitive = read_bool(xml, child, "compareCaseSensitive", true);
       std::erase_if(out, [&](const core::MappingRule& rule) {
-        return rule.field == field && equals_ignoring_case(rule.subfield, subfield) && rule.match == match;
+        return same_rule_key(rule, field, subfield, match, case_sensitive);
       });
     } else if (name == "add") {
       core::MappingRule rule;
@@ -200,6 +155,13 @@ void read_rules(const XmlSource& xml, const pugi::xml_node& collection, std::vec
       rule.match = required(xml, child, "matchCriteria");
       printable(xml, child, "matchCriteria");
       rule.case_sensitive = read_bool(xml, child, "compareCaseSensitive", true);
+      for (const auto& earlier : out) {
+        if (same_rule_key(earlier, rule.field, rule.subfield, rule.match, rule.case_sensitive)) {
+          xml.fail(child, "duplicate rule " + std::string(core::to_string(rule.field)) + " " + rule.subfield + " '" +
+                              rule.match + "' (first at " + earlier.where.to_string() +
+                              "); IIS refuses it: \"Cannot add duplicate collection entry of type 'add'\"");
+        }
+      }
       out.push_back(std::move(rule));
     } else {
       fail_unexpected(xml, child);
@@ -207,7 +169,7 @@ void read_rules(const XmlSource& xml, const pugi::xml_node& collection, std::vec
   }
 }
 
-core::Permission read_permission(const XmlSource& xml, const pugi::xml_node& node) {
+core::Permission read_permission(const IisDocument& xml, const pugi::xml_node& node) {
   // IIS writes permissionMode; "permission" is accepted as a short form.
   pugi::xml_attribute attribute = node.attribute("permissionMode");
   if (!attribute) attribute = node.attribute("permission");
@@ -218,7 +180,7 @@ core::Permission read_permission(const XmlSource& xml, const pugi::xml_node& nod
                      "' is not allowed; expected Allow or Deny");
 }
 
-void read_many_to_one(const XmlSource& xml, const pugi::xml_node& collection, std::vector<core::ManyToOneMapping>& out) {
+void read_many_to_one(const IisDocument& xml, const pugi::xml_node& collection, std::vector<core::ManyToOneMapping>& out) {
   for (const auto& child : collection.children()) {
     if (child.type() != pugi::node_element) continue;
     std::string_view name = child.name();
@@ -248,7 +210,9 @@ void read_many_to_one(const XmlSource& xml, const pugi::xml_node& collection, st
       }
       for (const auto& earlier : out) {
         if (equals_ignoring_case(earlier.name, mapping.name)) {
-          xml.fail(child, "duplicate many-to-one mapping '" + mapping.name + "' (first at " + earlier.where.to_string() + ")");
+          xml.fail(child, "duplicate many-to-one mapping '" + mapping.name + "' (first at " + earlier.where.to_string() +
+                              "); IIS refuses it: \"Cannot add duplicate collection entry of type 'add' with unique "
+                              "key attribute 'name' set to '" + mapping.name + "'\" (a lower level must <remove> it first)");
         }
       }
       out.push_back(std::move(mapping));
@@ -258,33 +222,8 @@ void read_many_to_one(const XmlSource& xml, const pugi::xml_node& collection, st
   }
 }
 
-// A section that is disabled, or whose collections end up empty (<clear/>, <remove/>), gives a policy
-// with no mappings: IIS then answers 401.2 to every certificate, and so does certgate (chain-only is a
-// TOML choice IIS cannot express; MappingPolicy::chain_only stays false).
-core::MappingPolicy read_mapping_section(const XmlSource& xml, const pugi::xml_node& section) {
-  core::MappingPolicy policy;
-  policy.where = xml.at(section);
-  // IIS: the section is off unless enabled="true"; the two switches default to true.
-  bool enabled = read_bool(xml, section, "enabled", false);
-  policy.one_to_one_enabled = enabled && read_bool(xml, section, "oneToOneCertificateMappingsEnabled", true);
-  policy.many_to_one_enabled = enabled && read_bool(xml, section, "manyToOneCertificateMappingsEnabled", true);
-  for (const auto& child : section.children()) {
-    if (child.type() != pugi::node_element) continue;
-    std::string_view name = child.name();
-    if (name == "oneToOneMappings") {
-      read_one_to_one(xml, child, policy.one_to_one);
-    } else if (name == "manyToOneMappings") {
-      read_many_to_one(xml, child, policy.many_to_one);
-    } else {
-      xml.fail(child, "unexpected " + element(child) + " in <" + mapping_section +
-                          "> (expected <oneToOneMappings> or <manyToOneMappings>)");
-    }
-  }
-  return policy;
-}
-
 // <access sslFlags="Ssl, SslNegotiateCert, SslRequireCert">: the strongest client-certificate flag wins.
-core::ClientCertMode read_ssl_flags(const XmlSource& xml, const pugi::xml_node& access) {
+core::ClientCertMode read_ssl_flags(const IisDocument& xml, const pugi::xml_node& access) {
   std::string flags = access.attribute("sslFlags").value();
   core::ClientCertMode mode = core::ClientCertMode::ignore;
   bool negotiate = false;
@@ -317,63 +256,360 @@ std::string describe_available(bool top_level, const std::vector<std::string>& l
   return "locations with a client certificate mapping section: " + join(views);
 }
 
+std::string describe_place(const std::string& path) {
+  return path.empty() ? std::string("the top level") : "<location path=\"" + path + "\">";
+}
+
+// ---- merging, as IIS merges inherited configuration ----
+
+// The settings of one configuration path of one file: its top level, or every <location> with that path.
+struct Piece {
+  std::size_t file = 0;
+  const IisDocument* document = nullptr;
+  std::string key;
+  std::vector<const IisScope*> scopes;
+};
+
+// One section of a piece; a section given twice for the same path of one file is an error, as in IIS.
+struct FoundSection {
+  pugi::xml_node node;
+  const IisScope* scope = nullptr;
+  explicit operator bool() const { return static_cast<bool>(node); }
+};
+
+FoundSection find_section(const Piece& piece, const std::vector<const char*>& path) {
+  FoundSection found;
+  for (const IisScope* scope : piece.scopes) {
+    for (const auto& node : piece.document->find(*scope, path)) {
+      if (found) {
+        piece.document->fail(node, "duplicate " + element(node) + " section (first at " +
+                                       piece.document->at(found.node).to_string() + ")");
+      }
+      found = FoundSection{node, scope};
+    }
+  }
+  return found;
+}
+
+std::size_t depth(const std::string& key) {
+  return key.empty() ? 0 : static_cast<std::size_t>(std::count(key.begin(), key.end(), '/')) + 1;
+}
+
+// The pieces that apply to `wanted`, in the order IIS applies them: file by file from the server down,
+// in each its top level, then the <location>s whose path is `wanted` or one of its parents, parents first.
+std::vector<Piece> pieces_for(const std::vector<IisDocument>& documents, const std::string& wanted) {
+  std::vector<Piece> out;
+  for (std::size_t file = 0; file < documents.size(); ++file) {
+    std::vector<std::string> keys;
+    for (const IisScope& scope : documents[file].scopes()) {
+      if (!iis_key_covers(scope.key, wanted)) continue;
+      if (std::find(keys.begin(), keys.end(), scope.key) == keys.end()) keys.push_back(scope.key);
+    }
+    std::stable_sort(keys.begin(), keys.end(),
+                     [](const std::string& a, const std::string& b) { return depth(a) < depth(b); });
+    for (const std::string& key : keys) {
+      Piece piece{file, &documents[file], key, {}};
+      for (const IisScope& scope : documents[file].scopes()) {
+        if (scope.key == key) piece.scopes.push_back(&scope);
+      }
+      out.push_back(std::move(piece));
+    }
+  }
+  return out;
+}
+
+bool has_any_section(const IisDocument& document, const IisScope& scope) {
+  return !document.find(scope, kIisMappingSectionPath).empty() || !document.find(scope, kIisAnonymousPath).empty() ||
+         !document.find(scope, kIisAccessPath).empty();
+}
+
+// certgate reads every <location path> from the server down ("Default Web Site/app"); IIS reads one in
+// a web.config relative to that file's folder ("app"). Such a location below the first file, which would
+// apply to `wanted` read relatively, is refused rather than silently skipped.
+void refuse_relative_locations(const std::vector<IisDocument>& documents, const std::string& wanted) {
+  for (std::size_t file = 1; file < documents.size(); ++file) {
+    for (const IisScope& scope : documents[file].scopes()) {
+      if (scope.key.empty() || iis_key_covers(scope.key, wanted)) continue;
+      const std::string padded = "/" + wanted + "/";
+      if (padded.find("/" + scope.key + "/") == std::string::npos) continue;
+      if (!has_any_section(documents[file], scope)) continue;
+      throw ConfigError(scope.where,
+                        "<location path=\"" + scope.path + "\"> in a file below the server: IIS reads this path "
+                        "relative to that web.config's folder, certgate reads every location path from the server "
+                        "down, so it cannot tell whether this applies to \"" + wanted + "\"; write the full path "
+                        "(e.g. \"" + wanted + "\") or move the settings to the web.config of that folder");
+    }
+  }
+}
+
+// The state of one section while the pieces are applied: an attribute a later piece writes overrides.
+struct MergedAttribute {
+  std::string value;
+  core::SourcePos where;
+  bool present = false;
+  void take(const IisDocument& xml, const pugi::xml_node& node, const char* name) {
+    if (pugi::xml_attribute attribute = node.attribute(name)) {
+      value = attribute.value();
+      where = xml.at(node, attribute);
+      present = true;
+    }
+  }
+};
+
+bool attribute_bool(const MergedAttribute& attribute, bool fallback) {
+  return attribute.present ? lower_copy(attribute.value) == "true" : fallback;
+}
+
+// A locked section: inside a <location overrideMode="Deny"> (or allowOverride="false"), or declared
+// overrideModeDefault="Deny" in <configSections> and not unlocked by a <location overrideMode="Allow">
+// holding it. The files below may not write it at all; IIS answers 500.19 for them.
+struct SectionLock {
+  std::size_t file = 0;
+  std::string by;  // what locks it, with its position
+};
+
+std::string joined(const std::vector<const char*>& path) {
+  std::string out;
+  for (const char* name : path) out += (out.empty() ? "" : "/") + std::string(name);
+  return out;
+}
+
+std::optional<SectionLock> default_lock(const std::vector<IisDocument>& documents, const std::vector<const char*>& path) {
+  const std::string wanted = joined(path);
+  for (std::size_t file = 0; file < documents.size(); ++file) {
+    for (const IisDefaultLock& lock : documents[file].default_locks()) {
+      if (lock.section != wanted) continue;
+      return SectionLock{file, "overrideModeDefault=\"Deny\" in <configSections> at " + lock.where.to_string() +
+                                   " (unless a <location overrideMode=\"Allow\"> holding the section unlocks it)"};
+    }
+  }
+  return std::nullopt;
+}
+
+void check_lock(std::optional<SectionLock>& lock, const Piece& piece, const FoundSection& found) {
+  if (!found) return;
+  if (lock && lock->file < piece.file) {
+    throw ConfigError(piece.document->at(found.node),
+                      element(found.node) + " cannot be set in this file: " + lock->by +
+                          " locks it for the files below; IIS refuses this file with HTTP 500.19 (\"This "
+                          "configuration section cannot be used at this path ... the section is locked at a parent "
+                          "level\")");
+  }
+  if (found.scope->locked) {
+    lock = SectionLock{piece.file, "<location path=\"" + found.scope->path + "\" " + found.scope->lock_text + "> at " +
+                                       found.scope->lock_where.to_string()};
+  } else if (found.scope->unlocked) {
+    lock.reset();
+  }
+}
+
+// inheritInChildApplications="false" stops settings at application boundaries, which the files do not show:
+// whether `wanted` (or a file below) is a child application is unknown, so such settings are refused unless
+// they are the ones of the path itself, in the last file.
+void check_child_inheritance(const Piece& piece, const FoundSection& found, const std::string& wanted,
+                             std::size_t files) {
+  if (!found || !found.scope->no_child_inheritance) return;
+  if (piece.key == wanted && piece.file + 1 == files) return;
+  throw ConfigError(found.scope->where,
+                    "<location path=\"" + found.scope->path + "\" inheritInChildApplications=\"false\"> holds " +
+                        element(found.node) + ": IIS does not pass it on to child applications, and certgate "
+                        "cannot tell from the files whether \"" + wanted + "\" (or a file below this one) is a "
+                        "child application; read this location itself (--iis-location / iis_location), or remove "
+                        "the attribute if the settings are meant to be inherited");
+}
+
 }  // namespace
 
-IisPolicy parse_iis(std::string_view text, const std::string& file, const std::string& location) {
-  XmlSource xml{text, file};
-  pugi::xml_document document;
-  pugi::xml_parse_result parsed = document.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_auto);
-  if (!parsed) {
-    throw ConfigError(position_at(text, static_cast<std::size_t>(std::max<std::ptrdiff_t>(parsed.offset, 0)), file),
-                      std::string("XML syntax: ") + parsed.description());
-  }
-  pugi::xml_node root = document.document_element();
-  if (std::string_view(root.name()) != "configuration") {
-    xml.fail(root, "not an IIS configuration file: the root element is " + element(root) + ", not <configuration>");
+IisPolicy read_iis(const std::vector<IisText>& files, const std::optional<std::string>& location) {
+  if (files.empty()) throw ConfigError(core::SourcePos{}, "no IIS configuration file given");
+  std::vector<IisDocument> documents;
+  documents.reserve(files.size());
+  for (const IisText& file : files) documents.emplace_back(file.text, file.file);
+
+  IisPolicy policy;
+  for (const IisDocument& document : documents) {
+    if (document.fragment().empty()) continue;
+    policy.notes.push_back({document.scopes().front().where, document.file() + " is a fragment: " + document.fragment()});
   }
 
-  // Every <location path> with a mapping section, for the policy and for error messages.
-  IisPolicy policy;
-  bool top_level_has_section = !find_all(root, section_path(mapping_section)).empty();
-  for (const auto& node : root.children("location")) {
-    if (find_all(node, section_path(mapping_section)).empty()) continue;
-    std::string path = node.attribute("path").value();
-    if (std::find(policy.locations.begin(), policy.locations.end(), path) == policy.locations.end()) {
-      policy.locations.push_back(path);
+  // Where the mapping section is: for error messages, and for choosing when no location is given. A
+  // lower file's top level is not a place of its own: it lies on the way to whatever path is read.
+  bool top_level_has_section = false;
+  std::vector<IisPlace> places;
+  std::vector<std::string> place_keys;
+  for (std::size_t file = 0; file < documents.size(); ++file) {
+    for (const IisScope& scope : documents[file].scopes()) {
+      std::vector<pugi::xml_node> sections = documents[file].find(scope, kIisMappingSectionPath);
+      if (sections.empty()) continue;
+      if (file == 0 && scope.key.empty()) top_level_has_section = true;
+      if (scope.is_location && std::find(policy.locations.begin(), policy.locations.end(), scope.path) ==
+                                   policy.locations.end()) {
+        policy.locations.push_back(scope.path);
+      }
+      if (file > 0 && scope.key.empty()) continue;
+      if (std::find(place_keys.begin(), place_keys.end(), scope.key) != place_keys.end()) continue;
+      place_keys.push_back(scope.key);
+      places.push_back({scope.key.empty() ? std::string() : scope.path,
+                        scope.key.empty() ? documents[file].at(sections.front()) : scope.where});
     }
   }
 
-  std::string wanted = location_key(location);
-  std::vector<pugi::xml_node> containers;
-  if (wanted.empty()) containers.push_back(root);
-  for (const auto& node : root.children("location")) {
-    if (location_key(node.attribute("path").value()) == wanted) containers.push_back(node);
-  }
-  if (containers.empty()) {
-    throw ConfigError(core::SourcePos{file}, "no <location path=\"" + location + "\"> in the file; " +
-                                                 describe_available(top_level_has_section, policy.locations));
+  std::string wanted;
+  if (location) {
+    wanted = iis_location_key(*location);
+    policy.location = *location;
+    bool found = false;
+    for (const IisDocument& document : documents) {
+      for (const IisScope& scope : document.scopes()) {
+        if (found || !scope.is_location || wanted.empty() || scope.key != wanted) continue;
+        policy.location = scope.path;  // named as the file writes it
+        found = true;
+      }
+    }
+    // With one file, a path it does not name is a mistake; below it, a web.config's top level is that path.
+    if (!wanted.empty() && !found && documents.size() == 1) {
+      throw ConfigError(core::SourcePos{documents.front().file()},
+                        "no <location path=\"" + *location + "\"> in the file; " +
+                            describe_available(top_level_has_section, policy.locations));
+    }
+  } else if (places.size() > 1) {
+    std::string listed;
+    for (const IisPlace& place : places) {
+      listed += (listed.empty() ? "" : ", ") +
+                (place.path.empty() ? std::string("\"\" (the top level, ") : "\"" + place.path + "\" (") +
+                place.where.to_string() + ")";
+    }
+    const std::string example = places.back().path.empty() ? places.front().path : places.back().path;
+    throw IisLocationChoiceError(core::SourcePos{documents.front().file()},
+                                 std::to_string(places.size()) +
+                                     " places have a client certificate mapping section: " + listed +
+                                     "; choose one with --iis-location (flag) or iis_location (in [mapping]), "
+                                     "e.g. --iis-location \"" + example + "\"",
+                                 places);
+  } else if (places.size() == 1) {
+    wanted = place_keys.front();
+    policy.location = places.front().path;
+    if (!wanted.empty()) {
+      policy.notes.push_back({places.front().where, "IIS section read from <location path=\"" + policy.location +
+                                                        "\"> (the only location with one); pass --iis-location "
+                                                        "to choose another"});
+    }
   }
 
-  pugi::xml_node section = find_section(xml, containers, section_path(mapping_section));
-  if (!section) {
-    std::string where = wanted.empty() ? "at the top level" : "in <location path=\"" + location + "\">";
-    xml.fail(containers.front(), std::string("no <") + mapping_section + "> section " + where + "; " +
-                                     describe_available(top_level_has_section, policy.locations));
+  refuse_relative_locations(documents, wanted);
+  const std::vector<Piece> pieces = pieces_for(documents, wanted);
+
+  // Apply the pieces in order. Collections (<add>, <remove>, <clear/>) continue across pieces, so an
+  // inherited entry can be removed or cleared below, and adding it again without removing it is an error.
+  core::MappingPolicy& mapping = policy.mapping;
+  MergedAttribute enabled, one_to_one, many_to_one, anonymous, ssl_flags;
+  std::optional<SectionLock> mapping_lock = default_lock(documents, kIisMappingSectionPath);
+  std::optional<SectionLock> anonymous_lock = default_lock(documents, kIisAnonymousPath);
+  std::optional<SectionLock> access_lock = default_lock(documents, kIisAccessPath);
+  std::vector<std::string> merged_from;
+  bool any_section = false;
+  const IisDocument* last_section_document = nullptr;
+  pugi::xml_node last_section;
+  for (const Piece& piece : pieces) {
+    const IisDocument& xml = *piece.document;
+    if (FoundSection section = find_section(piece, kIisMappingSectionPath)) {
+      check_lock(mapping_lock, piece, section);
+      check_child_inheritance(piece, section, wanted, documents.size());
+      any_section = true;
+      last_section_document = &xml;
+      last_section = section.node;
+      merged_from.push_back(xml.at(section.node).to_string() + " (" + describe_place(section.scope->path) + ")");
+      // Read to check the values; the merged text decides below.
+      read_bool(xml, section.node, "enabled", false);
+      read_bool(xml, section.node, "oneToOneCertificateMappingsEnabled", true);
+      read_bool(xml, section.node, "manyToOneCertificateMappingsEnabled", true);
+      if (section.node.attribute("enabled")) {
+        enabled.take(xml, section.node, "enabled");
+        enabled.where = xml.at(section.node);  // the section that decided, for comments
+      }
+      one_to_one.take(xml, section.node, "oneToOneCertificateMappingsEnabled");
+      many_to_one.take(xml, section.node, "manyToOneCertificateMappingsEnabled");
+      for (const auto& child : section.node.children()) {
+        if (child.type() != pugi::node_element) continue;
+        std::string_view name = child.name();
+        if (name == "oneToOneMappings") {
+          read_one_to_one(xml, child, mapping.one_to_one);
+        } else if (name == "manyToOneMappings") {
+          read_many_to_one(xml, child, mapping.many_to_one);
+        } else {
+          xml.fail(child, "unexpected " + element(child) + " in <" + mapping_section +
+                              "> (expected <oneToOneMappings> or <manyToOneMappings>)");
+        }
+      }
+    }
+    if (FoundSection section = find_section(piece, kIisAnonymousPath)) {
+      check_lock(anonymous_lock, piece, section);
+      check_child_inheritance(piece, section, wanted, documents.size());
+      read_bool(xml, section.node, "enabled", false);
+      anonymous.take(xml, section.node, "enabled");
+    }
+    if (FoundSection section = find_section(piece, kIisAccessPath)) {
+      check_lock(access_lock, piece, section);
+      check_child_inheritance(piece, section, wanted, documents.size());
+      if (section.node.attribute("sslFlags")) {
+        policy.mode = read_ssl_flags(xml, section.node);
+        ssl_flags.take(xml, section.node, "sslFlags");
+        ssl_flags.where = xml.at(section.node);
+      }
+    }
   }
-  policy.mapping = read_mapping_section(xml, section);
-  if (pugi::xml_node anonymous = find_section(xml, containers, section_path("anonymousAuthentication"))) {
-    policy.mapping.anonymous = read_bool(xml, anonymous, "enabled", false);
+
+  if (!any_section) {
+    const IisScope* named = nullptr;
+    for (const IisDocument& document : documents) {
+      for (const IisScope& scope : document.scopes()) {
+        if (named == nullptr && scope.key == wanted) named = &scope;
+      }
+    }
+    const core::SourcePos where = named ? named->where : documents.front().scopes().front().where;
+    std::string place = wanted.empty() ? "at the top level" : "in <location path=\"" + policy.location + "\">";
+    if (documents.size() > 1) place += " or above it, in any of the files";
+    throw ConfigError(where, std::string("no <") + mapping_section + "> section " + place + "; " +
+                                 describe_available(top_level_has_section, policy.locations));
   }
-  pugi::xml_node access = find_section(xml, containers, {"system.webServer", "security", "access"});
-  if (access && access.attribute("sslFlags")) policy.mode = read_ssl_flags(xml, access);
+
+  // A section that is disabled, or whose collections end up empty (<clear/>, <remove/>), gives a policy
+  // with no mappings: IIS then answers 401.2 to every certificate, and so does certgate (chain-only is a
+  // TOML choice IIS cannot express; MappingPolicy::chain_only stays false).
+  // IIS: the section is off unless enabled="true"; the two switches default to true.
+  mapping.where = last_section_document->at(last_section);
+  const bool on = attribute_bool(enabled, false);
+  mapping.one_to_one_enabled = on && attribute_bool(one_to_one, true);
+  mapping.many_to_one_enabled = on && attribute_bool(many_to_one, true);
+  mapping.anonymous = attribute_bool(anonymous, false);
+  policy.ssl_flags = ssl_flags.value;
+  policy.ssl_flags_where = ssl_flags.where;
+  policy.section_enabled = enabled.value;
+  policy.section_enabled_where = enabled.present ? enabled.where : mapping.where;
+  if (merged_from.size() > 1) {
+    std::vector<std::string_view> views(merged_from.begin(), merged_from.end());
+    policy.notes.push_back({mapping.where, "IIS section for " + describe_place(policy.location) + " merged from " +
+                                               std::to_string(merged_from.size()) +
+                                               " places, the server first: " + join(views)});
+  }
   return policy;
 }
 
-IisPolicy load_iis_file(const std::string& path, const std::string& location) {
-  std::string error;
-  auto text = read_file_bytes(path, error);
-  if (!text) throw ConfigError(core::SourcePos{path}, "cannot read the IIS configuration: " + error);
-  return parse_iis(*text, path, location);
+IisPolicy parse_iis(std::string_view text, const std::string& file, const std::string& location) {
+  return read_iis({IisText{file, std::string(text)}}, location);
 }
+
+IisPolicy load_iis_files(const std::vector<std::string>& paths, const std::optional<std::string>& location) {
+  std::vector<IisText> files;
+  for (const std::string& path : paths) {
+    std::string error;
+    auto text = read_file_bytes(path, error);
+    if (!text) throw ConfigError(core::SourcePos{path}, "cannot read the IIS configuration: " + error);
+    files.push_back({path, std::move(*text)});
+  }
+  return read_iis(files, location);
+}
+
+IisPolicy load_iis_file(const std::string& path, const std::string& location) { return load_iis_files({path}, location); }
 
 }  // namespace certgate::config

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "config/config_error.hpp"
 #include "config/gateway_config.hpp"
 
 namespace certgate::config {
@@ -19,7 +20,7 @@ struct Overrides {
   std::vector<std::string> crl;             // --crl
   std::optional<std::string> mode;          // --mode ignore|accept|require
   std::optional<std::string> upstream;      // --upstream http://host:port
-  std::optional<std::string> iis_config;    // --iis-config web.config
+  std::vector<std::string> iis_config;      // --iis-config applicationHost.config --iis-config web.config (server down)
   std::optional<std::string> iis_location;  // --iis-location "Default Web Site/app"
   bool chain_only = false;                  // --chain-only: [mapping] chain_only = true
   std::optional<int> workers;               // --workers
@@ -41,14 +42,51 @@ GatewayConfig load_toml_file(const std::string& path);
 // Parses TOML text; `file` is used for positions and for resolving relative paths. Throws ConfigError.
 GatewayConfig parse_toml(std::string_view text, const std::string& file);
 
-// The mapping section of an IIS web.config / applicationHost.config.
+// The mapping of IIS configuration files (applicationHost.config, then web.config files from the site
+// down), merged for one location path as IIS merges inherited configuration (docs/config.md,
+// "Reading an IIS configuration"; the rules and their sources in docs/decisions.md).
+struct IisText {
+  std::string file;  // for positions
+  std::string text;
+};
+
+// A place in the files with a client-certificate mapping section.
+struct IisPlace {
+  std::string path;       // as written in <location path="...">; "" = a file's top level
+  core::SourcePos where;  // the <location> element (the mapping section itself for a top level)
+};
+
 struct IisPolicy {
   core::MappingPolicy mapping;
   std::optional<core::ClientCertMode> mode;  // from <access sslFlags>, when present
   std::vector<std::string> locations;        // every <location path> that has a mapping section
+  std::string location;                      // the path read, as written ("" = the top level)
+  std::vector<ConfigNote> notes;             // how it was read: fragments, the location chosen, the pieces merged
+  // As written, for the comments of `certgate iis import`: the sslFlags that decided the mode, and the
+  // mapping section's enabled attribute that decided (empty text when no piece has one).
+  std::string ssl_flags;
+  core::SourcePos ssl_flags_where;
+  std::string section_enabled;
+  core::SourcePos section_enabled_where;
 };
-// location "" = the top-level <system.webServer>; otherwise the <location path="..."> block
-// (case-insensitive, leading/trailing '/' ignored). Throws ConfigError (file:line:column).
+
+// No location was chosen and the files have a mapping section in several places.
+class IisLocationChoiceError : public ConfigError {
+ public:
+  IisLocationChoiceError(const core::SourcePos& where, const std::string& message, std::vector<IisPlace> places)
+      : ConfigError(where, message), places_(std::move(places)) {}
+  const std::vector<IisPlace>& places() const { return places_; }
+
+ private:
+  std::vector<IisPlace> places_;
+};
+
+// files: from the server down. location: the path to read ("" = the top level; "Default Web Site/app";
+// compared ignoring case and leading/trailing '/'); nullopt = the one place in the files with a mapping
+// section (IisLocationChoiceError when there are several). Throws ConfigError (file:line:column).
+IisPolicy read_iis(const std::vector<IisText>& files, const std::optional<std::string>& location);
+IisPolicy load_iis_files(const std::vector<std::string>& paths, const std::optional<std::string>& location);
+// One file, an explicit location ("" = the top level).
 IisPolicy load_iis_file(const std::string& path, const std::string& location);
 IisPolicy parse_iis(std::string_view xml, const std::string& file, const std::string& location);
 

@@ -46,9 +46,12 @@ void apply_overrides(const Overrides& flags, TomlDocument& document) {
     }
     config.upstream.where = core::SourcePos{"--upstream"};
   }
-  if (flags.iis_config) {
-    if (flags.iis_config->empty()) fail_flag("--iis-config", "needs a file name");
-    base.iis = IisSource{*flags.iis_config, base.iis ? base.iis->location : std::string()};
+  if (!flags.iis_config.empty()) {
+    for (const std::string& file : flags.iis_config) {
+      if (file.empty()) fail_flag("--iis-config", "needs a file name");
+    }
+    // Several: from the server down (applicationHost.config, the site's web.config, an application's).
+    base.iis = IisSource{flags.iis_config, base.iis ? base.iis->location : std::nullopt};
     base.mapping = core::MappingPolicy{};
     document.default_block.mapping = true;
   }

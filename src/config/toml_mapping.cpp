@@ -34,9 +34,13 @@ core::OneToOneMapping read_one_to_one(const toml::table& table, const std::strin
     mapping.der = std::move(*der);
   } else if (has_blob) {
     std::string blob = *entry.string("blob");
+    // Said as for the IIS attribute: PEM armour, a thumbprint, a .pfx are named (cert_text.hpp).
+    if (std::string problem = blob_problem(blob); !problem.empty()) {
+      entry.fail("blob", problem + "; expected the certificate's DER as one base64 string (`certgate cert convert "
+                                   "edge.pem --to iis-blob`), or give the file as certificate = \"edge.pem\"");
+    }
     auto decoded = base64_decode(blob);
-    if (!decoded) entry.fail("blob", "not base64 (expected the certificate's DER as one base64 string)");
-    auto der = certificate_der(*decoded);
+    auto der = decoded ? certificate_der(*decoded) : std::nullopt;
     if (!der) entry.fail("blob", "does not decode to a DER certificate");
     mapping.der = std::move(*der);
   } else {
@@ -102,14 +106,14 @@ void read_mapping_table(const toml::table& table, const std::string& prefix, con
   TomlTable section(table, "[" + prefix + "]", file,
                     {"one_to_one_enabled", "many_to_one_enabled", "anonymous", "chain_only", "iis_config",
                      "iis_location", "one_to_one", "many_to_one"});
-  auto iis_config = section.path("iis_config");
+  auto iis_config = section.path_list("iis_config");
   auto iis_location = section.string("iis_location");
   if (iis_config && !iis_config->empty()) {
     for (std::string_view key :
          {"one_to_one_enabled", "many_to_one_enabled", "anonymous", "chain_only", "one_to_one", "many_to_one"}) {
       if (section.has(key)) section.fail(key, "cannot be combined with iis_config (the IIS file provides the mapping)");
     }
-    iis = IisSource{*iis_config, iis_location.value_or("")};
+    iis = IisSource{*iis_config, iis_location};
     mapping = core::MappingPolicy{};
     return;
   }

@@ -112,6 +112,24 @@ std::optional<std::string> TomlTable::path(std::string_view key) const {
   return resolve_path(*text, file_);
 }
 
+std::optional<std::vector<std::string>> TomlTable::path_list(std::string_view key) const {
+  const toml::node* value = node(key);
+  if (value == nullptr) return std::nullopt;
+  if (value->is_string()) {
+    auto one = path(key);
+    if (one->empty()) return std::vector<std::string>{};
+    return std::vector<std::string>{*one};
+  }
+  if (!value->is_array()) fail(key, "expected a string or an array of strings");
+  std::vector<std::string> out;
+  const std::vector<PositionedString> texts = *strings(key);
+  for (const PositionedString& text : texts) {
+    if (text.value.empty()) fail_at(text.where, describe(key) + ": an empty file name");
+    out.push_back(resolve_path(text.value, file_));
+  }
+  return out;
+}
+
 std::optional<Millis> TomlTable::duration(std::string_view key) const {
   const toml::node* value = node(key);
   if (value == nullptr) return std::nullopt;

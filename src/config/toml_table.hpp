@@ -42,6 +42,8 @@ class TomlTable {
   std::optional<std::vector<PositionedString>> strings(std::string_view key) const;
   // A path relative to the TOML file's directory, resolved; "" stays "".
   std::optional<std::string> path(std::string_view key) const;
+  // One path or an array of them, each resolved as path() does; empty strings are refused in an array.
+  std::optional<std::vector<std::string>> path_list(std::string_view key) const;
   std::optional<Millis> duration(std::string_view key) const;
   std::optional<std::uint64_t> size(std::string_view key) const;
   // One of the allowed strings, mapped to its value.

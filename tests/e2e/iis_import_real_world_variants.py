@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """certgate iis import on a real-looking applicationHost.config: two sites with a mapping section, so without
---location the import lists them (with their lines) and stops with exit 2. With --location it writes TOML that
+--location the import lists them (with their positions) and stops with exit 2. With --location it writes TOML that
 keeps every real-world variant: S and ST as written, a one-to-one blob broken over lines, encrypted passwords kept
 opaque, a mapping with no rules, disabled mappings, sslFlags -> mode; each mapping with a file:line:column comment.
 certgate then serves that TOML with the verdicts IIS would give: the edge certificate (one-to-one, checked first)
@@ -102,12 +102,14 @@ def main():
     out_toml = os.path.join(work, "imported.toml")
     r = certgate(["iis", "import", app_host, "-o", out_toml])
     check_eq(r.code, 2, "exit code with several locations", r)
-    check('"Default Web Site" (line 16), "api.contoso.com" (line 30)' in r.stderr, "the locations are listed", r)
+    check('"Default Web Site" (%s:16:3), "api.contoso.com" (%s:30:3)' % (app_host, app_host) in r.stderr,
+          "the locations are listed", r)
     check("choose one with --location" in r.stderr, "the message says what to do", r)
     check(not os.path.exists(out_toml), "nothing written", r)
     j = certgate(["iis", "import", app_host, "--json"])
     check_eq(j.code, 2, "exit code with --json", j)
-    check_eq(parse_json(j)["locations"], [{"path": "Default Web Site", "line": 16}, {"path": "api.contoso.com", "line": 30}],
+    check_eq(parse_json(j)["locations"], [{"path": "Default Web Site", "file": app_host, "line": 16},
+                                          {"path": "api.contoso.com", "file": app_host, "line": 30}],
              "locations in JSON", j)
 
     r = certgate(["iis", "import", app_host, "--location", "/API.contoso.com/", "-o", out_toml])

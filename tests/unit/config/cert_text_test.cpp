@@ -80,5 +80,33 @@ TEST(CertificateDer, NothingRecognisable) {
   EXPECT_FALSE(certificate_der(der.substr(0, der.size() - 1)).has_value());
 }
 
+TEST(BlobProblem, ACertificateBlobHasNone) {
+  const std::string blob = base64_encode(read_bytes(kLeafDer));
+  EXPECT_EQ(blob_problem(blob), "");
+  EXPECT_EQ(blob_problem(blob.substr(0, 30) + "\r\n  " + blob.substr(30)), "");  // line breaks tolerated
+  EXPECT_EQ(blob_certificate_der(blob), read_bytes(kLeafDer));
+}
+
+TEST(BlobProblem, NamesWhatWasPastedInstead) {
+  EXPECT_EQ(blob_problem(read_bytes(kLeafPem)), "PEM armour (-----BEGIN CERTIFICATE-----)");
+  EXPECT_EQ(blob_problem("-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----"),
+            "a PEM block (-----BEGIN PRIVATE KEY-----), not a certificate");
+  EXPECT_EQ(blob_problem("63749EF9C7BAED3421868A96E4CC0CCB9FDA80EB"), "a SHA-1 thumbprint (40 hex digits), not the certificate itself");
+  EXPECT_EQ(blob_problem(kLeafSha256), "a SHA-256 thumbprint (64 hex digits), not the certificate itself");
+  // 40 hex digits that are not written as a thumbprint would be: still one (hex is base64 too).
+  EXPECT_EQ(blob_problem("\xE2\x80\x8E" "63:74:9e:f9:c7:ba:ed:34:21:86:8a:96:e4:cc:0c:cb:9f:da:80:eb"),
+            "a SHA-1 thumbprint (40 hex digits), not the certificate itself");
+  EXPECT_EQ(blob_problem("63749ef9c7baed34"), "base64 of 12 bytes that are not a DER certificate");
+  EXPECT_EQ(blob_problem(base64_encode(read_bytes(kLeafPem))), "base64 of PEM text (the file was encoded with its armour)");
+  EXPECT_EQ(blob_problem(base64_encode(std::string("\x30\x03\x02\x01\x03", 5))), "base64 of a PKCS#12 (.pfx) file");
+  EXPECT_EQ(blob_problem(base64_encode(std::string("\x30\x03\x02\x01\x00", 5))), "base64 of a private key");
+  EXPECT_EQ(blob_problem(base64_encode(std::string("\x30\x03\x06\x01\x2a", 5))),
+            "base64 of a PKCS#7 (.p7b) or other container");
+  EXPECT_EQ(blob_problem("a!b"), "not base64 ('!' at offset 1)");
+  EXPECT_EQ(blob_problem("Zg="), "not base64 (its length or padding is wrong)");
+  EXPECT_EQ(blob_problem(""), "empty");
+  EXPECT_FALSE(blob_certificate_der("63749EF9C7BAED3421868A96E4CC0CCB9FDA80EB").has_value());
+}
+
 }  // namespace
 }  // namespace certgate::config

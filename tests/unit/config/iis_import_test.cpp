@@ -108,12 +108,15 @@ TEST(IisImport, SeveralLocationsMustBeChosen) {
     import_iis(xml, "applicationHost.config", std::nullopt);
     FAIL() << "several locations: the import must ask which one";
   } catch (const IisLocationChoiceError& e) {
-    ASSERT_EQ(e.locations().size(), 2u);
-    EXPECT_EQ(e.locations()[0].path, "Default Web Site");
-    EXPECT_EQ(e.locations()[0].where.line, 21);
-    EXPECT_EQ(e.locations()[1].path, "api.contoso.com");
-    EXPECT_TRUE(contains(e.message(), "\"Default Web Site\" (line 21), \"api.contoso.com\" (line 36)")) << e.what();
-    EXPECT_TRUE(contains(e.message(), "--location")) << e.what();
+    ASSERT_EQ(e.places().size(), 2u);
+    EXPECT_EQ(e.places()[0].path, "Default Web Site");
+    EXPECT_EQ(e.places()[0].where.line, 21);
+    EXPECT_EQ(e.places()[1].path, "api.contoso.com");
+    EXPECT_TRUE(contains(e.message(), "\"Default Web Site\" (applicationHost.config:21:3), \"api.contoso.com\" "
+                                      "(applicationHost.config:36:3)"))
+        << e.what();
+    EXPECT_TRUE(contains(e.message(), "; choose one with --location")) << e.what();
+    EXPECT_FALSE(contains(e.message(), "--iis-location")) << e.what();
   }
 }
 

@@ -145,12 +145,15 @@ TEST(IisLoader, LocationSelection) {
   EXPECT_EQ(top_level.mapping.many_to_one[0].name, "top");
   EXPECT_EQ(top_level.locations, (std::vector<std::string>{"Default Web Site", "Default Web Site/app"}));
 
+  // A location inherits its parents (the top level, then "Default Web Site"), as in IIS.
   IisPolicy site_level = parse_iis(xml, "applicationHost.config", "Default Web Site");
-  EXPECT_EQ(site_level.mapping.many_to_one.at(0).name, "site");
+  ASSERT_EQ(site_level.mapping.many_to_one.size(), 2u);
+  EXPECT_EQ(site_level.mapping.many_to_one.at(1).name, "site");
 
   // Case-insensitive, leading/trailing '/' ignored.
   IisPolicy app_level = parse_iis(xml, "applicationHost.config", "/default web site/APP/");
-  EXPECT_EQ(app_level.mapping.many_to_one.at(0).name, "app");
+  ASSERT_EQ(app_level.mapping.many_to_one.size(), 3u);
+  EXPECT_EQ(app_level.mapping.many_to_one.at(2).name, "app");
   EXPECT_EQ(app_level.locations, top_level.locations);
 }
 
@@ -168,7 +171,7 @@ TEST(IisLoader, LocationWithoutMappingSection) {
   std::string xml = configuration("<location path=\"Site\">\n<system.webServer/>\n</location>\n"
                                   "<location path=\"Other\">\n" + web_server(kSimpleSection) + "</location>\n");
   EXPECT_CONFIG_ERROR_AT(parse_iis(xml, "a.config", "site"), 2, 1,
-                         "no <iisClientCertificateMappingAuthentication> section in <location path=\"site\">");
+                         "no <iisClientCertificateMappingAuthentication> section in <location path=\"Site\">");
   auto error = capture_error([&] { parse_iis(xml, "a.config", ""); });
   EXPECT_EQ(error.where().line, 1);
   EXPECT_TRUE(contains(error.message(), "at the top level; locations with a client certificate mapping section: \"Other\""))
@@ -213,7 +216,7 @@ TEST(IisLoader, OneSwitchOff) {
 
 TEST(IisLoader, ClearAndRemoveInCollections) {
   std::string blob = leaf_blob();
-  std::string other = base64_encode(std::string("\x30\x03\x02\x01\x07", 5));
+  std::string other = base64_encode(std::string("\x30\x04\x30\x02\x05\x00", 6));
   std::string section =
       "<iisClientCertificateMappingAuthentication enabled=\"true\">\n"
       "<oneToOneMappings>\n"
@@ -279,10 +282,16 @@ TEST(IisLoader, AnonymousAuthenticationOfTheSameLocation) {
   EXPECT_FALSE(anonymous("<anonymousAuthentication enabled=\"false\"/>\n"));
   EXPECT_FALSE(anonymous(""));
 
-  // Enabled at the top level only: the site location does not take it.
+  // Enabled at the top level only: the site location inherits it, as in IIS.
   std::string xml = configuration(web_server("", "<anonymousAuthentication enabled=\"true\"/>\n") +
                                   "<location path=\"Site\">\n" + web_server(kSimpleSection) + "</location>\n");
-  EXPECT_FALSE(parse_iis(xml, "a.config", "Site").mapping.anonymous);
+  EXPECT_TRUE(parse_iis(xml, "a.config", "Site").mapping.anonymous);
+  // Written in the location, it wins.
+  std::string off = configuration(web_server("", "<anonymousAuthentication enabled=\"true\"/>\n") +
+                                  "<location path=\"Site\">\n" +
+                                  web_server(kSimpleSection, "<anonymousAuthentication enabled=\"false\"/>\n") +
+                                  "</location>\n");
+  EXPECT_FALSE(parse_iis(off, "a.config", "Site").mapping.anonymous);
 }
 
 TEST(IisLoader, XmlSyntaxErrorPosition) {
@@ -317,11 +326,11 @@ TEST(IisLoader, BadValuesPointAtTheirElement) {
   EXPECT_CONFIG_ERROR_AT(parse_iis(section_with("<oneToOneMappings>\n <add userName=\"a\" certificate=\"***\"/>\n"
                                                 "</oneToOneMappings>\n"),
                                    "w", ""),
-                         7, 2, "certificate: not base64");
+                         7, 20, "certificate in <oneToOneMappings>: this is not base64 ('*' at offset 0)");
   EXPECT_CONFIG_ERROR_AT(parse_iis(section_with("<oneToOneMappings>\n<add userName=\"a\" certificate=\"aGVsbG8=\"/>\n"
                                                 "</oneToOneMappings>\n"),
                                    "w", ""),
-                         7, 1, "does not decode to a DER certificate");
+                         7, 19, "this is base64 of 5 bytes that are not a DER certificate");
   EXPECT_CONFIG_ERROR_AT(parse_iis(section_with("<oneToOneMappings>\n<add userName=\"a\"/>\n</oneToOneMappings>\n"), "w", ""),
                          7, 1, "missing required attribute certificate");
   EXPECT_CONFIG_ERROR_AT(parse_iis(section_with("<oneToOneMappings>\n<add certificate=\"" + leaf_blob() + "\"/>\n"
@@ -460,8 +469,8 @@ TEST(IisLoader, DuplicateSectionInOneLocation) {
                          "duplicate <iisClientCertificateMappingAuthentication> section (first at web.config:5:1)");
 }
 
-TEST(IisLoader, RootMustBeConfiguration) {
-  EXPECT_CONFIG_ERROR_AT(parse_iis("\n  <location path=\"x\"/>\n", "snippet.xml", ""), 2, 3, "root element is <location>");
+TEST(IisLoader, RootMustBeConfigurationOrAFragment) {
+  EXPECT_CONFIG_ERROR_AT(parse_iis("\n  <rewrite/>\n", "snippet.xml", ""), 2, 3, "root element is <rewrite>");
 }
 
 TEST(IisLoader, ReadsAFile) {

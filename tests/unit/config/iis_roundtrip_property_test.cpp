@@ -129,7 +129,13 @@ class Generator {
       m.user = m.permission == core::Permission::allow || coin() ? non_empty_text(4) : "";
       m.password = password();
       std::size_t rules = pick(5);
-      for (std::size_t r = 0; r < rules; ++r) m.rules.push_back(rule());
+      std::set<std::string> keys;  // IIS keys rules by field, subfield, match and case sensitivity: no two alike
+      for (std::size_t r = 0; r < rules; ++r) {
+        core::MappingRule next = rule();
+        std::string key = std::string(core::to_string(next.field)) + "\n" + core::ascii::lower_copy(next.subfield) + "\n" + next.match +
+                          (next.case_sensitive ? "\n1" : "\n0");
+        if (keys.insert(key).second) m.rules.push_back(std::move(next));
+      }
       p.many_to_one.push_back(std::move(m));
     }
     return p;

@@ -98,7 +98,7 @@ TEST(LoadConfig, ChainOnlyFlagRefusesMappingsAndIis) {
       << with_mappings.what();
 
   flags.config_file.reset();
-  flags.iis_config = dir.write("web.config", kWebConfig);
+  flags.iis_config = {dir.write("web.config", kWebConfig)};
   auto with_iis = capture_error([&] { load_config(flags, Purpose::serve); });
   EXPECT_EQ(with_iis.where().file, "--chain-only");
   EXPECT_TRUE(contains(with_iis.message(), "cannot be combined with an IIS configuration")) << with_iis.what();
@@ -235,11 +235,12 @@ TEST(LoadConfig, IisConfigFromTheFileGivesMappingAndMode) {
   TempDir dir;
   dir.write("conf/iis/web.config", kWebConfig);
   Overrides flags;
-  flags.config_file = dir.write("conf/certgate.toml", "[mapping]\niis_config = \"iis/web.config\"\n");
+  flags.config_file =
+      dir.write("conf/certgate.toml", "[mapping]\niis_config = \"iis/web.config\"\niis_location = \"\"\n");
   GatewayConfig config = load_config(flags, Purpose::inspect);
   const HostPolicy& base = config.default_host;
   ASSERT_TRUE(base.iis.has_value());
-  EXPECT_EQ(base.iis->file, dir.path("conf/iis/web.config"));
+  EXPECT_EQ(base.iis->files, std::vector<std::string>{dir.path("conf/iis/web.config")});
   EXPECT_EQ(base.iis->location, "");
   ASSERT_EQ(base.mapping.many_to_one.size(), 1u);
   EXPECT_EQ(base.mapping.many_to_one[0].name, "top");
@@ -254,10 +255,11 @@ TEST(LoadConfig, ExplicitModeWinsOverSslFlags) {
   TempDir dir;
   dir.write("web.config", kWebConfig);
   Overrides flags;
-  flags.config_file = dir.write("certgate.toml", "[tls]\nmode = \"require\"\n[mapping]\niis_config = \"web.config\"\n");
+  flags.config_file = dir.write(
+      "certgate.toml", "[tls]\nmode = \"require\"\n[mapping]\niis_config = \"web.config\"\niis_location = \"\"\n");
   EXPECT_EQ(load_config(flags, Purpose::inspect).default_host.tls.mode, ClientCertMode::require);
 
-  flags.config_file = dir.write("certgate.toml", "[mapping]\niis_config = \"web.config\"\n");
+  flags.config_file = dir.write("certgate.toml", "[mapping]\niis_config = \"web.config\"\niis_location = \"\"\n");
   flags.mode = "ignore";
   EXPECT_EQ(load_config(flags, Purpose::inspect).default_host.tls.mode, ClientCertMode::ignore);
 }
@@ -267,16 +269,18 @@ TEST(LoadConfig, IisFlagsReplaceTheFilesMapping) {
   std::string web_config = dir.write("web.config", kWebConfig);
   Overrides flags;
   flags.config_file = dir.write("certgate.toml", "[[mapping.many_to_one]]\nname = \"from-toml\"\nuser = \"u\"\n");
-  flags.iis_config = web_config;
+  flags.iis_config = {web_config};
   flags.iis_location = "Default Web Site/app/";
   GatewayConfig config = load_config(flags, Purpose::inspect);
   ASSERT_TRUE(config.default_host.iis.has_value());
-  EXPECT_EQ(config.default_host.iis->file, web_config);
+  EXPECT_EQ(config.default_host.iis->files, std::vector<std::string>{web_config});
   EXPECT_EQ(config.default_host.iis->location, "Default Web Site/app/");
-  ASSERT_EQ(config.default_host.mapping.many_to_one.size(), 1u);
-  EXPECT_EQ(config.default_host.mapping.many_to_one[0].name, "app");
-  EXPECT_FALSE(config.default_host.mapping.anonymous);  // no anonymousAuthentication in that location
-  EXPECT_EQ(config.default_host.tls.mode, ClientCertMode::ignore);  // sslFlags="Ssl"
+  // The location inherits the top level, as in IIS: its mapping is added after the server's.
+  ASSERT_EQ(config.default_host.mapping.many_to_one.size(), 2u);
+  EXPECT_EQ(config.default_host.mapping.many_to_one[0].name, "top");
+  EXPECT_EQ(config.default_host.mapping.many_to_one[1].name, "app");
+  EXPECT_TRUE(config.default_host.mapping.anonymous);  // inherited from the top level
+  EXPECT_EQ(config.default_host.tls.mode, ClientCertMode::ignore);  // sslFlags="Ssl" overrides the top level's
 }
 
 TEST(LoadConfig, HostWithItsOwnIisMapping) {
@@ -301,7 +305,7 @@ names = ["plain.example.com"]
   const HostPolicy& app = config.hosts[0];
   ASSERT_TRUE(app.iis.has_value());
   EXPECT_EQ(app.iis->location, "Default Web Site/app");
-  EXPECT_EQ(app.mapping.many_to_one.at(0).name, "app");
+  EXPECT_EQ(app.mapping.many_to_one.at(1).name, "app");
   EXPECT_EQ(app.tls.mode, ClientCertMode::ignore);  // the host did not set mode: sslFlags decides
   const HostPolicy& plain = config.hosts[1];
   EXPECT_FALSE(plain.iis.has_value());
@@ -310,11 +314,55 @@ names = ["plain.example.com"]
   EXPECT_FALSE(config.default_host.iis.has_value());
 }
 
+TEST(LoadConfig, SeveralIisFilesFromTomlOrFlagsAreMergedFromTheServerDown) {
+  TempDir dir;
+  const std::string host = dir.write("applicationHost.config", R"(<configuration>
+  <location path="Default Web Site">
+    <system.webServer><security><authentication>
+      <iisClientCertificateMappingAuthentication enabled="true">
+        <manyToOneMappings><add name="server" userName="s"/></manyToOneMappings>
+      </iisClientCertificateMappingAuthentication>
+    </authentication></security></system.webServer>
+  </location>
+</configuration>
+)");
+  const std::string web = dir.write("site/web.config", R"(<configuration>
+  <system.webServer><security><authentication>
+    <iisClientCertificateMappingAuthentication>
+      <manyToOneMappings><add name="site" userName="w"/></manyToOneMappings>
+    </iisClientCertificateMappingAuthentication>
+  </authentication></security></system.webServer>
+</configuration>
+)");
+  Overrides flags;
+  flags.config_file = dir.write("certgate.toml", "[mapping]\niis_config = [\"applicationHost.config\", \"site/web.config\"]\n");
+  GatewayConfig from_toml = load_config(flags, Purpose::inspect);
+  ASSERT_TRUE(from_toml.default_host.iis.has_value());
+  EXPECT_EQ(from_toml.default_host.iis->files, (std::vector<std::string>{host, web}));
+  EXPECT_FALSE(from_toml.default_host.iis->location.has_value());  // the only location with a section
+  const auto& many = from_toml.default_host.mapping.many_to_one;
+  ASSERT_EQ(many.size(), 2u);
+  EXPECT_EQ(many[0].where.file, host);
+  EXPECT_EQ(many[1].where.file, web);
+  ASSERT_EQ(from_toml.default_host.notes.size(), 2u);
+  EXPECT_TRUE(contains(from_toml.default_host.notes[0].message, "the only location with one"));
+
+  Overrides by_flags;
+  by_flags.iis_config = {host, web};
+  by_flags.iis_location = "default web site";
+  EXPECT_EQ(load_config(by_flags, Purpose::inspect).default_host.mapping.many_to_one.size(), 2u);
+
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[mapping]\niis_config = [\"a.config\", \"\"]\n", dir.path("t.toml")), 2, 27,
+                         "an empty file name");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[mapping]\niis_config = 3\n", dir.path("t.toml")), 2, 14,
+                         "expected a string or an array of strings");
+}
+
 TEST(LoadConfig, IisErrorsPointIntoTheXml) {
   TempDir dir;
   std::string web_config = dir.write("web.config", "<configuration>\n  <oops>\n</configuration>\n");
   Overrides flags;
-  flags.iis_config = web_config;
+  flags.iis_config = {web_config};
   auto error = capture_error([&] { load_config(flags, Purpose::inspect); });
   EXPECT_EQ(error.where().file, web_config);
   EXPECT_EQ(error.where().line, 3);

@@ -499,7 +499,14 @@ TEST(TomlErrors, MappingEntries) {
   EXPECT_CONFIG_ERROR_AT(parse_toml("[[mapping.one_to_one]]\nuser = \"a\"\nblob = \"not base64!\"\n", "t.toml"), 3, 8,
                          "[[mapping.one_to_one]] blob: not base64");
   EXPECT_CONFIG_ERROR_AT(parse_toml("[[mapping.one_to_one]]\nuser = \"a\"\nblob = \"aGVsbG8=\"\n", "t.toml"), 3, 8,
-                         "does not decode to a DER certificate");
+                         "blob: base64 of 5 bytes that are not a DER certificate");
+  // What is pasted instead of a blob is named, as for the IIS attribute.
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[[mapping.one_to_one]]\nuser = \"a\"\nblob = \"-----BEGIN CERTIFICATE-----\\nMAA=\\n"
+                                    "-----END CERTIFICATE-----\"\n", "t.toml"),
+                         3, 8, "blob: PEM armour (-----BEGIN CERTIFICATE-----); expected the certificate's DER");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[[mapping.one_to_one]]\nuser = \"a\"\nblob = \"9e060ffe9e591c7a3083b13fa22bb481fd10c94e\"\n",
+                                    "t.toml"),
+                         3, 8, "blob: a SHA-1 thumbprint (40 hex digits), not the certificate itself");
   EXPECT_CONFIG_ERROR_AT(parse_toml("\n[[mapping.one_to_one]]\nuser = \"a\"\n", "t.toml"), 2, 1,
                          "missing required key 'certificate' or 'blob'");
   EXPECT_CONFIG_ERROR_AT(parse_toml("[[mapping.one_to_one]]\nblob = \"MAA=\"\n", "t.toml"), 1, 1, "missing required key 'user'");
