@@ -7,6 +7,7 @@
 #include "core/control_characters.hpp"
 #include "core/decision.hpp"
 #include "core/mapping_mode.hpp"
+#include "core/near_miss.hpp"
 #include "core/rule_match.hpp"
 #include "core/sha256.hpp"
 
@@ -252,7 +253,10 @@ bool mapping_matches(const CompiledMapping& mapping, const CertDigest& cert, Tra
     } else {
       note = "No " + rule.label + " value matches.";
     }
-    if (!matched) ++failed;
+    if (!matched) {
+      ++failed;
+      if (const std::string hint = near_miss_note(rule, rule_near_miss(rule, cert)); !hint.empty()) note += " " + hint;
+    }
     trace.add(TraceStep::Kind::rule, rule_text(rule), std::move(actual), matched, std::move(note));
   }
 
@@ -321,6 +325,9 @@ bool decide_many_to_one(const CompiledPolicy& policy, const CertDigest& cert, De
 
 void trace_result(const Decision& decision, Tracer& trace) {
   if (!trace.on()) return;
+  if (!decision.cause.empty()) {
+    trace.add(TraceStep::Kind::cause, decision.cause.id, decision.cause.text, false, cause_line(decision.cause));
+  }
   std::string note;
   if (!decision.admitted) {
     note = "Refused with " + decision.status_text() + ": " + decision.reason + ".";
@@ -374,6 +381,7 @@ Decision decide(const CompiledPolicy& policy, const CertDigest* cert, const Veri
   if (verify.status != VerifyStatus::ok) {
     const int substatus = verify_failure_substatus(verify.status);
     reject(decision, 403, substatus, verify_failure_reason(verify));
+    decision.cause = verify.cause;  // computed by src/tls from the verification itself
     if (trace.on()) {
       trace.add(TraceStep::Kind::verify, "verify", std::string(to_string(verify.status)) + ": " + decision.reason,
                 false, "The certificate chain did not verify (" + decision.reason + "), so it is refused with 403." +
@@ -406,6 +414,8 @@ Decision decide(const CompiledPolicy& policy, const CertDigest* cert, const Veri
   if (!decide_one_to_one(policy, fingerprint, decision, trace) &&
       !decide_many_to_one(policy, *presented, decision, trace)) {
     decide_anonymous(policy, true, decision, trace);
+    // The verdict is taken; for a refusal, say which mapping came nearest and why it missed.
+    if (!decision.admitted) decision.cause = mapping_refusal_cause(policy, *presented, fingerprint);
   }
   trace_result(decision, trace);
   return decision;

@@ -23,6 +23,7 @@ class TrustStore {
   X509_STORE* store() const { return store_.get(); }
   const std::vector<X509Ptr>& anchors() const { return anchors_; }
   const std::vector<X509CrlPtr>& crls() const { return crls_; }
+  const std::vector<std::string>& crl_files() const { return crl_files_; }  // the file of each of crls()
   int verify_depth() const { return verify_depth_; }
   bool empty() const { return anchors_.empty(); }
 
@@ -49,6 +50,7 @@ class TrustStore {
   X509StorePtr store_;
   std::vector<X509Ptr> anchors_;
   std::vector<X509CrlPtr> crls_;
+  std::vector<std::string> crl_files_;
   int verify_depth_ = 2;
 };
 
