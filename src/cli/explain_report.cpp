@@ -131,6 +131,7 @@ void print_rule(std::ostream& out, const core::TraceStep& rule, const std::strin
   out << "      " << (rule.matched ? "match     " : "NO MATCH  ") << rule.label
       << (position.empty() ? "" : "   (" + position + ")") << "\n"
       << "                certificate: " << rule.actual << "\n";
+  if (!rule.hint.empty()) out << "                " << rule.hint << "\n";
 }
 
 void print_mappings(std::ostream& out, const ExplainInput& input) {
@@ -180,6 +181,7 @@ json trace_json(const ExplainInput& input) {
                  {"actual", step.actual},
                  {"matched", step.matched},
                  {"note", step.note}};
+    if (step.kind == Kind::rule) item["hint"] = step.hint;
     if (step.kind == Kind::rule && !steps.empty() && steps.back()["kind"] == "mapping") {
       item["position"] = rule_position(source, rule_index++);
       steps.back()["rules"].push_back(std::move(item));

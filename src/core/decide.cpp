@@ -91,6 +91,13 @@ std::string verify_failure_reason(const VerifyResult& verify) {
   return reason;
 }
 
+// A cause is logged and shown on a terminal: nothing in it may break a line, whoever wrote the names in it.
+Cause one_line(Cause cause) {
+  cause.text = escape_control_characters(cause.text);
+  cause.fix = escape_control_characters(cause.fix);
+  return cause;
+}
+
 int verify_failure_substatus(VerifyStatus status) {
   switch (status) {
     case VerifyStatus::expired:
@@ -253,11 +260,14 @@ bool mapping_matches(const CompiledMapping& mapping, const CertDigest& cert, Tra
     } else {
       note = "No " + rule.label + " value matches.";
     }
+    std::string hint;
     if (!matched) {
       ++failed;
-      if (const std::string hint = near_miss_note(rule, rule_near_miss(rule, cert)); !hint.empty()) note += " " + hint;
+      hint = near_miss_note(rule, rule_near_miss(rule, cert));
+      if (!hint.empty()) note += " " + hint;
     }
-    trace.add(TraceStep::Kind::rule, rule_text(rule), std::move(actual), matched, std::move(note));
+    trace.at(trace.add(TraceStep::Kind::rule, rule_text(rule), std::move(actual), matched, std::move(note))).hint =
+        std::move(hint);
   }
 
   TraceStep& step = trace.at(mapping_step);
@@ -381,7 +391,7 @@ Decision decide(const CompiledPolicy& policy, const CertDigest* cert, const Veri
   if (verify.status != VerifyStatus::ok) {
     const int substatus = verify_failure_substatus(verify.status);
     reject(decision, 403, substatus, verify_failure_reason(verify));
-    decision.cause = verify.cause;  // computed by src/tls from the verification itself
+    decision.cause = one_line(verify.cause);  // computed by src/tls from the verification itself
     if (trace.on()) {
       trace.add(TraceStep::Kind::verify, "verify", std::string(to_string(verify.status)) + ": " + decision.reason,
                 false, "The certificate chain did not verify (" + decision.reason + "), so it is refused with 403." +
@@ -415,7 +425,7 @@ Decision decide(const CompiledPolicy& policy, const CertDigest* cert, const Veri
       !decide_many_to_one(policy, *presented, decision, trace)) {
     decide_anonymous(policy, true, decision, trace);
     // The verdict is taken; for a refusal, say which mapping came nearest and why it missed.
-    if (!decision.admitted) decision.cause = mapping_refusal_cause(policy, *presented, fingerprint);
+    if (!decision.admitted) decision.cause = one_line(mapping_refusal_cause(policy, *presented, fingerprint));
   }
   trace_result(decision, trace);
   return decision;

@@ -24,6 +24,7 @@ struct TraceStep {
   std::string actual;  // the certificate's values for a rule ("a.example.com | b.example.com"), or other detail
   bool matched = false;
   std::string note;    // human sentence
+  std::string hint{};  // a failing rule's near miss ("It fails only by case ..."), also at the end of note
 };
 
 struct Decision {

@@ -14,6 +14,7 @@ from harness.checks import check_admitted, check_rejected
 from harness.client import request
 from harness.common import check, check_eq, pki, run_test
 from harness.gateway import Gateway, base_config
+from harness.tools import run
 from harness.upstream import Upstream
 
 MAPPING = {"name": "edges", "user": "edge-user",
@@ -34,7 +35,13 @@ def main():
             rules = [rule for step in report["trace"] if step["kind"] == "mapping" for rule in step["rules"]]
             failing = [rule for rule in rules if not rule["matched"]]
             check_eq(len(failing), 1, "one rule fails", r)
-            check("would match if compareCaseSensitive were false" in failing[0]["note"], "the rule's step says so", r)
+            check("would match if compareCaseSensitive were false" in failing[0]["hint"], "the rule's step says so", r)
+            check(failing[0]["hint"] in failing[0]["note"], "and its note too", r)
+            text_out = run(["explain", "-c", gw.config_path, "--cert", p.pem("edge")], gw.dir).stdout
+            check("                It fails only by case (the certificate has \"Example\")" in text_out,
+                  "the text output shows the hint under the rule", r)
+            check("  cause: " + cause["text"] + "\n  fix:   " + cause["fix"] + "\n" in text_out,
+                  "the text output's decision shows the cause and fix", r)
 
             resp = request(gw, "/case", cert="edge")
             entry = check_rejected(gw, up, resp, "/case", 401, 2)

@@ -233,6 +233,20 @@ TEST(NearMiss, VerificationCauseIsTheDecisionsCause) {
   EXPECT_EQ(d.trace[d.trace.size() - 2].kind, TraceStep::Kind::cause);
 }
 
+TEST(NearMiss, CauseNeverBreaksALine) {
+  VerifyResult verify = failed(VerifyStatus::untrusted, 20, 0, "unable to get local issuer certificate");
+  verify.cause = Cause{"missing_issuer", "issuer 'CN=a\r\nX-Injected: 1' is missing", "send\nthe chain"};
+  const auto compiled = compile(many_to_one_policy({allow("m", "u", {})}));
+  const Decision d = decide(*compiled, &edge(), verify);
+  EXPECT_EQ(d.cause.text, "issuer 'CN=a\\x0D\\x0AX-Injected: 1' is missing");
+  EXPECT_EQ(d.log_reason().find('\n'), std::string::npos);
+
+  const CertDigest hostile = make_digest({{"O", "EXAMPLE\r\nX: 1"}});
+  const Decision m = decided(many_to_one_policy({allow("m", "u", {subject("O", "example\r\nx: 1")})}), hostile);
+  EXPECT_EQ(m.cause.id, "case_only");
+  EXPECT_EQ(m.log_reason().find_first_of("\r\n"), std::string::npos) << m.log_reason();
+}
+
 TEST(NearMiss, LogReasonWithoutCauseIsTheReason) {
   const auto compiled = compile(many_to_one_policy({allow("m", "u", {})}));
   const Decision d = decide(*compiled, nullptr, VerifyResult{});
