@@ -141,8 +141,27 @@ std::string issuer_key_id(X509_STORE_CTX* ctx, const Failing& f) {
   return key_id_text(X509_get0_subject_key_id(sk_X509_value(chain, f.depth + 1)));
 }
 
-core::Cause missing_issuer(X509_STORE_CTX* ctx, const Failing& f) {
+// A trust anchor with the issuer's name but another key: the CA was re-keyed and client_ca holds its old certificate.
+core::Cause anchor_with_another_key(const TrustStore& trust, const Failing& f, const std::string& key_id) {
+  for (const X509Ptr& anchor : trust.anchors()) {
+    if (X509_NAME_cmp(X509_get_subject_name(anchor.get()), X509_get_issuer_name(f.cert)) != 0) continue;
+    const std::string anchor_key = key_id_text(X509_get0_subject_key_id(anchor.get()));
+    core::Cause cause;
+    cause.id = "anchor_with_another_key";
+    cause.text = "client_ca has a CA named " + quoted(f.issuer) + ", but " + who(f) + " was signed by another key of " +
+                 "that name" + (key_id.empty() ? "" : " (authority key id " + key_id + ")") + " than the one in client_ca" +
+                 (anchor_key.empty() ? "" : " (key id " + anchor_key + ")") +
+                 ": the CA was renewed with a new key, or it is another CA with the same name";
+    cause.fix = "add the CA certificate with the new key to client_ca (keep the old one while clients still have "
+                "certificates from it), or have the client send the intermediate that issued its certificate";
+    return cause;
+  }
+  return {};
+}
+
+core::Cause missing_issuer(X509_STORE_CTX* ctx, const TrustStore& trust, const Failing& f) {
   const std::string key_id = key_id_text(X509_get0_authority_key_id(f.cert));
+  if (core::Cause renewed = anchor_with_another_key(trust, f, key_id); !renewed.empty()) return renewed;
   const std::string issuer = quoted(f.issuer) + (key_id.empty() ? "" : " (authority key id " + key_id + ")");
   // The CA certificates the client sent: the untrusted ones less the leaf (which the handshake's context counts).
   STACK_OF(X509)* sent = X509_STORE_CTX_get0_untrusted(ctx);
@@ -311,7 +330,7 @@ core::Cause verify_cause(X509_STORE_CTX* ctx, const TrustStore& trust, int code,
   switch (code) {
     case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
     case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
-      return missing_issuer(ctx, f);
+      return missing_issuer(ctx, trust, f);
     case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
       return core::Cause{"self_signed",
                          "the client certificate " + quoted(f.subject) +

@@ -74,6 +74,19 @@ TEST_F(VerifyCauseTest, MissingRootAboveASentIntermediate) {
   EXPECT_TRUE(contains(r.cause.text, "none of the 1 CA certificate the client sent")) << r.cause.text;
 }
 
+TEST_F(VerifyCauseTest, AnchorWithTheIssuersNameButAnotherKey) {
+  Issued renewed = make_ca("Cause Issuing CA", &root);  // inter's name, a new key
+  Issued client = make_client(renewed, "client of the new key");
+  auto ts = store_with(dir, {&inter});  // client_ca still holds the old certificate
+  const core::VerifyResult r = certgate_verify(*ts, client.cert.get());
+  EXPECT_EQ(r.status, core::VerifyStatus::untrusted);
+  EXPECT_EQ(r.cause.id, "anchor_with_another_key");
+  EXPECT_TRUE(contains(r.cause.text, "client_ca has a CA named '" + subject_of(inter) + "'")) << r.cause.text;
+  EXPECT_TRUE(contains(r.cause.text, "(authority key id " + key_id_of(renewed) + ")")) << r.cause.text;
+  EXPECT_TRUE(contains(r.cause.text, "(key id " + key_id_of(inter) + ")")) << r.cause.text;
+  EXPECT_TRUE(contains(r.cause.fix, "add the CA certificate with the new key to client_ca")) << r.cause.fix;
+}
+
 TEST_F(VerifyCauseTest, WrongEkuListsWhatTheCertificateHas) {
   CertSpec spec;
   spec.subject = {{"CN", "server only"}};
