@@ -69,7 +69,7 @@ int run_explain(const ExplainOptions& opts) {
   tls::CertBundle bundle;
   try {
     trust = tls::TrustStore::load(tls_settings.client_ca, tls_settings.crl, tls_settings.verify_depth);
-    compiled = core::CompiledPolicy::compile(input.block->mapping, tls_settings.mode);
+    compiled = core::CompiledPolicy::compile(input.block->mapping, tls_settings.mode, tls::digest_of_der);
   } catch (const std::exception& e) {
     std::cerr << "certgate: " << e.what() << "\n";
     return kExitUsage;

@@ -20,6 +20,7 @@ std::string_view kind_name(Kind kind) {
     case Kind::mapping: return "mapping";
     case Kind::rule: return "rule";
     case Kind::anonymous: return "anonymous";
+    case Kind::cause: return "cause";
     case Kind::result: return "result";
   }
   return "unknown";
@@ -68,6 +69,17 @@ std::string verify_text(const core::VerifyResult& verify) {
   if (verify.depth >= 0) text += " (depth " + std::to_string(verify.depth) + ")";
   text += " [OpenSSL error " + std::to_string(verify.code) + "]";
   return text;
+}
+
+void print_cause(std::ostream& out, const core::Cause& cause) {
+  if (cause.empty()) return;
+  out << "  cause: " << cause.text << "\n";
+  if (!cause.fix.empty()) out << "  fix:   " << cause.fix << "\n";
+}
+
+json cause_json(const core::Cause& cause) {
+  if (cause.empty()) return nullptr;
+  return json{{"id", cause.id}, {"text", cause.text}, {"fix", cause.fix}};
 }
 
 std::string decision_line(const core::Decision& decision) {
@@ -130,6 +142,7 @@ void print_rule(std::ostream& out, const core::TraceStep& rule, const std::strin
   out << "      " << (rule.matched ? "match     " : "NO MATCH  ") << rule.label
       << (position.empty() ? "" : "   (" + position + ")") << "\n"
       << "                certificate: " << rule.actual << "\n";
+  if (!rule.hint.empty()) out << "                " << rule.hint << "\n";
 }
 
 void print_mappings(std::ostream& out, const ExplainInput& input) {
@@ -179,6 +192,7 @@ json trace_json(const ExplainInput& input) {
                  {"actual", step.actual},
                  {"matched", step.matched},
                  {"note", step.note}};
+    if (step.kind == Kind::rule) item["hint"] = step.hint;
     if (step.kind == Kind::rule && !steps.empty() && steps.back()["kind"] == "mapping") {
       item["position"] = rule_position(source, rule_index++);
       steps.back()["rules"].push_back(std::move(item));
@@ -238,6 +252,7 @@ void print_explain(std::ostream& out, const ExplainInput& input) {
 
   out << "\nDecision\n  " << decision_line(decision) << "\n";
   if (const core::TraceStep* result = first_of(decision, Kind::result)) out << "  " << result->note << "\n";
+  print_cause(out, decision.cause);
   if (!decision.admitted && input.config->reject == config::RejectMode::handshake) {
     out << "  (reject = handshake: the gateway aborts the TLS handshake with an alert instead of answering "
         << decision.status_text() << ")\n";
@@ -285,6 +300,7 @@ nlohmann::ordered_json explain_json(const ExplainInput& input) {
         {"code", input.verify.code},
         {"depth", input.verify.depth},
         {"reason", input.verify.reason},
+        {"cause", cause_json(input.verify.cause)},
         {"chain", std::move(chain)},
         {"problems", std::move(problems)}}},
       {"decision",
@@ -295,7 +311,9 @@ nlohmann::ordered_json explain_json(const ExplainInput& input) {
         {"description", decision.admitted ? std::string("OK") : http_status::describe(decision.status, decision.substatus)},
         {"identity", decision.identity},
         {"mapping", decision.mapping},
-        {"reason", decision.reason}}},
+        {"reason", decision.reason},
+        {"cause", cause_json(decision.cause)},
+        {"log_reason", decision.log_reason()}}},
       {"upstream_headers", std::move(headers)},
       {"trace", trace_json(input)},
   };

@@ -41,7 +41,8 @@ void require_header_safe(const SourcePos& where, std::string_view kind, const st
 
 }  // namespace
 
-std::shared_ptr<const CompiledPolicy> CompiledPolicy::compile(MappingPolicy policy, ClientCertMode mode) {
+std::shared_ptr<const CompiledPolicy> CompiledPolicy::compile(MappingPolicy policy, ClientCertMode mode,
+                                                             const CertDescriber& describe) {
   if (policy.chain_only && policy.has_mappings()) {
     throw std::invalid_argument(position_prefix(policy.where, {}) +
                                 "chain_only = true cannot be combined with mappings");
@@ -68,6 +69,14 @@ std::shared_ptr<const CompiledPolicy> CompiledPolicy::compile(MappingPolicy poli
     }
     // try_emplace keeps the first enabled entry for a certificate listed twice.
     compiled->one_to_one_by_sha256_.try_emplace(sha256_hex(mapping.der), &mapping);
+  }
+  for (const OneToOneMapping& mapping : compiled->source_.one_to_one) {
+    OneToOneFacts facts{&mapping, mapping.der.empty() ? std::string() : sha256_hex(mapping.der), std::nullopt};
+    if (describe && !mapping.der.empty()) {
+      facts.cert = describe(mapping.der);
+      if (facts.cert) facts.cert->der.clear();  // the mapping holds the bytes already
+    }
+    compiled->one_to_one_facts_.push_back(std::move(facts));
   }
 
   // Disabled mappings are checked too: a typo should not wait until someone enables the mapping.

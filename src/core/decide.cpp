@@ -7,6 +7,7 @@
 #include "core/control_characters.hpp"
 #include "core/decision.hpp"
 #include "core/mapping_mode.hpp"
+#include "core/near_miss.hpp"
 #include "core/rule_match.hpp"
 #include "core/sha256.hpp"
 
@@ -88,6 +89,13 @@ std::string verify_failure_reason(const VerifyResult& verify) {
   }
   if (verify.depth > 0) reason += " (depth " + std::to_string(verify.depth) + ")";
   return reason;
+}
+
+// A cause is logged and shown on a terminal: nothing in it may break a line, whoever wrote the names in it.
+Cause one_line(Cause cause) {
+  cause.text = escape_control_characters(cause.text);
+  cause.fix = escape_control_characters(cause.fix);
+  return cause;
 }
 
 int verify_failure_substatus(VerifyStatus status) {
@@ -252,8 +260,14 @@ bool mapping_matches(const CompiledMapping& mapping, const CertDigest& cert, Tra
     } else {
       note = "No " + rule.label + " value matches.";
     }
-    if (!matched) ++failed;
-    trace.add(TraceStep::Kind::rule, rule_text(rule), std::move(actual), matched, std::move(note));
+    std::string hint;
+    if (!matched) {
+      ++failed;
+      hint = near_miss_note(rule, rule_near_miss(rule, cert));
+      if (!hint.empty()) note += " " + hint;
+    }
+    trace.at(trace.add(TraceStep::Kind::rule, rule_text(rule), std::move(actual), matched, std::move(note))).hint =
+        std::move(hint);
   }
 
   TraceStep& step = trace.at(mapping_step);
@@ -321,6 +335,9 @@ bool decide_many_to_one(const CompiledPolicy& policy, const CertDigest& cert, De
 
 void trace_result(const Decision& decision, Tracer& trace) {
   if (!trace.on()) return;
+  if (!decision.cause.empty()) {
+    trace.add(TraceStep::Kind::cause, decision.cause.id, decision.cause.text, false, cause_line(decision.cause));
+  }
   std::string note;
   if (!decision.admitted) {
     note = "Refused with " + decision.status_text() + ": " + decision.reason + ".";
@@ -374,6 +391,7 @@ Decision decide(const CompiledPolicy& policy, const CertDigest* cert, const Veri
   if (verify.status != VerifyStatus::ok) {
     const int substatus = verify_failure_substatus(verify.status);
     reject(decision, 403, substatus, verify_failure_reason(verify));
+    decision.cause = one_line(verify.cause);  // computed by src/tls from the verification itself
     if (trace.on()) {
       trace.add(TraceStep::Kind::verify, "verify", std::string(to_string(verify.status)) + ": " + decision.reason,
                 false, "The certificate chain did not verify (" + decision.reason + "), so it is refused with 403." +
@@ -406,6 +424,8 @@ Decision decide(const CompiledPolicy& policy, const CertDigest* cert, const Veri
   if (!decide_one_to_one(policy, fingerprint, decision, trace) &&
       !decide_many_to_one(policy, *presented, decision, trace)) {
     decide_anonymous(policy, true, decision, trace);
+    // The verdict is taken; for a refusal, say which mapping came nearest and why it missed.
+    if (!decision.admitted) decision.cause = one_line(mapping_refusal_cause(policy, *presented, fingerprint));
   }
   trace_result(decision, trace);
   return decision;

@@ -8,4 +8,9 @@ std::string Decision::status_text() const {
   return text;
 }
 
+std::string Decision::log_reason() const {
+  if (cause.empty()) return reason;
+  return reason + "; cause: " + cause_line(cause);
+}
+
 }  // namespace certgate::core

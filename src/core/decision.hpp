@@ -17,12 +17,14 @@ inline constexpr std::string_view kChainOnlyMapping = "(chain)";
 // One line of the explanation. Filled only when decide() is asked for a trace.
 struct TraceStep {
   // mapping_mode: what the block's mapping policy does (mapped / chain_only / none), right after mode.
-  enum class Kind { mode, mapping_mode, verify, one_to_one, mapping, rule, anonymous, result };
+  // cause: a refusal's cause (label = its id, actual = its text, note = text and fix), right before result.
+  enum class Kind { mode, mapping_mode, verify, one_to_one, mapping, rule, anonymous, cause, result };
   Kind kind;
   std::string label;   // mapping name, rule text ("subject.CN = *.example.com"), ...
   std::string actual;  // the certificate's values for a rule ("a.example.com | b.example.com"), or other detail
   bool matched = false;
   std::string note;    // human sentence
+  std::string hint{};  // a failing rule's near miss ("It fails only by case ..."), also at the end of note
 };
 
 struct Decision {
@@ -33,9 +35,14 @@ struct Decision {
   std::string mapping;   // mapping name that decided, allow or deny ("" when none)
   VerifyStatus verify = VerifyStatus::not_presented;
   std::string reason;    // one line: why (OpenSSL text, mapping name, ...)
+  // Refusals only: the actual cause and its fix (the verification's, or the mapping's nearest miss). Computed
+  // after the verdict, never changing it.
+  Cause cause;
   std::vector<TraceStep> trace;
 
   std::string status_text() const;  // "403.16", "401.2", "200"
+  // The access log's reason: `reason`, then "; cause: ..." when there is one (one line).
+  std::string log_reason() const;
 };
 
 // cert is null when the client presented no certificate (or none was requested).

@@ -1,6 +1,8 @@
 #include "core/time_text.hpp"
 
+#include <cstdint>
 #include <cstdio>
+#include <iterator>
 
 namespace certgate::core {
 namespace {
@@ -165,5 +167,28 @@ std::string format_utc(std::int64_t unix_seconds) {
 std::int64_t days_until(std::int64_t now, std::int64_t until) { return floor_div(until - now, 86400); }
 
 std::string days_text(std::int64_t days) { return std::to_string(days) + (days == 1 || days == -1 ? " day" : " days"); }
+
+std::string duration_text(std::int64_t seconds) {
+  const std::uint64_t total = seconds < 0 ? 0 - static_cast<std::uint64_t>(seconds) : static_cast<std::uint64_t>(seconds);
+  struct Unit {
+    std::uint64_t seconds;
+    const char* name;
+  };
+  static constexpr Unit kUnits[] = {{86400, "day"}, {3600, "hour"}, {60, "minute"}, {1, "second"}};
+  auto part = [](std::uint64_t count, const char* name) {
+    return std::to_string(count) + " " + name + (count == 1 ? "" : "s");
+  };
+  for (std::size_t i = 0; i < std::size(kUnits); ++i) {
+    const std::uint64_t count = total / kUnits[i].seconds;
+    if (count == 0 && kUnits[i].seconds > 1) continue;
+    std::string text = part(count, kUnits[i].name);
+    if (i + 1 < std::size(kUnits)) {
+      const std::uint64_t next = (total % kUnits[i].seconds) / kUnits[i + 1].seconds;
+      if (next > 0) text += " " + part(next, kUnits[i + 1].name);
+    }
+    return text;
+  }
+  return "0 seconds";
+}
 
 }  // namespace certgate::core

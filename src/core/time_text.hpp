@@ -23,6 +23,10 @@ std::int64_t days_until(std::int64_t now, std::int64_t until);
 // "1 day", "17 days" (for messages).
 std::string days_text(std::int64_t days);
 
+// A length of time in its two largest units, for messages: "3 days 4 hours", "2 hours 5 minutes",
+// "40 seconds" (the sign is ignored).
+std::string duration_text(std::int64_t seconds);
+
 // Unix seconds of a UTC calendar date and time; nullopt when the fields are out of range.
 std::optional<std::int64_t> unix_time(int year, int month, int day, int hour = 0, int minute = 0, int second = 0);
 

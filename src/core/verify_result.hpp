@@ -2,6 +2,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/cause.hpp"
+
 namespace certgate::core {
 
 // Outcome of chain verification, classified for the decision. The OpenSSL error text is kept for the trace.
@@ -19,6 +21,7 @@ struct VerifyResult {
   int code = 0;        // OpenSSL X509_V_ERR_* (0 = ok)
   int depth = -1;      // chain depth where the error was found (0 = leaf), -1 when none
   std::string reason;  // OpenSSL's error text, e.g. "certificate has expired"
+  Cause cause{};       // on failure: what is wrong in the operator's words, and the fix (src/tls/verify_cause.hpp)
 };
 
 std::string_view to_string(VerifyStatus s);

@@ -51,7 +51,7 @@ void log_failed_handshake(Worker& worker, const tcp::endpoint& peer, const tls::
     fill_decision(rec, outcome);
     rec.status = outcome.decision.status;
     rec.substatus = outcome.decision.substatus;
-    rec.reason = outcome.decision.reason + " (TLS handshake aborted)";
+    rec.reason = outcome.decision.log_reason() + " (TLS handshake aborted)";
     worker.server().access_log().write(rec);
   } else {
     spdlog::debug("{}: TLS handshake failed: {}", endpoint_text(peer), ec.message());

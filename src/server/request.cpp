@@ -30,6 +30,7 @@ awaitable<bool> serve_request(ConnectionState& cs, RequestParser& parser) {
     co_await send_refusal(cs, head.version(), 421, 0, *reason, rec);
   } else if (!o.decision.admitted) {
     co_await send_refusal(cs, head.version(), o.decision.status, o.decision.substatus, o.decision.reason, rec);
+    rec.reason = o.decision.log_reason();  // the body has the reason at most; the log also has the cause
   } else {
     bool go = true;
     if (check.request->expect_continue) go = co_await send_continue(cs);

@@ -192,4 +192,14 @@ core::CertDigest digest_of(X509* cert) {
   return d;
 }
 
+std::optional<core::CertDigest> digest_of_der(const std::string& der) {
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  if (!cert || p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
+    ERR_clear_error();
+    return std::nullopt;
+  }
+  return digest_of(cert.get());
+}
+
 }  // namespace certgate::tls

@@ -1,4 +1,5 @@
 #pragma once
+#include <optional>
 #include <string>
 
 #include "core/cert_digest.hpp"
@@ -9,6 +10,10 @@ namespace certgate::tls {
 // Extracts the plain digest of a certificate (subject/issuer with every AVA, SANs, fingerprints,
 // validity, DER). Never fails on a parsed X509: unreadable parts are left empty.
 core::CertDigest digest_of(X509* cert);
+
+// The digest of a DER-encoded certificate (a one-to-one mapping's), nullopt when the bytes are not exactly
+// one certificate. Fits core::CertDescriber, for CompiledPolicy::compile.
+std::optional<core::CertDigest> digest_of_der(const std::string& der);
 
 // A name as RFC 4514 text ("CN=a,O=b"), "" when it cannot be printed.
 std::string rfc4514_name(const X509_NAME* name);

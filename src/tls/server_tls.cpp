@@ -252,7 +252,7 @@ std::shared_ptr<const ServerTls> ServerTls::build(const config::GatewayConfig& c
     host->index = static_cast<int>(i);
     host->sid_ctx = "certgate:" + std::to_string(generation) + ":" + std::to_string(i);
     host->trust = TrustStore::load(host->policy.tls.client_ca, host->policy.tls.crl, host->policy.tls.verify_depth);
-    host->compiled = core::CompiledPolicy::compile(host->policy.mapping, host->policy.tls.mode);
+    host->compiled = core::CompiledPolicy::compile(host->policy.mapping, host->policy.tls.mode, digest_of_der);
     host->verify_mode = verify_mode_for(host->policy.tls.mode, cfg.reject);
     host->ctx = make_ctx(*host, tls.get(), cfg.limits.session_cache);
     tls->hosts_.push_back(std::move(host));

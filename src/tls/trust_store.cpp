@@ -16,6 +16,7 @@
 #include "tls/crl_rules.hpp"
 #include "tls/digest.hpp"
 #include "tls/openssl_io.hpp"
+#include "tls/verify_cause.hpp"
 
 namespace certgate::tls {
 namespace {
@@ -165,6 +166,7 @@ std::shared_ptr<const TrustStore> TrustStore::load(const std::vector<std::string
         throw LoadError(file + ": CRL could not be added to the trust store: " + take_openssl_errors());
       }
       ts->crls_.push_back(std::move(one));
+      ts->crl_files_.push_back(file);
     }
   }
 
@@ -201,6 +203,7 @@ core::VerifyResult TrustStore::verify_chain(X509_STORE_CTX* ctx) const {
     X509_STORE_CTX_set_current_cert(ctx, sk_X509_value(X509_STORE_CTX_get0_chain(ctx), first.depth));
     core::VerifyResult r = classify_verify_error(X509_V_ERR_APPLICATION_VERIFICATION, first.depth);
     r.reason = first.reason();
+    r.cause = rule_violation_cause(first);
     return r;
   }
   int code = X509_STORE_CTX_get_error(ctx);
@@ -216,6 +219,8 @@ core::VerifyResult TrustStore::verify_chain(X509_STORE_CTX* ctx) const {
   } else if (cert != nullptr && is_crl_error(code)) {
     r.reason += " (the CRL issued by '" + rfc4514_name(X509_get_issuer_name(cert)) + "')";
   }
+  // Only refusals get here: the operator's cause is worth a few lookups.
+  r.cause = verify_cause(ctx, *this, code, r.depth);
   return r;
 }
 

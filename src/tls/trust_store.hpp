@@ -30,6 +30,7 @@ class TrustStore {
     X509Ptr cert;
   };
   const std::vector<SkippedCert>& skipped() const { return skipped_; }
+  const std::vector<std::string>& crl_files() const { return crl_files_; }  // the file of each of crls()
   int verify_depth() const { return verify_depth_; }
   bool empty() const { return anchors_.empty(); }
 
@@ -57,6 +58,7 @@ class TrustStore {
   std::vector<X509Ptr> anchors_;
   std::vector<X509CrlPtr> crls_;
   std::vector<SkippedCert> skipped_;
+  std::vector<std::string> crl_files_;
   int verify_depth_ = 2;
 };
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""detailed_errors = "off": the refusal body carries no reason text (still logged). With the default
-("local"), a loopback client does get the reason: the control that makes this test able to fail."""
+"""detailed_errors = "off": the refusal body carries no reason text (still logged, with its cause). With the
+default ("local"), a loopback client does get the reason, but never the cause, which names configuration
+details: the control that makes this test able to fail."""
 import os
 import sys
 
@@ -19,9 +20,12 @@ def main():
             r = request(gw, "/rogue-local", cert="rogue")
             check_eq(r.status, 403, "status", r)
             check(r.text.startswith("403.16 "), "default detailed_errors: body starts with the substatus", r)
-            reason = gw.log_for_path("/rogue-local").get("reason") or ""
-            check(len(reason) > 3, "the access log should carry a reason", r)
+            logged = gw.log_for_path("/rogue-local").get("reason") or ""
+            # The log has the reason and then its cause; the body at most the reason, never the cause.
+            reason, _, cause = logged.partition("; cause: ")
+            check(len(reason) > 3 and len(cause) > 3, "the access log should carry a reason and its cause", r)
             check(reason in r.text, "default detailed_errors: body should contain the reason %r" % reason, r)
+            check(cause not in r.text, "the cause is for the log only: %r" % cause, r)
 
         cfg = base_config(p, up.url)
         cfg["server"]["detailed_errors"] = "off"

@@ -110,7 +110,8 @@ TEST(Trace, TrailingDisabledMappingsAreShownWhenNothingMatched) {
   ASSERT_NE(late, nullptr);
   EXPECT_FALSE(late->matched);
   EXPECT_EQ(kinds(d).back(), Kind::result);
-  EXPECT_EQ(d.trace[d.trace.size() - 2].kind, Kind::anonymous);
+  EXPECT_EQ(d.trace[d.trace.size() - 2].kind, Kind::cause);  // the refusal's cause, right before the result
+  EXPECT_EQ(d.trace[d.trace.size() - 3].kind, Kind::anonymous);
   EXPECT_EQ(d.trace.back().label, "401.2");
 }
 

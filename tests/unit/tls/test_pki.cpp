@@ -157,7 +157,7 @@ X509CrlPtr make_crl(const Issued& issuer, const std::vector<X509*>& revoked, con
   check(X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(issuer.cert.get())) == 1, "CRL issuer");
 
   const std::time_t now = std::time(nullptr);
-  ASN1_TIME* last = ASN1_TIME_set(nullptr, now - 3600);
+  ASN1_TIME* last = ASN1_TIME_set(nullptr, spec.last_update != 0 ? spec.last_update : now - 3600);
   ASN1_TIME* next = ASN1_TIME_set(nullptr, spec.next_update != 0 ? spec.next_update : now + 7 * 86400);
   check(X509_CRL_set1_lastUpdate(crl.get(), last) == 1, "CRL lastUpdate");
   if (spec.has_next_update) check(X509_CRL_set1_nextUpdate(crl.get(), next) == 1, "CRL nextUpdate");

@@ -59,6 +59,7 @@ Issued make_client(const Issued& issuer, const std::string& cn);  // EKU clientA
 // below break them for the tests of what the trust store refuses.
 struct CrlSpec {
   std::time_t next_update = 0;  // 0 = in a week
+  std::time_t last_update = 0;  // 0 = an hour ago
   bool has_next_update = true;
   bool crl_number = true;
   bool authority_key_id = true;
