@@ -16,6 +16,7 @@
 #include "core/ascii.hpp"
 #include "core/compiled_policy.hpp"
 #include "core/control_characters.hpp"
+#include "core/utf8.hpp"
 
 namespace certgate::config {
 namespace {
@@ -55,6 +56,13 @@ std::string printable(const IisDocument& xml, const pugi::xml_node& node, const 
                                                    ">: contains " + problem +
                                                    " (this value reaches headers and log lines, where it would "
                                                    "break the line)");
+  }
+  // pugixml converts UTF-16 files and passes UTF-8 through unchecked: a file saved in a legacy code page
+  // (or a stray byte) would otherwise be compared with certificate values as raw bytes.
+  if (std::string problem = core::describe_invalid_utf8(value); !problem.empty()) {
+    throw ConfigError(xml.at(node, attribute), element(node) + " " + name + " in <" + node.parent().name() +
+                                                   ">: is not UTF-8 (" + problem +
+                                                   "); save the file as UTF-8 or UTF-16, as IIS writes it");
   }
   return value;
 }

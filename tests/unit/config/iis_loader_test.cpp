@@ -463,6 +463,25 @@ TEST(IisLoader, ControlCharactersInNamesUsersDescriptionsAndMatchesAreRefused) {
   EXPECT_EQ(fine.mapping.many_to_one.at(0).user, "CONTOSO\\édge");
 }
 
+// A file saved in a legacy code page: "é" as the single Latin-1 byte 0xE9, which pugixml passes through.
+TEST(IisLoader, ValuesThatAreNotUtf8AreRefused) {
+  auto rules_with = [](const std::string& match) {
+    return configuration(web_server(
+        "<iisClientCertificateMappingAuthentication enabled=\"true\">\n<manyToOneMappings>\n"
+        "<add name=\"m\" userName=\"u\"><rules>\n"
+        "<add certificateField=\"Subject\" certificateSubField=\"O\" matchCriteria=\"" + match + "\"/>\n"
+        "</rules></add>\n</manyToOneMappings>\n</iisClientCertificateMappingAuthentication>\n"));
+  };
+  EXPECT_CONFIG_ERROR_AT(parse_iis(rules_with("Soci\xE9t\xE9*"), "w", ""), 8, 57,
+                         "<add> matchCriteria in <rules>: is not UTF-8 (the byte 0xE9 at byte 4 does not start a "
+                         "well-formed UTF-8 character); save the file as UTF-8 or UTF-16");
+  // The same text written in UTF-8, or as a character reference, is read.
+  EXPECT_EQ(parse_iis(rules_with("Soci\xC3\xA9t\xC3\xA9*"), "w", "").mapping.many_to_one.at(0).rules.at(0).match,
+            "Soci\xC3\xA9t\xC3\xA9*");
+  EXPECT_EQ(parse_iis(rules_with("Soci&#233;t&#233;*"), "w", "").mapping.many_to_one.at(0).rules.at(0).match,
+            "Soci\xC3\xA9t\xC3\xA9*");
+}
+
 TEST(IisLoader, DuplicateSectionInOneLocation) {
   std::string xml = configuration(web_server(kSimpleSection) + web_server(kSimpleSection));
   EXPECT_CONFIG_ERROR_AT(parse_iis(xml, "web.config", ""), 14, 1,
