@@ -11,7 +11,10 @@ void apply_iis(HostPolicy& block, bool mode_explicit) {
   IisPolicy policy = load_iis_files(block.iis->files, block.iis->location);
   block.mapping = std::move(policy.mapping);
   block.notes = std::move(policy.notes);
-  if (policy.mode && !mode_explicit) block.tls.mode = *policy.mode;
+  if (policy.mode && !mode_explicit) {
+    block.tls.mode = *policy.mode;
+    block.tls.mode_where = policy.ssl_flags_where;
+  }
 }
 
 void inherit_tls(TlsSettings& tls, const TlsSettings& base, const ExplicitSettings& set) {
@@ -19,7 +22,10 @@ void inherit_tls(TlsSettings& tls, const TlsSettings& base, const ExplicitSettin
   if (!set.key) tls.key_file = base.key_file;
   if (!set.client_ca) tls.client_ca = base.client_ca;
   if (!set.crl) tls.crl = base.crl;
-  if (!set.mode) tls.mode = base.mode;
+  if (!set.mode) {
+    tls.mode = base.mode;
+    tls.mode_where = base.mode_where;
+  }
   if (!set.verify_depth) tls.verify_depth = base.verify_depth;
   if (!set.min_version) tls.min_version = base.min_version;
 }

@@ -27,6 +27,7 @@ struct TlsSettings {
   std::vector<std::string> client_ca;    // trust anchors: PEM/DER files or directories of them
   std::vector<std::string> crl;          // CRL files (PEM or DER)
   core::ClientCertMode mode = core::ClientCertMode::require;
+  core::SourcePos mode_where;            // what set the mode: the TOML key, --mode or <access sslFlags>; empty = default
   int verify_depth = 2;                  // intermediates allowed between leaf and anchor
   std::string min_version = "1.2";       // "1.2" or "1.3"
   core::SourcePos where;

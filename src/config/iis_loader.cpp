@@ -11,6 +11,7 @@
 #include "config/config_error.hpp"
 #include "config/files.hpp"
 #include "config/iis_document.hpp"
+#include "config/iis_rule_key.hpp"
 #include "config/load.hpp"
 #include "config/names.hpp"
 #include "core/ascii.hpp"
@@ -129,14 +130,6 @@ core::RuleField read_field(const IisDocument& xml, const pugi::xml_node& node) {
   xml.fail(node, "<rules> add certificateField: '" + field + "' is not allowed; expected Subject or Issuer");
 }
 
-// The rules collection is keyed by all four attributes together (IIS: certificateField, certificateSubField,
-// matchCriteria and compareCaseSensitive are each "a key property" of a rule).
-bool same_rule_key(const core::MappingRule& rule, core::RuleField field, const std::string& subfield,
-                   const std::string& match, bool case_sensitive) {
-  return rule.field == field && equals_ignoring_case(rule.subfield, subfield) && rule.match == match &&
-         rule.case_sensitive == case_sensitive;
-}
-
 void read_rules(const IisDocument& xml, const pugi::xml_node& collection, std::vector<core::MappingRule>& out) {
   for (const auto& child : collection.children()) {
     if (child.type() != pugi::node_element) continue;
@@ -149,7 +142,7 @@ void read_rules(const IisDocument& xml, const pugi::xml_node& collection, std::v
       std::string match = child.attribute("matchCriteria").value();
       const bool case_sensitive = read_bool(xml, child, "compareCaseSensitive", true);
       std::erase_if(out, [&](const core::MappingRule& rule) {
-        return same_rule_key(rule, field, subfield, match, case_sensitive);
+        return same_iis_rule_key(rule, field, subfield, match, case_sensitive);
       });
     } else if (name == "add") {
       core::MappingRule rule;
@@ -164,7 +157,7 @@ void read_rules(const IisDocument& xml, const pugi::xml_node& collection, std::v
       printable(xml, child, "matchCriteria");
       rule.case_sensitive = read_bool(xml, child, "compareCaseSensitive", true);
       for (const auto& earlier : out) {
-        if (same_rule_key(earlier, rule.field, rule.subfield, rule.match, rule.case_sensitive)) {
+        if (same_iis_rule_key(earlier, rule.field, rule.subfield, rule.match, rule.case_sensitive)) {
           xml.fail(child, "duplicate rule " + std::string(core::to_string(rule.field)) + " " + rule.subfield + " '" +
                               rule.match + "' (first at " + earlier.where.to_string() +
                               "); IIS refuses it: \"Cannot add duplicate collection entry of type 'add'\"");

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "config/cert_text.hpp"
+#include "config/iis_rule_key.hpp"
 
 namespace certgate::config {
 namespace {
@@ -49,6 +50,18 @@ void write_one_to_one(const core::MappingPolicy& mapping, int indent, std::strin
   out += pad(indent) + "</oneToOneMappings>\n";
 }
 
+// A TOML mapping may repeat a rule; IIS refuses a repeated key (500.19). A rule given twice asks the same
+// thing twice, so writing it once matches exactly the same certificates.
+std::vector<core::MappingRule> distinct_rules(const std::vector<core::MappingRule>& rules) {
+  std::vector<core::MappingRule> out;
+  for (const auto& rule : rules) {
+    bool seen = false;
+    for (const auto& kept : out) seen = seen || same_iis_rule_key(kept, rule);
+    if (!seen) out.push_back(rule);
+  }
+  return out;
+}
+
 void write_many_to_one(const core::MappingPolicy& mapping, int indent, std::string& out) {
   out += pad(indent) + "<manyToOneMappings>\n";
   out += pad(indent + 2) + "<clear />\n";
@@ -62,7 +75,7 @@ void write_many_to_one(const core::MappingPolicy& mapping, int indent, std::stri
       continue;
     }
     out += head + ">\n" + pad(indent + 4) + "<rules>\n";
-    for (const auto& rule : many.rules) {
+    for (const auto& rule : distinct_rules(many.rules)) {
       out += pad(indent + 6) + "<add" + attribute("certificateField", field_name(rule.field)) +
              attribute("certificateSubField", rule.subfield) + attribute("matchCriteria", rule.match) +
              attribute("compareCaseSensitive", xml_bool(rule.case_sensitive)) + " />\n";
@@ -239,7 +252,7 @@ std::vector<std::string> appcmd_commands(const IisExport& in, const std::string&
     std::string problem;
     std::string keys = selector(attributes, problem);
     std::vector<std::string> rules;
-    for (const auto& rule : many.rules) {
+    for (const auto& rule : distinct_rules(many.rules)) {
       if (!problem.empty()) break;
       rules.push_back(selector({{"certificateField", std::string(field_name(rule.field))},
                                 {"certificateSubField", rule.subfield},

@@ -38,6 +38,7 @@ void apply_overrides(const Overrides& flags, TomlDocument& document) {
                                                       {{"ignore", core::ClientCertMode::ignore},
                                                        {"accept", core::ClientCertMode::accept},
                                                        {"require", core::ClientCertMode::require}});
+    base.tls.mode_where = core::SourcePos{"--mode"};
     document.default_block.mode = true;
   }
   if (flags.upstream) {

@@ -192,6 +192,7 @@ void read_tls(const TomlTable& table, TlsSettings& tls, ExplicitSettings& set) {
   paths("crl", tls.crl, set.crl);
   if (auto mode = table.choice<core::ClientCertMode>("mode", mode_names)) {
     tls.mode = *mode;
+    tls.mode_where = table.where("mode");
     set.mode = true;
   }
   if (auto depth = table.integer("verify_depth", 0, 16)) {

@@ -104,6 +104,8 @@ const SourcePos& rule_where(const MappingRule& rule, const ManyToOneMapping& map
 
 void lint_mode(const MappingPolicy& policy, ClientCertMode mode, const PolicyContext& context,
                std::vector<Finding>& out) {
+  // Findings about the mode point at what set it (an IIS sslFlags attribute, say), else at the block.
+  const SourcePos& mode_at = context.mode_where.to_string().empty() ? context.block_where : context.mode_where;
   const std::size_t mappings = policy.one_to_one.size() + policy.many_to_one.size();
   if (mode != ClientCertMode::ignore && !context.has_client_ca) {
     out.push_back(make("CG106", context.block_where, context,
@@ -114,13 +116,13 @@ void lint_mode(const MappingPolicy& policy, ClientCertMode mode, const PolicyCon
                        "add the CA that issues the edge's client certificates to client_ca (--client-ca)"));
   }
   if (policy.anonymous && mode == ClientCertMode::require) {
-    out.push_back(make("CG201", context.block_where, context,
+    out.push_back(make("CG201", mode_at, context,
                        "anonymous = true with mode require: a certificate is required, yet every verified certificate "
                        "that no mapping matches is admitted without an identity",
                        "set anonymous = false, or mode = \"accept\" if requests without a certificate are meant to pass"));
   }
   if (policy.anonymous && mode == ClientCertMode::accept) {
-    out.push_back(make("CG208", context.block_where, context,
+    out.push_back(make("CG208", mode_at, context,
                        "mode accept with anonymous = true (IIS: sslFlags SslNegotiateCert without SslRequireCert, "
                        "and anonymousAuthentication enabled; nginx: ssl_verify_client optional): a request "
                        "without a client certificate reaches the origin, with no identity (X-Client-Verify: NONE), "
@@ -130,7 +132,7 @@ void lint_mode(const MappingPolicy& policy, ClientCertMode mode, const PolicyCon
                        "with 401.2"));
   }
   if (mode == ClientCertMode::ignore && mappings > 0) {
-    out.push_back(make("CG202", context.block_where, context,
+    out.push_back(make("CG202", mode_at, context,
                        "mode ignore (IIS: sslFlags without SslNegotiateCert, e.g. \"Ssl\" alone or \"None\"): no "
                        "client certificate is requested, so the " +
                            plural(mappings, "mapping", "mappings") + " of this block " +
@@ -152,7 +154,7 @@ void lint_mode(const MappingPolicy& policy, ClientCertMode mode, const PolicyCon
                        "certificate that chains to client_ca, as its subject CN"));
   }
   if (mode == ClientCertMode::ignore && !policy.anonymous) {
-    out.push_back(make("CG203", context.block_where, context,
+    out.push_back(make("CG203", mode_at, context,
                        "mode ignore with anonymous access off: no certificate is requested and no identity can be "
                        "mapped, so every request is refused with 401.2",
                        "set anonymous = true to serve without client certificates, or mode = \"require\""));

@@ -14,6 +14,7 @@ namespace certgate::core {
 struct PolicyContext {
   std::string host;       // block label, for Finding::hosts
   SourcePos block_where;  // the block's [tls] / [[host]] table, for block-level findings
+  SourcePos mode_where;   // what set the mode (TOML key, --mode, <access sslFlags>); empty = the default
   bool has_client_ca = false;
 };
 

@@ -41,7 +41,7 @@ core::Finding load_error(const std::string& host, const std::exception& e) {
 
 void check_block(const config::HostPolicy& block, std::int64_t now, std::vector<core::Finding>& out) {
   const config::TlsSettings& tls = block.tls;
-  core::PolicyContext context{block.name, tls.where, !tls.client_ca.empty()};
+  core::PolicyContext context{block.name, tls.where, tls.mode_where, !tls.client_ca.empty()};
   std::vector<core::Finding> policy_findings = core::lint_policy(block.mapping, tls.mode, context);
   bool policy_error = false;
   for (const core::Finding& finding : policy_findings) policy_error |= finding.severity == core::Severity::error;

@@ -173,11 +173,13 @@ core::Cause missing_issuer(X509_STORE_CTX* ctx, const TrustStore& trust, const F
   core::Cause cause;
   cause.id = "missing_issuer";
   cause.text = "the issuer of " + who(f) + " is missing: " + issuer + " is not in client_ca, and " +
-               (sent_count == 0 ? std::string("the client sent only its own certificate, not the intermediate CA")
+               (sent_count == 0 ? std::string("the client sent only its own certificate, not that CA")
                                 : "none of the " + std::to_string(sent_count) + " CA certificate" +
                                       (sent_count == 1 ? "" : "s") + " the client sent is that CA");
-  cause.fix = "send the full chain from the client (its certificate followed by the intermediate " + quoted(f.issuer) +
-              "), or add that intermediate to client_ca; if it is not a CA of yours, the refusal is right";
+  // The missing issuer may be an intermediate (the client should send it) or a root nobody configured.
+  cause.fix = "if " + quoted(f.issuer) + " is an intermediate CA, send the full chain from the client (its certificate "
+              "followed by that intermediate) or add the intermediate to client_ca; if it is the root CA you mean to "
+              "trust, add it to client_ca; if it is not a CA of yours, the refusal is right";
   return cause;
 }
 

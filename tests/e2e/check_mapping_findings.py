@@ -120,7 +120,8 @@ def main():
     line = lambda needle: line_of(text, needle)
     mapping_line = lambda name: line('name = "%s"' % name) - 1  # the [[mapping.many_to_one]] header
 
-    check_eq(at(report, "CG201"), [(line("[tls]"), ["default"])], "CG201 anonymous with require", r)
+    # Findings about the mode are at the key that set it.
+    check_eq(at(report, "CG201"), [(line('mode = "require"'), ["default"])], "CG201 anonymous with require", r)
     check_eq(at(report, "CG205"), [(line('match = "USA"') - 3, ["default"])], "CG205 at the rule's [[rules]] table", r)
     check_eq(at(report, "CG206"), [(line('match = "Ex*ple"') - 3, ["default"])], "CG206 at the rule's [[rules]] table", r)
     check_eq(at(report, "CG211"), [(mapping_line("edge-only"), ["default"]), (mapping_line("late"), ["default"])],
@@ -129,8 +130,8 @@ def main():
     check("has no rules" in findings(report, "CG211")[1]["message"], "the allow-all hides 'late'", r)
     check_eq(at(report, "CG212"), [(mapping_line("edges-again"), ["default"])], "CG212 duplicate (the OID of CN, a doubled star)", r)
     check_eq(at(report, "CG213"), [(mapping_line("block"), ["default"])], "CG213 deny after allow-all", r)
-    check_eq(at(report, "CG202"), [(line('names = ["a.test"]') - 1, ["a.test"])], "CG202 ignore with mappings", r)
-    check_eq(at(report, "CG203"), [(line('names = ["a.test"]') - 1, ["a.test"])], "CG203 ignore, anonymous off", r)
+    check_eq(at(report, "CG202"), [(line('mode = "ignore"'), ["a.test"])], "CG202 ignore with mappings", r)
+    check_eq(at(report, "CG203"), [(line('mode = "ignore"'), ["a.test"])], "CG203 ignore, anonymous off", r)
     for f in report["findings"]:
         check(f["fix"], "every finding has a fix: %r" % f, r)
         check(f["position"].startswith("certgate.toml:"), "every finding has a position: %r" % f, r)

@@ -76,12 +76,13 @@ def main():
     write(d, "accept.toml", text)
     r, report = run_json(["check", "-c", "accept.toml"], d)
     f = check_cg208(report, r, "TOML")
-    check_eq(f["line"], line_of(text, "[tls]"), "at the [tls] block", r)
+    check_eq(f["line"], line_of(text, "mode = "), "at the mode that was set", r)
 
     write(d, "web.config", WEB_CONFIG)
     write(d, "iis.toml", '[tls]\nclient_ca = ["%s"]\n\n[mapping]\niis_config = "web.config"\n' % p.pem("ca"))
     r, report = run_json(["check", "-c", "iis.toml"], d)
-    check_cg208(report, r, "IIS")
+    f = check_cg208(report, r, "IIS")
+    check_eq((f["file"], f["line"]), ("web.config", line_of(WEB_CONFIG, "sslFlags")), "at <access sslFlags>", r)
 
     # What it warns about: serve admits a request without a certificate, with no identity.
     fixture = pki()

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """An IIS web.config whose <access sslFlags> never asks for a client certificate ("Ssl" alone, or "None": mode
 ignore) while it has mappings: check warns (CG202, exit 1) that the mappings never apply and every request is
-refused with 401.2 (no client certificate is requested), with the fix in IIS words (add SslNegotiateCert,
+refused with 401.2 (no client certificate is requested), at the <access> element, with the fix in IIS words (add SslNegotiateCert,
 SslRequireCert) and certgate's (mode = "require"); CG203 says every request is 401.2 too. serve agrees: a client
 with a certificate the mapping would admit gets 401.2."""
 import os
@@ -57,6 +57,9 @@ def main():
         check("every request is refused with 401.2" in f["message"], "the consequence: %r" % f, r)
         check("SslNegotiateCert" in f["fix"] and "SslRequireCert" in f["fix"] and 'mode = "require"' in f["fix"],
               "the fix: %r" % f, r)
+        # It points at what set the mode: the <access> element of web.config (line 5), not the [tls] table.
+        check_eq((f["file"], f["line"]), ("web.config", 5), "CG202 points at <access sslFlags>", r)
+        check_eq(findings(report, "CG203")[0]["line"], 5, "CG203 points at <access sslFlags>", r)
 
     # serve agrees: the certificate is never asked for, so the mapping cannot admit it.
     fixture = pki()

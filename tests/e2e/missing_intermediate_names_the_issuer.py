@@ -26,7 +26,7 @@ def main():
         r, report, cause = explain_cause(["-c", gw.config_path, "--cert", p.pem("deep")], gw.dir, "403.16")
         check_eq(report["verification"]["reason"], "unable to get local issuer certificate", "OpenSSL's text", r)
         text = [ISSUER, "authority key id " + key_id, "the client sent only its own certificate"]
-        fix = ["send the full chain from the client", "add that intermediate to client_ca"]
+        fix = ["send the full chain from the client", "add the intermediate to client_ca"]
         check_cause_has(cause, "missing_issuer", text, fix, r)
 
         resp = request(gw, "/leaf-alone", cert="deep")

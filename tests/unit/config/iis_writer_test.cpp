@@ -147,6 +147,28 @@ TEST(IisWriter, AppcmdRulesAreAddedUnderTheirMapping) {
   EXPECT_FALSE(contains(all, "[name='edge'")) << all;
 }
 
+// TOML may repeat a rule; IIS refuses a repeated rule key (500.19), and a repeated rule adds no condition.
+TEST(IisWriter, RepeatedRulesAreWrittenOnceAndReadBack) {
+  core::MappingPolicy p = sample_policy();
+  p.many_to_one[0].name = "edge";
+  p.many_to_one[0].password = "";
+  auto& rules = p.many_to_one[0].rules;
+  rules.push_back({core::RuleField::subject, "cn", "origin-pull.cloudflare.net", true, {}});  // the first, again
+  rules.push_back({core::RuleField::subject, "CN", "origin-pull.cloudflare.net", false, {}});  // another key
+  const std::string xml = iis_configuration_xml({p, core::ClientCertMode::require, ""});
+  std::size_t count = 0;
+  for (std::size_t at = xml.find("matchCriteria=\"origin-pull.cloudflare.net\""); at != std::string::npos;
+       at = xml.find("matchCriteria=\"origin-pull.cloudflare.net\"", at + 1)) {
+    ++count;
+  }
+  EXPECT_EQ(count, 2u) << xml;
+  const IisPolicy back = parse_iis(xml, "export.xml", "");  // IIS's reader refuses a repeated key; certgate's too
+  EXPECT_EQ(back.mapping.many_to_one.at(0).rules.size(), 3u);
+  std::string all;
+  for (const auto& line : appcmd_commands({p, core::ClientCertMode::require, ""}, "Default Web Site")) all += line + "\n";
+  EXPECT_EQ(all.find("certificateSubField='cn'"), std::string::npos) << all;
+}
+
 TEST(IisWriter, AppcmdRefusesAnUnquotableSitePath) {
   EXPECT_THROW(appcmd_commands({sample_policy(), core::ClientCertMode::require, ""}, "Site \"x\""), IisWriteError);
   EXPECT_THROW(appcmd_commands({sample_policy(), core::ClientCertMode::require, ""}, ""), IisWriteError);

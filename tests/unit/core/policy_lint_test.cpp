@@ -12,7 +12,7 @@ namespace {
 
 using namespace test_support;
 
-PolicyContext block(bool has_client_ca = true) { return PolicyContext{"default", SourcePos{"certgate.toml", 5, 1}, has_client_ca}; }
+PolicyContext block(bool has_client_ca = true) { return PolicyContext{"default", SourcePos{"certgate.toml", 5, 1}, SourcePos{}, has_client_ca}; }
 
 std::vector<std::string> codes(const std::vector<Finding>& findings) {
   std::vector<std::string> out;
@@ -49,6 +49,26 @@ TEST(PolicyLint, AcceptWithAnonymousLetsRequestsWithoutCertificateThrough) {
   EXPECT_NE(findings[0].fix.find("SslRequireCert"), std::string::npos);
   policy.anonymous = false;
   EXPECT_TRUE(lint_policy(policy, ClientCertMode::accept, block()).empty()) << "accept without anonymous: 401.2";
+}
+
+TEST(PolicyLint, ModeFindingsPointAtWhatSetTheMode) {
+  MappingPolicy policy = many_to_one_policy({allow("edge", "u", {subject("CN", "edge")})}, /*anonymous=*/false);
+  PolicyContext context = block();
+  context.mode_where = SourcePos{"web.config", 5, 7};  // <access sslFlags="Ssl">
+  const auto ignored = lint_policy(policy, ClientCertMode::ignore, context);
+  ASSERT_EQ(codes(ignored), (std::vector<std::string>{"CG202", "CG203"}));
+  EXPECT_EQ(ignored[0].where.to_string(), "web.config:5:7");
+  EXPECT_EQ(ignored[1].where.to_string(), "web.config:5:7");
+  policy.anonymous = true;
+  const auto accepted = lint_policy(policy, ClientCertMode::accept, context);
+  ASSERT_EQ(codes(accepted), std::vector<std::string>{"CG208"});
+  EXPECT_EQ(accepted[0].where.to_string(), "web.config:5:7");
+  // Findings that are not about the mode keep the block's position.
+  const auto no_ca = lint_policy(policy, ClientCertMode::require, PolicyContext{"default", SourcePos{"certgate.toml", 5, 1},
+                                                                               SourcePos{"--mode"}, false});
+  ASSERT_EQ(codes(no_ca), (std::vector<std::string>{"CG106", "CG201"}));
+  EXPECT_EQ(no_ca[0].where.to_string(), "certgate.toml:5:1");
+  EXPECT_EQ(no_ca[1].where.to_string(), "--mode");
 }
 
 TEST(PolicyLint, IgnoreWithMappingsNeverAppliesThem) {

@@ -58,7 +58,7 @@ TEST_F(VerifyCauseTest, MissingIntermediateNamesTheIssuerAndItsKeyId) {
   EXPECT_TRUE(contains(r.cause.text, "authority key id " + key_id)) << r.cause.text;
   EXPECT_TRUE(contains(r.cause.text, "the client sent only its own certificate")) << r.cause.text;
   EXPECT_TRUE(contains(r.cause.fix, "send the full chain from the client")) << r.cause.fix;
-  EXPECT_TRUE(contains(r.cause.fix, "add that intermediate to client_ca")) << r.cause.fix;
+  EXPECT_TRUE(contains(r.cause.fix, "add the intermediate to client_ca")) << r.cause.fix;
 
   // Sent with the intermediate, the chain verifies.
   EXPECT_EQ(certgate_verify(*ts, leaf.cert.get(), {inter.cert.get()}).status, core::VerifyStatus::ok);
