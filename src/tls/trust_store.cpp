@@ -55,25 +55,6 @@ STACK_OF(ASN1_OBJECT) * any_policy() {
   return policies;
 }
 
-// Errors about a CRL (not the certificate it covers): the reason names the CRL's issuer.
-bool is_crl_error(int code) {
-  switch (code) {
-    case X509_V_ERR_CRL_HAS_EXPIRED:
-    case X509_V_ERR_CRL_NOT_YET_VALID:
-    case X509_V_ERR_CRL_SIGNATURE_FAILURE:
-    case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
-    case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
-    case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
-    case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION:
-    case X509_V_ERR_DIFFERENT_CRL_SCOPE:
-    case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
-    case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // The files a client_ca entry stands for: the file itself, or the certificate files of a directory.
 std::vector<std::string> expand_client_ca(const std::string& path) {
   std::error_code ec;

@@ -329,6 +329,7 @@ core::Cause verify_cause(X509_STORE_CTX* ctx, const TrustStore& trust, int code,
     return core::Cause{"verification_failed", std::string("verification failed: ") + X509_verify_cert_error_string(code),
                        "certgate explain --cert shows the chain and every problem"};
   }
+  if (is_crl_error(code)) return crl_problem(ctx, trust, f, code);
   switch (code) {
     case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
     case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
@@ -354,16 +355,6 @@ core::Cause verify_cause(X509_STORE_CTX* ctx, const TrustStore& trust, int code,
     case X509_V_ERR_CERT_REVOKED:
       return revoked(trust, f);
     case X509_V_ERR_UNABLE_TO_GET_CRL:
-    case X509_V_ERR_CRL_HAS_EXPIRED:
-    case X509_V_ERR_CRL_NOT_YET_VALID:
-    case X509_V_ERR_CRL_SIGNATURE_FAILURE:
-    case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
-    case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
-    case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
-    case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION:
-    case X509_V_ERR_DIFFERENT_CRL_SCOPE:
-    case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
-    case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
       return crl_problem(ctx, trust, f, code);
     case X509_V_ERR_CERT_CHAIN_TOO_LONG:
       return core::Cause{"chain_too_long",
@@ -390,6 +381,24 @@ core::Cause rule_violation_cause(const RuleViolation& violation) {
                      what + " " + quoted(violation.subject) + " breaks " + violation.section + " (certgate rule " +
                          quoted(violation.rule) + "): " + violation.detail,
                      "the CA must issue a certificate that conforms to RFC 5280 (docs/security.md lists the rules)"};
+}
+
+bool is_crl_error(int code) {
+  switch (code) {
+    case X509_V_ERR_CRL_HAS_EXPIRED:
+    case X509_V_ERR_CRL_NOT_YET_VALID:
+    case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+    case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
+    case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
+    case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
+    case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION:
+    case X509_V_ERR_DIFFERENT_CRL_SCOPE:
+    case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
+    case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
+      return true;
+    default:
+      return false;
+  }
 }
 
 }  // namespace certgate::tls

@@ -14,6 +14,10 @@ class TrustStore;
 // `code` and `depth` are the context's error and error depth after X509_verify_cert() failed.
 core::Cause verify_cause(X509_STORE_CTX* ctx, const TrustStore& trust, int code, int depth);
 
+// Errors about a CRL rather than the certificate it covers (its reason names the CRL's issuer). Not
+// X509_V_ERR_UNABLE_TO_GET_CRL: that one is about the certificate, which has no CRL.
+bool is_crl_error(int code);
+
 // The cause for one of certgate's own certificate rules.
 core::Cause rule_violation_cause(const RuleViolation& violation);
 
