@@ -27,6 +27,69 @@ constexpr FragmentRoot kFragmentRoots[] = {
                                                   "iisClientCertificateMappingAuthentication"},
 };
 
+// IIS writes applicationHost.config in UTF-8, but a web.config saved by Notepad or Visual Studio may be
+// UTF-16. pugixml would convert it itself, but then its offsets point into its converted copy, not into
+// the file, and every line:column would be wrong: convert first, and give pugixml (and positions) UTF-8.
+// Returns false when the text is not UTF-16 (no BOM, and no '<' as the first 16-bit unit).
+bool utf16_to_utf8(const std::string& in, std::string& out, std::string& error) {
+  auto u8 = [&](std::size_t i) { return static_cast<unsigned char>(in[i]); };
+  if (in.size() < 2) return false;
+  bool little;
+  std::size_t at = 0;
+  if (u8(0) == 0xFF && u8(1) == 0xFE) {
+    little = true;
+    at = 2;
+  } else if (u8(0) == 0xFE && u8(1) == 0xFF) {
+    little = false;
+    at = 2;
+  } else if (u8(0) == '<' && u8(1) == 0) {
+    little = true;
+  } else if (u8(0) == 0 && u8(1) == '<') {
+    little = false;
+  } else {
+    return false;
+  }
+  if ((in.size() - at) % 2 != 0) {
+    error = "the file is UTF-16 but has an odd number of bytes";
+    return true;
+  }
+  auto unit = [&](std::size_t i) -> std::uint32_t {
+    return little ? (u8(i) | (u8(i + 1) << 8)) : ((u8(i) << 8) | u8(i + 1));
+  };
+  out.clear();
+  out.reserve(in.size());
+  for (std::size_t i = at; i < in.size(); i += 2) {
+    std::uint32_t c = unit(i);
+    if (c >= 0xD800 && c <= 0xDBFF) {
+      if (i + 3 >= in.size() || unit(i + 2) < 0xDC00 || unit(i + 2) > 0xDFFF) {
+        error = "the file is UTF-16 but has an unpaired surrogate at byte " + std::to_string(i);
+        return true;
+      }
+      c = 0x10000 + ((c - 0xD800) << 10) + (unit(i + 2) - 0xDC00);
+      i += 2;
+    } else if (c >= 0xDC00 && c <= 0xDFFF) {
+      error = "the file is UTF-16 but has an unpaired surrogate at byte " + std::to_string(i);
+      return true;
+    }
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (c < 0x800) {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      out += static_cast<char>(0xE0 | (c >> 12));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (c >> 18));
+      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string iis_location_key(std::string_view path) {
@@ -44,14 +107,22 @@ bool iis_key_covers(const std::string& ancestor, const std::string& path) {
 
 IisDocument::IisDocument(std::string text, std::string file)
     : text_(std::move(text)), file_(std::move(file)), xml_(std::make_unique<pugi::xml_document>()) {
-  pugi::xml_parse_result parsed =
-      xml_->load_buffer(text_.data(), text_.size(), pugi::parse_default, pugi::encoding_auto);
+  pugi::xml_encoding encoding = pugi::encoding_auto;
+  std::string utf8;
+  std::string error;
+  if (utf16_to_utf8(text_, utf8, error)) {
+    if (!error.empty()) throw ConfigError(core::SourcePos{file_}, error);
+    text_ = std::move(utf8);
+    encoding = pugi::encoding_utf8;  // the declaration still says UTF-16; the text no longer is
+  }
+  pugi::xml_parse_result parsed = xml_->load_buffer(text_.data(), text_.size(), pugi::parse_default, encoding);
   if (!parsed) {
     throw ConfigError(position_at(text_, static_cast<std::size_t>(std::max<std::ptrdiff_t>(parsed.offset, 0)), file_),
                       std::string("XML syntax: ") + parsed.description());
   }
   pugi::xml_node root = xml_->document_element();
   const std::string_view name = root.name();
+  refuse_config_source(root);
 
   // The lock and inheritance attributes of a <location>.
   auto location_scope = [&](const pugi::xml_node& node) {
@@ -132,6 +203,34 @@ IisDocument::IisDocument(std::string text, std::string file)
 
 // <configSections><sectionGroup name="system.webServer"><sectionGroup name="security">
 //   <section name="access" overrideModeDefault="Deny"/> ...: the sections locked by default.
+// IIS can keep a section in a file of its own (<access configSource="access.config" />). certgate is given
+// files, not the directory they sit in, and a section read from elsewhere would carry the wrong positions:
+// rather than read the element as an empty section (which would silently refuse everyone), say so.
+void IisDocument::refuse_config_source(const pugi::xml_node& root) const {
+  static constexpr std::string_view kSections[] = {"iisClientCertificateMappingAuthentication",
+                                                   "anonymousAuthentication", "access"};
+  // Depth-first without recursion: a hostile file may nest deeply.
+  for (pugi::xml_node node = root; node;) {
+    const std::string_view section = node.name();
+    const pugi::xml_attribute source = node.attribute("configSource");
+    if (!source || std::find(std::begin(kSections), std::end(kSections), section) == std::end(kSections)) {
+      if (pugi::xml_node child = node.first_child()) {
+        node = child;
+        continue;
+      }
+      while (node && node != root && !node.next_sibling()) node = node.parent();
+      if (!node || node == root) break;
+      node = node.next_sibling();
+      continue;
+    }
+    throw ConfigError(at(node, source),
+                      element(node) + " configSource=\"" + source.value() +
+                          "\": IIS keeps this section in that file, and certgate does not follow configSource; "
+                          "paste the file's " + element(node) + " element in place of this one (or give that file "
+                          "with --iis-config when this element is at the top level: it is read as a fragment)");
+  }
+}
+
 void IisDocument::read_default_locks(const pugi::xml_node& group, const std::string& prefix) {
   for (const auto& child : group.children()) {
     const std::string_view kind = child.name();

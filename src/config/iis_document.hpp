@@ -66,6 +66,7 @@ class IisDocument {
 
  private:
   void read_default_locks(const pugi::xml_node& group, const std::string& prefix);
+  void refuse_config_source(const pugi::xml_node& root) const;
 
   std::string text_;
   std::string file_;

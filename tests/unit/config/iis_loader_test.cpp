@@ -482,6 +482,47 @@ TEST(IisLoader, ValuesThatAreNotUtf8AreRefused) {
             "Soci\xC3\xA9t\xC3\xA9*");
 }
 
+std::string utf16(const std::string& ascii, bool little, bool bom) {
+  std::string out;
+  if (bom) out += little ? std::string("\xFF\xFE") : std::string("\xFE\xFF");
+  for (char c : ascii) {
+    out += little ? std::string{c, '\0'} : std::string{'\0', c};
+  }
+  return out;
+}
+
+// A web.config saved as UTF-16 (Notepad, Visual Studio) reads as the same policy, at the same positions.
+TEST(IisLoader, Utf16FilesReadWithTheirOwnPositions) {
+  std::string xml = configuration(web_server(kSimpleSection));
+  const IisPolicy expected = parse_iis(xml, "web.config", "");
+  for (bool little : {true, false}) {
+    for (bool bom : {true, false}) {
+      const IisPolicy got = parse_iis(utf16(xml, little, bom), "web.config", "");
+      ASSERT_EQ(got.mapping.many_to_one.size(), expected.mapping.many_to_one.size());
+      EXPECT_EQ(got.mapping.many_to_one.at(0).where.to_string(), expected.mapping.many_to_one.at(0).where.to_string())
+          << "little=" << little << " bom=" << bom;
+    }
+  }
+  // An error in a UTF-16 file points where it is.
+  std::string bad = configuration(web_server("<iisClientCertificateMappingAuthentication enabled=\"maybe\" />\n"));
+  EXPECT_CONFIG_ERROR_AT(parse_iis(utf16(bad, true, true), "w", ""), 5, 1, "is not a boolean");
+  // A lone surrogate is not UTF-16.
+  std::string lone = utf16(xml, true, true) + std::string("\x00\xD8", 2);
+  EXPECT_THROW(parse_iis(lone, "w", ""), ConfigError);
+}
+
+// <section configSource="..."> keeps the section in another file: refused, not read as an empty section.
+TEST(IisLoader, ConfigSourceIsRefusedNotReadAsEmpty) {
+  std::string xml = configuration(
+      "<location path=\"Default Web Site\">\n"
+      "<system.webServer><security><authentication>\n"
+      "<iisClientCertificateMappingAuthentication configSource=\"certmap.config\" />\n"
+      "</authentication></security></system.webServer>\n</location>\n");
+  EXPECT_CONFIG_ERROR_AT(parse_iis(xml, "w", "Default Web Site"), 4, 44,
+                         "<iisClientCertificateMappingAuthentication> configSource=\"certmap.config\": IIS keeps "
+                         "this section in that file, and certgate does not follow configSource");
+}
+
 TEST(IisLoader, DuplicateSectionInOneLocation) {
   std::string xml = configuration(web_server(kSimpleSection) + web_server(kSimpleSection));
   EXPECT_CONFIG_ERROR_AT(parse_iis(xml, "web.config", ""), 14, 1,
