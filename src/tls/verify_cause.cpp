@@ -222,6 +222,16 @@ core::Cause validity(X509_STORE_CTX* ctx, const Failing& f, bool expired) {
                                "one must be updated too); if it was renewed, the client still sends the old one"
                 : from_trust_store(f) ? "replace the expired CA certificate in client_ca with its renewal"
                                       : "the client must send the renewed intermediate CA certificate with its own";
+    // OpenSSL reports the expired certificate nearest the anchor; a renewed CA alone will not help a client
+    // whose own certificate has expired too (an old certificate under an old CA), so say that as well.
+    X509* leaf = X509_STORE_CTX_get0_cert(ctx);
+    if (f.depth > 0 && leaf != nullptr && leaf != f.cert) {
+      const std::int64_t leaf_not_after = unix_time(X509_get0_notAfter(leaf));
+      if (leaf_not_after < at) {
+        cause.text += "; the client certificate itself expired too, at " + core::format_utc(leaf_not_after);
+        cause.fix += ", and the client must present its renewed certificate";
+      }
+    }
     return cause;
   }
   const std::int64_t not_before = unix_time(X509_get0_notBefore(f.cert));

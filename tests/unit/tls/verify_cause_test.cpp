@@ -138,6 +138,38 @@ TEST_F(VerifyCauseTest, ExpiredSaysWhen) {
   EXPECT_TRUE(contains(r.cause.fix, "renewed certificate")) << r.cause.fix;
 }
 
+std::int64_t not_after_of(X509* cert) {
+  std::tm tm{};
+  ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm);
+  return static_cast<std::int64_t>(timegm(&tm));
+}
+
+// The seed case: a 2016 edge certificate under the 2015-2020 origin-pull CA, checked today. OpenSSL names the
+// expired CA; the cause adds that the client's own certificate has expired as well.
+TEST_F(VerifyCauseTest, ExpiredCaAndExpiredLeafAreBothSaid) {
+  auto ts = store_with(dir, {&root});
+  Issued direct = make_client(root, "direct");
+  const std::int64_t later = not_after_of(root.cert.get()) + 86400;
+  ASSERT_LT(not_after_of(direct.cert.get()), later);
+  const core::VerifyResult r = verify_at(*ts, direct.cert.get(), {}, later);
+  EXPECT_EQ(r.cause.id, "expired");
+  EXPECT_TRUE(contains(r.cause.text, "expired at " + core::format_utc(later - 86400))) << r.cause.text;
+  EXPECT_TRUE(contains(r.cause.text, "; the client certificate itself expired too, at " +
+                                         core::format_utc(not_after_of(direct.cert.get()))))
+      << r.cause.text;
+  EXPECT_TRUE(contains(r.cause.fix, "and the client must present its renewed certificate")) << r.cause.fix;
+  // A client certificate still valid under an expired CA gets no such clause.
+  CertSpec spec;
+  spec.subject = {{"CN", "long"}};
+  spec.eku = {"clientAuth"};
+  spec.not_before = now - 86400;
+  spec.not_after = later + 30 * 86400;
+  Issued lasting = make_leaf(root, spec);
+  const core::VerifyResult fresh = verify_at(*ts, lasting.cert.get(), {}, later);
+  EXPECT_EQ(fresh.cause.id, "expired");
+  EXPECT_FALSE(contains(fresh.cause.text, "itself expired too")) << fresh.cause.text;
+}
+
 TEST_F(VerifyCauseTest, ExpiredCrlNamesTheCaTheFileAndNextUpdate) {
   X509CrlPtr root_crl = make_crl(root, {});
   X509CrlPtr inter_crl = make_crl(inter, {}, now + 86400);
