@@ -28,24 +28,14 @@ core::Finding make(std::string code, core::Severity severity, const std::string&
   return finding;
 }
 
-// Seconds since the epoch; 0 when absent or unreadable.
-std::int64_t seconds_of(const ASN1_TIME* t) {
-  std::tm tm{};
-  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) {
-    ERR_clear_error();
-    return 0;
-  }
-  return static_cast<std::int64_t>(timegm(&tm));
-}
-
 bool current_at(X509_CRL* crl, std::int64_t now) {
-  const std::int64_t last = seconds_of(X509_CRL_get0_lastUpdate(crl));
-  const std::int64_t next = seconds_of(X509_CRL_get0_nextUpdate(crl));
+  const std::int64_t last = unix_seconds(X509_CRL_get0_lastUpdate(crl));
+  const std::int64_t next = unix_seconds(X509_CRL_get0_nextUpdate(crl));
   return last <= now && (next == 0 || now <= next);
 }
 
 std::string next_update_text(X509_CRL* crl) {
-  const std::int64_t next = seconds_of(X509_CRL_get0_nextUpdate(crl));
+  const std::int64_t next = unix_seconds(X509_CRL_get0_nextUpdate(crl));
   return next == 0 ? "no nextUpdate" : "nextUpdate " + core::format_utc(next);
 }
 
@@ -55,8 +45,8 @@ struct TimeProblem {
 };
 
 TimeProblem time_problem(X509_CRL* crl, std::int64_t now) {
-  const std::int64_t last = seconds_of(X509_CRL_get0_lastUpdate(crl));
-  const std::int64_t next = seconds_of(X509_CRL_get0_nextUpdate(crl));
+  const std::int64_t last = unix_seconds(X509_CRL_get0_lastUpdate(crl));
+  const std::int64_t next = unix_seconds(X509_CRL_get0_nextUpdate(crl));
   if (next != 0 && now > next) {
     return {"passed its nextUpdate on " + core::format_utc(next) + " (" +
                 core::days_text(-core::days_until(now, next)) + " ago)",

@@ -154,6 +154,8 @@ std::string spki_sha256_base64(X509* cert) {
   return std::string(reinterpret_cast<char*>(b64), static_cast<std::size_t>(b64_len));
 }
 
+}  // namespace
+
 std::int64_t unix_seconds(const ASN1_TIME* t) {
   std::tm tm{};
   if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) {
@@ -163,7 +165,6 @@ std::int64_t unix_seconds(const ASN1_TIME* t) {
   return static_cast<std::int64_t>(timegm(&tm));
 }
 
-}  // namespace
 
 std::string rfc4514_name(const X509_NAME* name) {
   // XN_FLAG_RFC2253 prints least significant RDN first, escapes ',' '+' '"' '\' '<' '>' ';' and

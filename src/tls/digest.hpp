@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -17,5 +18,8 @@ std::optional<core::CertDigest> digest_of_der(const std::string& der);
 
 // A name as RFC 4514 text ("CN=a,O=b"), "" when it cannot be printed.
 std::string rfc4514_name(const X509_NAME* name);
+
+// Seconds since the epoch of an ASN.1 time; 0 when absent or unreadable.
+std::int64_t unix_seconds(const ASN1_TIME* t);
 
 }  // namespace certgate::tls

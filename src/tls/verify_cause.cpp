@@ -27,15 +27,6 @@ std::time_t verification_time(X509_STORE_CTX* ctx) {
   return std::time(nullptr);
 }
 
-std::int64_t unix_time(const ASN1_TIME* t) {
-  std::tm tm{};
-  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) {
-    ERR_clear_error();
-    return 0;
-  }
-  return static_cast<std::int64_t>(timegm(&tm));
-}
-
 std::string key_id_text(const ASN1_OCTET_STRING* id) {
   if (id == nullptr) return "";
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -214,7 +205,7 @@ core::Cause validity(X509_STORE_CTX* ctx, const Failing& f, bool expired) {
   const std::int64_t at = verification_time(ctx);
   core::Cause cause;
   if (expired) {
-    const std::int64_t not_after = unix_time(X509_get0_notAfter(f.cert));
+    const std::int64_t not_after = unix_seconds(X509_get0_notAfter(f.cert));
     cause.id = "expired";
     cause.text = who(f) + " expired at " + core::format_utc(not_after) + ", " + core::duration_text(at - not_after) +
                  " before the time it was checked (" + core::format_utc(at) + ")";
@@ -226,7 +217,7 @@ core::Cause validity(X509_STORE_CTX* ctx, const Failing& f, bool expired) {
     // whose own certificate has expired too (an old certificate under an old CA), so say that as well.
     X509* leaf = X509_STORE_CTX_get0_cert(ctx);
     if (f.depth > 0 && leaf != nullptr && leaf != f.cert) {
-      const std::int64_t leaf_not_after = unix_time(X509_get0_notAfter(leaf));
+      const std::int64_t leaf_not_after = unix_seconds(X509_get0_notAfter(leaf));
       if (leaf_not_after < at) {
         cause.text += "; the client certificate itself expired too, at " + core::format_utc(leaf_not_after);
         cause.fix += ", and the client must present its renewed certificate";
@@ -234,7 +225,7 @@ core::Cause validity(X509_STORE_CTX* ctx, const Failing& f, bool expired) {
     }
     return cause;
   }
-  const std::int64_t not_before = unix_time(X509_get0_notBefore(f.cert));
+  const std::int64_t not_before = unix_seconds(X509_get0_notBefore(f.cert));
   cause.id = "not_yet_valid";
   cause.text = who(f) + " is not valid yet: it becomes valid at " + core::format_utc(not_before) + ", " +
                core::duration_text(not_before - at) + " after the time it was checked (" + core::format_utc(at) + ")";
@@ -253,7 +244,7 @@ core::Cause revoked(const TrustStore& trust, const Failing& f) {
     if (X509_CRL_get0_by_cert(c.crl, &entry, f.cert) != 1 || entry == nullptr) continue;
     cause.text += ": the CRL of " + quoted(f.issuer) + in_file(c.file) + " lists its serial " +
                   digest_of(f.cert).serial_hex + " as revoked at " +
-                  core::format_utc(unix_time(X509_REVOKED_get0_revocationDate(entry)));
+                  core::format_utc(unix_seconds(X509_REVOKED_get0_revocationDate(entry)));
     break;
   }
   cause.fix = f.depth == 0 ? "the client needs a new certificate; if the revocation is a mistake, the CA must publish a "
@@ -298,14 +289,14 @@ core::Cause crl_problem(X509_STORE_CTX* ctx, const TrustStore& trust, const Fail
       cause.id = expired ? "crl_expired" : "crl_not_yet_valid";
       cause.text = "the CRL of the CA " + ca + in_file(c.file) + " ";
       if (expired) {
-        const std::int64_t next = c.crl != nullptr ? unix_time(X509_CRL_get0_nextUpdate(c.crl)) : 0;
+        const std::int64_t next = c.crl != nullptr ? unix_seconds(X509_CRL_get0_nextUpdate(c.crl)) : 0;
         cause.text += "is out of date: its nextUpdate was " + core::format_utc(next) + ", " +
                       core::duration_text(at - next) + " before the time of the check (" + core::format_utc(at) +
                       "), so the revocation of the certificates it covers is unknown";
         cause.fix = "refresh the CRL file: download the current CRL of " + ca +
                     ", replace the file and reload (SIGHUP); automate it before each nextUpdate";
       } else {
-        const std::int64_t last = c.crl != nullptr ? unix_time(X509_CRL_get0_lastUpdate(c.crl)) : 0;
+        const std::int64_t last = c.crl != nullptr ? unix_seconds(X509_CRL_get0_lastUpdate(c.crl)) : 0;
         cause.text += "is not valid yet: its lastUpdate is " + core::format_utc(last) + ", " +
                       core::duration_text(last - at) + " after the time of the check (" + core::format_utc(at) + ")";
         cause.fix = "check the clocks of the CA that issued the CRL and of this gateway (it read " + core::format_utc(at) +
