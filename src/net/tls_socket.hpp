@@ -84,8 +84,24 @@ class TlsSocket {
 
 namespace detail {
 
+// How many operations this thread is completing inside their initiating calls (TlsOp below).
+struct InlineCompletions {
+  static constexpr int kMaxDepth = 8;
+  static int& depth() {
+    thread_local int d = 0;
+    return d;
+  }
+  static bool enter() {
+    if (depth() >= kMaxDepth) return false;
+    ++depth();
+    return true;
+  }
+  static void leave() { --depth(); }
+};
+
 // Runs `step` until it neither wants to read nor to write, waiting on the socket in between. Completes with
-// beast::error::timeout when the deadline expires; never completes inside the initiating call.
+// beast::error::timeout when the deadline expires. An operation done at its first attempt completes inside the
+// initiating call (up to InlineCompletions::kMaxDepth nested ones on a thread, then through the executor).
 template <class Step, bool WithSize>
 struct TlsOp {
   TlsOp(TlsSocket* socket, Step st) : s(socket), step(std::move(st)) {}
@@ -116,6 +132,14 @@ struct TlsOp {
     result = ec;
     bytes = n;
     if (waited) return complete(self);
+    if (InlineCompletions::enter()) {
+      // Done at the first attempt: complete now rather than through the scheduler's queue, which costs a
+      // round trip through the reactor (an epoll_wait with no timeout) per operation. Bounded, so that a run
+      // of operations that all complete at once cannot grow the stack.
+      complete(self);
+      InlineCompletions::leave();
+      return;
+    }
     done = true;
     asio::post(s->get_executor(), std::move(self));
   }
