@@ -151,7 +151,8 @@ class Bench:
         if r.get("rate") and r.get("requests_per_s", 0) < 0.95 * r["rate"] and measured > 0:
             flags.append("rate-not-sustained")
         if r.get("client_certificates_used", 0) < r.get("client_certificates", 0):
-            flags.append("pool-not-cycled")  # the run was too short to present every certificate of the pool
+            # Fewer connections than the pool holds: no certificate came back in the run (each was new).
+            flags.append("pool-not-cycled")
         return flags
 
     def repeat(self, what, fn, value):
@@ -484,8 +485,8 @@ def render(result, ceil, ops, speed_cmd, micro_results, rate_holder):
           ("certgate ran with the environment %s (an experiment, not the shipped settings)." % " ".join(
               s["certgate_env"]) if s.get("certgate_env") else ""),
           "`*`: the load generator + upstream core was saturated (the client side may have limited the result); "
-          "`^`: the server did not sustain the fixed rate; `~`: a run too short to present every certificate "
-          "of the pool.", ""]
+          "`^`: the server did not sustain the fixed rate; `~`: fewer connections than certificates in the pool "
+          "(every connection's certificate was new to the server, none came back).", ""]
     keys1 = ["full_ecdsa", "full_distinct", "full_rsa", "resumed", "keepalive_1k", "keepalive_1k_all_headers",
              "keepalive_64k", "p99_ms", "idle_kib_per_conn", "cpu_ms_per_1000"]
     if result["table1"]:
