@@ -93,7 +93,18 @@ int main(int argc, char** argv) {
     contexts.push_back(ctx);
   }
 
+  ClientCertPool pool;
+  if (!options.cert_pool.empty()) {
+    std::string error;
+    if (!pool.load(options.cert_pool, options.key, error)) {
+      std::fprintf(stderr, "loadgen: %s\n", error.c_str());
+      for (SSL_CTX* c : contexts) SSL_CTX_free(c);
+      return 2;
+    }
+  }
+
   RunClock clock;
+  if (pool.size() > 0) clock.cert_pool = &pool;
   clock.start = Clock::now();
   clock.measure_from = clock.start + seconds(options.warmup_s);
   clock.measure_until = clock.measure_from + seconds(options.duration_s);
@@ -126,6 +137,8 @@ int main(int argc, char** argv) {
     info.cipher = clock.info.cipher;
     info.group = clock.info.group;
   }
+  info.client_certificates = pool.size() > 0 ? pool.size() : (options.cert.empty() ? 0 : 1);
+  info.client_certificates_used = pool.size() > 0 ? pool.distinct_used() : info.client_certificates;
   const std::string report = options.json ? json_report(options, total, info) : text_report(options, total, info);
   std::fputs(report.c_str(), stdout);
   if (options.json && !run_counts(options, total)) {

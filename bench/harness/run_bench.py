@@ -6,7 +6,27 @@ and writes them, with the JSON of every run, to OUT/results.{md,json}.
 Table 1 (fairness on 2 cores): the server on core 0 with one worker/process/thread; the load generator and
 the upstream on core 1. Table 2: two workers each, nothing pinned (2 cores cannot be split between a
 2-worker server and its load). Each cell is the median of the runs that counted, with the min-max spread.
+Then the keep-alive ceiling (nginx on core 0 serving the bodies itself, no upstream) and the system calls
+per keep-alive request of each server (perf stat on the syscall tracepoints, or strace -c; table 1
+placement; --no-syscalls skips it).
 Traffic goes to 127.0.0.1 only.
+
+--only NAME (repeatable) selects servers (certgate, nginx, HAProxy) and/or parts; with no part named,
+every part runs. Parts:
+  full            full handshakes/s, the same client certificate on every connection (ECDSA P-256)
+  full_distinct   full handshakes/s, a distinct client certificate per connection (a pool of 1024)
+  full_rsa        full handshakes/s, RSA-2048 PKI
+  resumed         resumed handshakes/s
+  keepalive_1k, keepalive_64k, all_headers (certgate's 8 default identity headers, 1 KiB)
+  p99             p99 and server CPU per 1000 requests at the fixed rate (needs the first server's
+                  keep-alive 1 KiB median, measured for it if not selected, unless --fixed-rate is given)
+  idle            memory per idle mTLS connection
+  ceiling         keep-alive ceiling: nginx serving the 1 KiB and 64 KiB bodies itself
+  syscalls        system calls per keep-alive 1 KiB request (perf stat or strace)
+  table2          two workers each, nothing pinned
+  speed           openssl speed and the physical handshake ceiling
+  micro           the Google Benchmark micro-benchmarks
+e.g. `--only syscalls --only certgate` reruns certgate's syscall counts alone against a new build.
 """
 import argparse
 import datetime
@@ -27,10 +47,14 @@ import pki  # noqa: E402
 import procs  # noqa: E402
 import report  # noqa: E402
 import servers  # noqa: E402
+import syscalls  # noqa: E402
 
 SERVER_CPU = "0"
 CLIENT_CPU = "1"
 T0 = time.monotonic()
+
+PARTS = ["full", "full_distinct", "full_rsa", "resumed", "keepalive_1k", "keepalive_64k", "all_headers", "p99",
+         "idle", "ceiling", "syscalls", "table2", "speed", "micro"]
 
 
 def log(msg):
@@ -51,15 +75,37 @@ class Bench:
         self.pkis = pki.make(os.path.join(self.out, "pki"))
         self.upstream = None
         self.raw = []  # every loadgen run, for the JSON
+        self.servers = [o for o in args.only if o in servers.SERVERS]
+        self.parts = {o for o in args.only if o in PARTS}
+
+    def want(self, part):
+        """Whether a part of the benchmark runs: all by default (less --skip-table2 / --no-syscalls), or only
+        the parts named with --only."""
+        if self.parts:
+            return part in self.parts
+        if part == "table2":
+            return not self.args.skip_table2
+        if part == "syscalls":
+            return not self.args.no_syscalls
+        return True
+
+    def want_server(self, cls):
+        return not self.servers or cls.name in self.servers
 
     # ---- load generator ----
 
-    def loadgen(self, server, mode, path, kind="ecdsa", cpus=CLIENT_CPU, extra=(), label=""):
+    def client_cert_args(self, kind="ecdsa", pool=None):
+        """--cert/--key of the client certificate, or with pool="one"/"all" --cert-pool of the ECDSA pool."""
         p = self.pkis[kind]
+        if pool is None:
+            return ["--cert", os.path.join(p, "client.pem"), "--key", os.path.join(p, "client.key")]
+        many, one, key = pki.pool_paths(self.pkis["ecdsa"])
+        return ["--cert-pool", many if pool == "all" else one, "--key", key]
+
+    def loadgen(self, server, mode, path, kind="ecdsa", cpus=CLIENT_CPU, extra=(), label="", pool=None):
         argv = (["taskset", "-c", cpus] if cpus else []) + [
             self.loadgen_bin, "--connect", "127.0.0.1:%d" % server.port, "--sni", "localhost",
-            "--cert", os.path.join(p, "client.pem"), "--key", os.path.join(p, "client.key"),
-            "--mode", mode, "--path", path, "--json", *extra]
+            *self.client_cert_args(kind, pool), "--mode", mode, "--path", path, "--json", *extra]
         cpu_pids, up_pids = server.cpu_pids(), self.upstream.pids()
         cpu0, up0, t0 = procs.cpu_seconds(cpu_pids), procs.cpu_seconds(up_pids), time.monotonic()
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=self.args.duration + self.args.warmup + 90)
@@ -104,6 +150,9 @@ class Bench:
                 flags.append("client-bound")
         if r.get("rate") and r.get("requests_per_s", 0) < 0.95 * r["rate"] and measured > 0:
             flags.append("rate-not-sustained")
+        if r.get("client_certificates_used", 0) < r.get("client_certificates", 0):
+            # Fewer connections than the pool holds: no certificate came back in the run (each was new).
+            flags.append("pool-not-cycled")
         return flags
 
     def repeat(self, what, fn, value):
@@ -137,10 +186,8 @@ class Bench:
                 time.sleep(0.2)
                 before = procs.rss_kib(server.rss_pids())
                 ready = os.path.join(server.dir, "ready")
-                p = self.pkis["ecdsa"]
                 argv = ["taskset", "-c", CLIENT_CPU, self.loadgen_bin, "--connect", "127.0.0.1:%d" % server.port,
-                        "--sni", "localhost", "--cert", os.path.join(p, "client.pem"),
-                        "--key", os.path.join(p, "client.key"), "--mode", "idle", "--path", "/1k",
+                        "--sni", "localhost", *self.client_cert_args(), "--mode", "idle", "--path", "/1k",
                         "--connections", str(n), "--hold", str(self.args.hold), "--ready-file", ready, "--json"]
                 loadgen_proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 deadline = time.monotonic() + 60
@@ -176,44 +223,18 @@ class Bench:
         name = cls.name
         log("== %s, one worker on core %s" % (name, SERVER_CPU))
         c = cells.setdefault(name, {})
-        c["idle_kib_per_conn"] = self.idle_memory(cls)
+        if self.want("idle"):
+            c["idle_kib_per_conn"] = self.idle_memory(cls)
 
-        server = self.start(cls, "ecdsa", 1, SERVER_CPU, "t1-ecdsa")
-        try:
-            self.warm(server)
-            c["full_ecdsa"] = self.repeat("full handshakes/s", lambda: self.timed(server, "full", "/1k", label="full"),
-                                          lambda r: r["report"]["full_handshakes_per_s"])
-            c["resumed"] = self.repeat("resumed handshakes/s",
-                                       lambda: self.timed(server, "resume", "/1k", label="resume"),
-                                       lambda r: r["report"]["resumed_handshakes_per_s"])
-            c["keepalive_1k"] = self.repeat("keep-alive 1 KiB requests/s",
-                                            lambda: self.timed(server, "keepalive", "/1k", label="keepalive_1k"),
-                                            lambda r: r["report"]["requests_per_s"])
-            c["keepalive_64k"] = self.repeat("keep-alive 64 KiB requests/s",
-                                             lambda: self.timed(server, "keepalive", "/64k", label="keepalive_64k"),
-                                             lambda r: r["report"]["requests_per_s"])
-            if rate_holder.get("rate") is None:
-                base = c["keepalive_1k"]["median"] or 2000.0
-                rate_holder["rate"] = round(base / 2.0)
-                rate_holder["from"] = name
-                log("  fixed rate for the p99 runs: %d requests/s (half of %s's keep-alive 1 KiB maximum)" % (
-                    rate_holder["rate"], name))
-            rate = rate_holder["rate"]
-            rate_runs = []
+        ecdsa_parts = ("full", "full_distinct", "resumed", "keepalive_1k", "keepalive_64k", "p99")
+        if any(self.want(p) for p in ecdsa_parts):
+            server = self.start(cls, "ecdsa", 1, SERVER_CPU, "t1-ecdsa")
+            try:
+                self.table1_ecdsa(server, c, rate_holder)
+            finally:
+                server.stop()
 
-            def rate_run():
-                run = self.timed(server, "keepalive", "/1k", extra=("--rate", str(rate)), label="rate")
-                rate_runs.append(run)
-                return run
-            c["p99_ms"] = self.repeat("p99 at %d/s (ms)" % rate, rate_run,
-                                      lambda r: r["report"]["latency_us"]["p99"] / 1000.0)
-            cpu_values = [r["server_cpu_s"] * 1000.0 / r["report"]["requests_total"] * 1000.0
-                          for r in rate_runs if self.counted(r) and r["report"]["requests_total"] > 0]
-            c["cpu_ms_per_1000"] = report.cell(cpu_values, len(rate_runs) - len(cpu_values))
-        finally:
-            server.stop()
-
-        if cls is servers.Certgate:
+        if cls is servers.Certgate and self.want("all_headers"):
             # The same, with certgate's default identity headers: what they cost the gateway and the upstream.
             server = self.start(servers.CertgateAllHeaders, "ecdsa", 1, SERVER_CPU, "t1-all-headers")
             try:
@@ -225,12 +246,122 @@ class Bench:
             finally:
                 server.stop()
 
-        server = self.start(cls, "rsa", 1, SERVER_CPU, "t1-rsa")
+        if self.want("full_rsa"):
+            server = self.start(cls, "rsa", 1, SERVER_CPU, "t1-rsa")
+            try:
+                self.warm(server, kind="rsa")
+                c["full_rsa"] = self.repeat("full handshakes/s (RSA)",
+                                            lambda: self.timed(server, "full", "/1k", kind="rsa", label="full_rsa"),
+                                            lambda r: r["report"]["full_handshakes_per_s"])
+            finally:
+                server.stop()
+
+    def table1_ecdsa(self, server, c, rate_holder):
+        name = server.name
+        self.warm(server)
+        if self.want("full"):
+            # A pool of one: the same certificate on every connection, through the same client code as the
+            # distinct row, so that the number of distinct certificates is the only difference.
+            c["full_ecdsa"] = self.repeat(
+                "full handshakes/s, same certificate",
+                lambda: self.timed(server, "full", "/1k", label="full", pool="one"),
+                lambda r: r["report"]["full_handshakes_per_s"])
+        if self.want("full_distinct"):
+            c["full_distinct"] = self.repeat(
+                "full handshakes/s, a distinct certificate per connection",
+                lambda: self.timed(server, "full", "/1k", label="full_distinct", pool="all"),
+                lambda r: r["report"]["full_handshakes_per_s"])
+        if self.want("resumed"):
+            c["resumed"] = self.repeat("resumed handshakes/s",
+                                       lambda: self.timed(server, "resume", "/1k", label="resume"),
+                                       lambda r: r["report"]["resumed_handshakes_per_s"])
+        need_rate = self.want("p99") and rate_holder.get("rate") is None
+        if self.want("keepalive_1k") or need_rate:
+            c["keepalive_1k"] = self.repeat("keep-alive 1 KiB requests/s",
+                                            lambda: self.timed(server, "keepalive", "/1k", label="keepalive_1k"),
+                                            lambda r: r["report"]["requests_per_s"])
+        if self.want("keepalive_64k"):
+            c["keepalive_64k"] = self.repeat("keep-alive 64 KiB requests/s",
+                                             lambda: self.timed(server, "keepalive", "/64k", label="keepalive_64k"),
+                                             lambda r: r["report"]["requests_per_s"])
+        if not self.want("p99"):
+            return
+        if rate_holder.get("rate") is None:
+            base = c["keepalive_1k"]["median"] or 2000.0
+            rate_holder["rate"] = round(base / 2.0)
+            rate_holder["from"] = name
+            log("  fixed rate for the p99 runs: %d requests/s (half of %s's keep-alive 1 KiB maximum)" % (
+                rate_holder["rate"], name))
+        rate = rate_holder["rate"]
+        rate_runs = []
+
+        def rate_run():
+            run = self.timed(server, "keepalive", "/1k", extra=("--rate", str(rate)), label="rate")
+            rate_runs.append(run)
+            return run
+        c["p99_ms"] = self.repeat("p99 at %d/s (ms)" % rate, rate_run,
+                                  lambda r: r["report"]["latency_us"]["p99"] / 1000.0)
+        cpu_values = [r["server_cpu_s"] * 1000.0 / r["report"]["requests_total"] * 1000.0
+                      for r in rate_runs if self.counted(r) and r["report"]["requests_total"] > 0]
+        c["cpu_ms_per_1000"] = report.cell(cpu_values, len(rate_runs) - len(cpu_values))
+
+    def keepalive_ceiling(self):
+        """nginx on the server core serving the bodies itself: the keep-alive ceiling of table 1's placement."""
+        log("== keep-alive ceiling: nginx serving the bodies itself, one worker on core %s" % SERVER_CPU)
+        cells = {}
+        server = self.start(servers.NginxStatic, "ecdsa", 1, SERVER_CPU, "ceiling")
         try:
-            self.warm(server, kind="rsa")
-            c["full_rsa"] = self.repeat("full handshakes/s (RSA)",
-                                        lambda: self.timed(server, "full", "/1k", kind="rsa", label="full_rsa"),
-                                        lambda r: r["report"]["full_handshakes_per_s"])
+            self.warm(server)
+            for key, path in (("keepalive_1k", "/1k"), ("keepalive_64k", "/64k")):
+                cells[key] = self.repeat("ceiling %s requests/s" % path,
+                                         lambda p=path, k=key: self.timed(server, "keepalive", p,
+                                                                          label="ceiling_" + k),
+                                         lambda r: r["report"]["requests_per_s"])
+        finally:
+            server.stop()
+        return cells
+
+    def syscall_counts(self, cls):
+        """Syscalls per keep-alive 1 KiB request of one server (syscalls.py): a short and a long run at the same
+        fixed rate, each under strace -c -f, and the difference."""
+        a = self.args
+        short_s, long_s = 1.0, 1.0 + a.syscall_seconds
+        server = self.start(cls, "ecdsa", 1, SERVER_CPU, "syscalls")
+        try:
+            self.warm(server)
+            pids = server.traced_pids()
+            # An uncounted run at the same rate and connections first: the upstream connections it opens stay
+            # in the server's pool and its memory grows to its size, so neither counted run pays for them.
+            rate_args = ("--rate", str(a.syscall_rate), "--warmup", "0", "--connections", str(a.connections))
+            self.loadgen(server, "keepalive", "/1k", label="syscalls_prime", extra=rate_args + ("--duration", "1"))
+            counts, answered, flags = [], [], []
+            for seconds in (short_s, long_s):
+                out = syscalls.out_path(server.dir, a.syscall_tool, "%gs" % seconds)
+                try:
+                    tracer = syscalls.TOOLS[a.syscall_tool](pids, out, cpus=CLIENT_CPU)
+                except (OSError, RuntimeError) as e:  # no perf / strace, or not allowed to attach
+                    log("  %s: %s" % (server.name, e))
+                    return {"error": "%s could not attach: %s" % (a.syscall_tool, str(e).splitlines()[0])}
+                try:
+                    run = self.loadgen(server, "keepalive", "/1k", label="syscalls_%gs" % seconds,
+                                       extra=rate_args + ("--duration", str(seconds)))
+                finally:
+                    tracer.stop()
+                if not self.counted(run):
+                    return {"error": "the %g s run under %s did not count: %s" % (
+                        seconds, a.syscall_tool, (run["report"] or {}).get("error_kinds") or run.get("stderr", "")[-200:])}
+                try:
+                    counts.append(tracer.counts())
+                except (OSError, RuntimeError) as e:
+                    return {"error": "%s counted nothing: %s" % (a.syscall_tool, e)}
+                answered.append(run["report"]["requests_total"])
+                flags += self.flags_of(run)
+            per, top, requests, diff = syscalls.per_request(counts[0], counts[1], answered[0], answered[1])
+            log("  %s: %.2f syscalls per request (%s)" % (server.name, per["total"], ", ".join(
+                "%s %.2f" % (k, v) for k, v in per.items() if k != "total")))
+            return {"pids": pids, "per_request": per, "top_others": top, "requests": requests,
+                    "calls": {"short": counts[0], "long": counts[1], "difference": diff},
+                    "answered": answered, "rate_not_sustained": "rate-not-sustained" in flags}
         finally:
             server.stop()
 
@@ -241,12 +372,13 @@ class Bench:
         server = self.start(cls, "ecdsa", 2, None, "t2-ecdsa")
         try:
             self.warm(server, cpus=None)
-            for key, mode, path, field in (("full_ecdsa", "full", "/1k", "full_handshakes_per_s"),
-                                           ("resumed", "resume", "/1k", "resumed_handshakes_per_s"),
-                                           ("keepalive_1k", "keepalive", "/1k", "requests_per_s"),
-                                           ("keepalive_64k", "keepalive", "/64k", "requests_per_s")):
+            for key, mode, path, field, pool in (
+                    ("full_ecdsa", "full", "/1k", "full_handshakes_per_s", "one"),
+                    ("resumed", "resume", "/1k", "resumed_handshakes_per_s", None),
+                    ("keepalive_1k", "keepalive", "/1k", "requests_per_s", None),
+                    ("keepalive_64k", "keepalive", "/64k", "requests_per_s", None)):
                 c[key] = self.repeat("%s (2 workers)" % key,
-                                     lambda: self.timed(server, mode, path, cpus=None, label=key + "/2w"),
+                                     lambda: self.timed(server, mode, path, cpus=None, label=key + "/2w", pool=pool),
                                      lambda r, f=field: r["report"][f])
         finally:
             server.stop()
@@ -264,37 +396,57 @@ class Bench:
                                                                    "idle_connections", "hold", "certgate_env")},
                   "machine": machine_facts(), "load_average_at_start": load}
 
-        log("openssl speed (core %s)" % SERVER_CPU)
-        speed_cmd, speed_out = ceiling.run_speed(SERVER_CPU, self.args.speed_seconds)
-        ops = ceiling.parse_speed(speed_out)
-        ceil = ceiling.ceilings(ops)
-        result["openssl_speed"] = {"command": speed_cmd, "ops_per_s": ops, "ceilings": ceil,
-                                   "formula": ceiling.FORMULA}
-        log("  ceiling: %.0f full ECDSA handshakes/s, %.0f full RSA handshakes/s per core" % (
-            ceil["ecdsa_full_handshakes_per_s"], ceil["rsa_full_handshakes_per_s"]))
+        speed_cmd, ops, ceil = None, None, None
+        if self.want("speed"):
+            log("openssl speed (core %s)" % SERVER_CPU)
+            speed_cmd, speed_out = ceiling.run_speed(SERVER_CPU, self.args.speed_seconds)
+            ops = ceiling.parse_speed(speed_out)
+            ceil = ceiling.ceilings(ops)
+            result["openssl_speed"] = {"command": speed_cmd, "ops_per_s": ops, "ceilings": ceil,
+                                       "formula": ceiling.FORMULA}
+            log("  ceiling: %.0f full ECDSA handshakes/s, %.0f full RSA handshakes/s per core" % (
+                ceil["ecdsa_full_handshakes_per_s"], ceil["rsa_full_handshakes_per_s"]))
 
-        log("micro-benchmarks")
         micro_results = []
-        for b in ("decide_bench", "header_bench"):
-            micro_results += micro.run(os.path.join(self.args.build, "bench", b), SERVER_CPU, self.args.micro_min_time)
+        if self.want("micro"):
+            log("micro-benchmarks")
+            for b in ("decide_bench", "header_bench"):
+                micro_results += micro.run(os.path.join(self.args.build, "bench", b), SERVER_CPU,
+                                           self.args.micro_min_time)
         result["micro"] = micro_results
 
-        self.upstream = servers.Upstream(self.out, CLIENT_CPU)
-        cells1, rate_holder = {}, {}
         order = [servers.Nginx, servers.Haproxy, servers.Certgate]  # nginx first: it sets the fixed rate
-        for cls in order:
-            if cls.name in self.args.only or not self.args.only:
+        order = [cls for cls in order if self.want_server(cls)]
+        table1_parts = ("full", "full_distinct", "full_rsa", "resumed", "keepalive_1k", "keepalive_64k",
+                        "all_headers", "p99", "idle")
+        cells1, rate_holder, ceiling_cells, sys_results = {}, {}, {}, {}
+        if self.args.fixed_rate:
+            rate_holder.update(rate=self.args.fixed_rate, fixed=True)
+        self.upstream = servers.Upstream(self.out, CLIENT_CPU)
+        if any(self.want(p) for p in table1_parts):
+            for cls in order:
                 self.table1_server(cls, cells1, rate_holder)
+        if self.want("ceiling"):
+            ceiling_cells = self.keepalive_ceiling()
+        if self.want("syscalls"):
+            log("== system calls per keep-alive 1 KiB request (%s, %d requests/s)" % (
+                self.args.syscall_tool, self.args.syscall_rate))
+            sys_results = {"rate": self.args.syscall_rate, "connections": self.args.connections,
+                           "tool": self.args.syscall_tool,
+                           "durations_s": [1.0, 1.0 + self.args.syscall_seconds], "servers": {}}
+            for cls in order:
+                sys_results["servers"][cls.name] = self.syscall_counts(cls)
         self.upstream.stop()
         result["table1"] = cells1
         result["fixed_rate"] = rate_holder
+        result["keepalive_ceiling"] = ceiling_cells
+        result["syscalls"] = sys_results
 
         cells2 = {}
-        if not self.args.skip_table2:
+        if self.want("table2"):
             self.upstream = servers.Upstream(self.out, None)
             for cls in order:
-                if cls.name in self.args.only or not self.args.only:
-                    self.table2_server(cls, cells2)
+                self.table2_server(cls, cells2)
             self.upstream.stop()
         result["table2"] = cells2
         result["elapsed_s"] = time.monotonic() - T0
@@ -311,31 +463,50 @@ class Bench:
 
 def render(result, ceil, ops, speed_cmd, micro_results, rate_holder):
     s = result["settings"]
+    if rate_holder.get("fixed"):
+        rate_line = "Fixed rate for p99 and CPU: %s requests/s (--fixed-rate)." % rate_holder.get("rate")
+    elif rate_holder.get("rate"):
+        rate_line = "Fixed rate for p99 and CPU: %s requests/s (half of %s's keep-alive 1 KiB maximum)." % (
+            rate_holder.get("rate"), rate_holder.get("from"))
+    else:
+        rate_line = ""
     md = ["## certgate vs nginx vs HAProxy (%s)" % result["date"], "",
           "Command: `%s`. Machine: %s. Load average at start: %.2f." % (
               result["command"], result["machine"]["summary"], result["load_average_at_start"][0]),
           "Each cell: median of %d runs (min-max); a run counts only with zero errors and every answer 200. "
           "Runs: %s s measured after %s s warm-up, %d connections; idle memory with %d connections." % (
               s["runs"], s["duration"], s["warmup"], s["connections"], s["idle_connections"]),
-          "Fixed rate for p99 and CPU: %s requests/s (half of %s's keep-alive 1 KiB maximum)." % (
-              rate_holder.get("rate"), rate_holder.get("from")),
+          "Full handshakes: the same client certificate on every connection (a pool of one), or one of a pool "
+          "of %d distinct certificates (same CA, own serial and subject) per connection, round robin." %
+          pki.POOL_SIZE,
+          rate_line,
           "Negotiated: %s." % "; ".join(
               "%s %s" % (name, "/".join(sorted(params))) for name, params in negotiated(result["runs"]).items()),
           ("certgate ran with the environment %s (an experiment, not the shipped settings)." % " ".join(
               s["certgate_env"]) if s.get("certgate_env") else ""),
           "`*`: the load generator + upstream core was saturated (the client side may have limited the result); "
-          "`^`: the server did not sustain the fixed rate.", ""]
-    keys1 = ["full_ecdsa", "full_rsa", "resumed", "keepalive_1k", "keepalive_1k_all_headers", "keepalive_64k",
-             "p99_ms", "idle_kib_per_conn", "cpu_ms_per_1000"]
-    md.append(report.table("Table 1: one worker each, server on core 0, load generator and upstream on core 1",
-                           result["table1"], keys1, ceil))
+          "`^`: the server did not sustain the fixed rate; `~`: fewer connections than certificates in the pool "
+          "(every connection's certificate was new to the server, none came back).", ""]
+    keys1 = ["full_ecdsa", "full_distinct", "full_rsa", "resumed", "keepalive_1k", "keepalive_1k_all_headers",
+             "keepalive_64k", "p99_ms", "idle_kib_per_conn", "cpu_ms_per_1000"]
+    if result["table1"]:
+        md.append(report.table("Table 1: one worker each, server on core 0, load generator and upstream on core 1",
+                               result["table1"], keys1, pki.POOL_SIZE))
+    if result["keepalive_ceiling"]:
+        md.append(report.keepalive_ceiling_section(result["keepalive_ceiling"], result["table1"]))
+    if result["syscalls"]:
+        sc = result["syscalls"]
+        md.append(report.syscall_section(sc, sc["rate"], sc["durations_s"]))
     if result["table2"]:
         md.append(report.table("Table 2: two workers each, nothing pinned (server, load generator and upstream "
                                "share both cores)", result["table2"],
-                               ["full_ecdsa", "resumed", "keepalive_1k", "keepalive_64k"]))
-    md.append(report.ceiling_section(speed_cmd, ops, ceil, result["table1"]))
-    md.append("Formula: " + ceiling.FORMULA + "\n")
-    md.append(report.micro_section(micro_results))
+                               ["full_ecdsa", "resumed", "keepalive_1k", "keepalive_64k"],
+                               pki.POOL_SIZE))
+    if ceil:
+        md.append(report.ceiling_section(speed_cmd, ops, ceil, result["table1"]))
+        md.append("Formula: " + ceiling.FORMULA + "\n")
+    if micro_results:
+        md.append(report.micro_section(micro_results))
     return "\n".join(md)
 
 
@@ -386,8 +557,23 @@ def main():
     ap.add_argument("--hold", type=float, default=1.5, help="seconds the idle connections are held")
     ap.add_argument("--speed-seconds", type=int, default=3)
     ap.add_argument("--micro-min-time", default="0.3")
-    ap.add_argument("--only", action="append", default=[], help="certgate, nginx or HAProxy (repeatable)")
-    ap.add_argument("--skip-table2", action="store_true")
+    ap.add_argument("--only", action="append", default=[], metavar="NAME",
+                    choices=sorted(servers.SERVERS) + PARTS,
+                    help="a server (certgate, nginx, HAProxy) or a part (see above) to run, repeatable; "
+                         "no part named: all parts")
+    ap.add_argument("--skip-table2", action="store_true", help="leave out table 2 (two workers)")
+    ap.add_argument("--no-syscalls", action="store_true", help="leave out the system call counts")
+    ap.add_argument("--syscall-tool", choices=sorted(syscalls.TOOLS), default="perf",
+                    help="perf: perf stat on the syscall tracepoints, counted in the kernel (default); strace: "
+                         "strace -c -f, which stops the server at every call and slows it down")
+    ap.add_argument("--syscall-rate", type=int, default=2000,
+                    help="requests/s of the keep-alive 1 KiB runs of the system call counts")
+    ap.add_argument("--syscall-seconds", type=float, default=2.0,
+                    help="how much longer the long counted run is than the 1 s short one (the difference is "
+                         "what is counted)")
+    ap.add_argument("--fixed-rate", type=int, default=0, metavar="R",
+                    help="requests/s of the p99 and CPU runs (default: half of the first server's keep-alive 1 KiB "
+                         "median)")
     ap.add_argument("--certgate-env", action="append", default=[], metavar="KEY=VALUE",
                     help="environment of the certgate process (e.g. LD_PRELOAD=... to try a setting)")
     ap.add_argument("--command", default="make bench", help="how this run was started (recorded)")

@@ -2,17 +2,32 @@
 the same certificate and key, a client certificate required and verified against the same CA, the client's
 identity passed upstream in a header, keep-alive connections to the same upstream, no access log.
 
-  certgate  mode require + a many-to-one mapping on the client CN; it passes the subject DN and the verify
-            result as the peers do (plus the mapped identity and mapping name); CertgateAllHeaders sends its
-            default eight identity headers, with the whole certificate in Client-Cert
+  certgate  mode require + a many-to-one mapping on the client CN (IIS wildcard "bench-client*": the one
+            client certificate and every certificate of the pool, as the peers admit whatever the CA
+            signed); it passes the subject DN and the verify result as the peers do (plus the mapped
+            identity and mapping name); CertgateAllHeaders sends its default eight identity headers, with
+            the whole certificate in Client-Cert
   nginx     ssl_verify_client on + proxy_set_header X-Client-DN $ssl_client_s_dn, upstream keepalive
   HAProxy   verify required + http-request set-header X-Client-DN %[ssl_c_s_dn], http-reuse always
+
+NginxStatic is the keep-alive ceiling: nginx with the same TLS settings serving the upstream's files itself
+(the same bytes, the same static module and so the same response headers), no upstream behind it.
 """
 import os
 
 from procs import Proc, free_port, group_pids, wait_for_port
 
-CLIENT_CN = "bench-client"
+from pki import CLIENT_CN
+
+BODIES = (("1k", 1024), ("64k", 65536))
+
+
+def write_bodies(www):
+    """The response bodies /1k and /64k, the same bytes wherever they are served from."""
+    os.makedirs(www, exist_ok=True)
+    for name, size in BODIES:
+        with open(os.path.join(www, name), "wb") as f:
+            f.write(bytes((i * 7 + 3) % 251 for i in range(size)))
 
 
 def _write(path, text):
@@ -36,10 +51,7 @@ class Upstream:
 
     def __init__(self, workdir, cpus):
         self.dir = os.path.join(workdir, "upstream")
-        os.makedirs(os.path.join(self.dir, "www"), exist_ok=True)
-        for name, size in (("1k", 1024), ("64k", 65536)):
-            with open(os.path.join(self.dir, "www", name), "wb") as f:
-                f.write(bytes((i * 7 + 3) % 251 for i in range(size)))
+        write_bodies(os.path.join(self.dir, "www"))
         self.port = free_port()
         temp, user = _nginx_paths(self.dir)
         conf = _write(os.path.join(self.dir, "nginx.conf"), f"""\
@@ -108,6 +120,10 @@ class Server:
         """Processes whose memory holds the connections."""
         return [self.proc.pid]
 
+    def traced_pids(self):
+        """Processes whose system calls serve the connections (strace -f adds their threads)."""
+        return self.rss_pids()
+
     def stop(self):
         self.proc.stop()
 
@@ -154,7 +170,7 @@ user = "bench-user"
 [[mapping.many_to_one.rules]]
 field = "subject"
 subfield = "CN"
-match = "{CLIENT_CN}"
+match = "{CLIENT_CN}*"
 """)
         return [self.binary, "serve", "-c", conf]
 
@@ -214,6 +230,46 @@ http {{
         if self.single_process:
             return [self.proc.pid]
         return [p for p in group_pids(self.proc.pid) if p != self.proc.pid]
+
+
+class NginxStatic(Nginx):
+    """The keep-alive ceiling: nginx over the same mTLS serving the body itself (the upstream's files and
+    static settings), no proxying."""
+    name = "nginx-static"
+
+    def configure(self):
+        temp, user = _nginx_paths(self.dir)
+        www = os.path.join(self.dir, "www")
+        write_bodies(www)
+        conf = _write(os.path.join(self.dir, "nginx.conf"), f"""\
+{user}worker_processes {self.workers};
+daemon off;
+master_process {"off" if self.single_process else "on"};
+pid {self.dir}/nginx.pid;
+error_log {self.dir}/error.log warn;
+worker_rlimit_nofile 65536;
+events {{ worker_connections 16384; }}
+http {{
+  access_log off;
+{temp}
+  sendfile on;
+  open_file_cache max=16;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+  default_type application/octet-stream;
+  server {{
+    listen 127.0.0.1:{self.port} ssl;
+    ssl_certificate {self.pem('server.pem')};
+    ssl_certificate_key {self.pem('server.key')};
+    ssl_client_certificate {self.pem('ca.pem')};
+    ssl_verify_client on;
+    ssl_verify_depth 2;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    root {www};
+  }}
+}}
+""")
+        return ["nginx", "-c", conf, "-p", self.dir]
 
 
 class Haproxy(Server):

@@ -33,7 +33,13 @@ no error and every answer was 200: otherwise the exit status is 1.
   --path P              request path                                          [/]
   --sni NAME            TLS server name                                       [localhost]
   --host NAME           Host header                                           [the SNI name]
-  --cert PEM --key PEM  client certificate (chain) and key
+  --cert PEM --key PEM  client certificate (chain) and key, presented on every connection
+  --cert-pool DIR       a pool of client certificates instead of --cert: every DIR/*.pem
+                        (leaf first, then its chain), sorted by name; the key of X.pem is
+                        X.key, or the --key file when there is none (one key for all).
+                        Each new connection presents the next certificate of the pool,
+                        round robin over all threads, so a pool of N gives N distinct
+                        certificates in turn (N = 1: the same one on every connection)
   --ca PEM              verify the server certificate against this CA (default: not verified)
   --tls12               TLS 1.2 only (default: TLS 1.3 preferred)
   --hold S              idle: seconds to hold the connections once established [5]
@@ -185,6 +191,8 @@ bool parse_options(int argc, char** argv, Options& options, int& exit_code) {
       options.sni = value;
     } else if (arg == "--cert") {
       options.cert = value;
+    } else if (arg == "--cert-pool") {
+      options.cert_pool = value;
     } else if (arg == "--key") {
       options.key = value;
     } else if (arg == "--ca") {
@@ -197,7 +205,10 @@ bool parse_options(int argc, char** argv, Options& options, int& exit_code) {
   }
   std::string error;
   if (!parse_loopback(options.connect, options, error)) return bad("--connect: " + error);
-  if (options.cert.empty() != options.key.empty()) return bad("--cert and --key go together");
+  if (!options.cert_pool.empty() && !options.cert.empty()) return bad("--cert-pool replaces --cert: give one");
+  if (options.cert_pool.empty() && options.cert.empty() != options.key.empty()) {
+    return bad("--cert and --key go together");
+  }
   if (options.host.empty()) options.host = options.sni.empty() ? "localhost" : options.sni;
   if (options.host.find_first_of(" \r\n") != std::string::npos) return bad("--host: no spaces or line breaks");
   if (options.threads > options.connections) options.threads = options.connections;

@@ -29,6 +29,7 @@ struct Options {
   std::string sni = "localhost";
   std::string cert;
   std::string key;
+  std::string cert_pool;  // a directory of client certificates presented round robin, one per connection
   std::string ca;  // verify the server against it when set
   bool tls12 = false;
   double hold_s = 5.0;      // idle: how long to keep the connections open once all are established

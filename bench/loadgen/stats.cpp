@@ -95,6 +95,11 @@ std::string text_report(const Options& options, const Stats& stats, const RunInf
                 options.rate > 0 ? (", open loop at " + fmt("%.0f", options.rate) + " req/s").c_str() : "",
                 options.path.c_str(), info.tls_version.c_str(), info.cipher.c_str());
   out += line;
+  if (info.client_certificates > 1) {
+    std::snprintf(line, sizeof line, "client certs  %zu in the pool, %zu presented (one per connection, round robin)\n",
+                  info.client_certificates, info.client_certificates_used);
+    out += line;
+  }
   if (options.mode == Mode::idle) {
     std::snprintf(line, sizeof line, "established   %llu of %d in %.2f s\n",
                   static_cast<unsigned long long>(stats.established), options.connections, info.establish_s);
@@ -140,6 +145,8 @@ std::string json_report(const Options& options, const Stats& stats, const RunInf
   out += ",\"tls_version\":" + json_string(info.tls_version);
   out += ",\"cipher\":" + json_string(info.cipher);
   out += ",\"group\":" + json_string(info.group);
+  out += ",\"client_certificates\":" + u(info.client_certificates);
+  out += ",\"client_certificates_used\":" + u(info.client_certificates_used);
   out += ",\"requests\":" + u(stats.requests);
   out += ",\"requests_total\":" + u(stats.requests_total);
   out += ",\"requests_per_s\":" + fmt("%.1f", per_second(stats.requests, info.measured_s));

@@ -38,6 +38,8 @@ struct RunInfo {
   std::string tls_version;     // negotiated by the first connection
   std::string cipher;
   std::string group;
+  std::size_t client_certificates = 0;       // certificates in the pool (1 without --cert-pool, 0 without any)
+  std::size_t client_certificates_used = 0;  // different certificates presented
 };
 
 // True when the run counts: no error, every answer 200, and something was measured.

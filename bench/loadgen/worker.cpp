@@ -155,6 +155,10 @@ void Worker::open(Conn& c, bool with_request, Clock::time_point request_start) {
     return;
   }
   SSL_set_app_data(c.ssl, &c.slot);
+  if (clock_.cert_pool != nullptr && !clock_.cert_pool->use_next(c.ssl)) {
+    fail(c, "setting the client certificate of the pool: " + openssl_errors());
+    return;
+  }
   if (!options_.sni.empty()) SSL_set_tlsext_host_name(c.ssl, options_.sni.c_str());
   if (!options_.ca.empty()) SSL_set1_host(c.ssl, options_.sni.c_str());
   c.offered_session = false;

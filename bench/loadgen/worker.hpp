@@ -7,6 +7,7 @@
 
 #include <openssl/ssl.h>
 
+#include "loadgen/cert_pool.hpp"
 #include "loadgen/options.hpp"
 #include "loadgen/stats.hpp"
 
@@ -24,6 +25,7 @@ struct RunClock {
   std::mutex info_mutex;
   RunInfo info;  // TLS parameters, filled by the first handshake of any thread
   std::atomic<bool> info_set{false};
+  ClientCertPool* cert_pool = nullptr;  // --cert-pool: the certificate of each new connection
 };
 
 // Runs until the measured window ends (idle: until `stop`), then closes every connection it opened.
