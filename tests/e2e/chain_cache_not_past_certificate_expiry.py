@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""A chain is served from the verified-chain cache only while its certificates are valid: a client certificate
+valid for a few seconds (made now with the openssl CLI) is admitted by two full handshakes (the second one from
+the cache), and once its notAfter has passed the next full handshake gets 403.17. Resumption is off
+([limits] session_cache = 0), so every handshake is a full one."""
+import datetime
+import os
+import shutil
+import sys
+import time
+
+sys.dont_write_bytecode = True  # keep the source tree clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import make_pki
+from harness.checks import check_rejected
+from harness.client import request
+from harness.common import Pki, check, check_eq, fail, pki, run_test, subdir
+from harness.gateway import Gateway, base_config
+from harness.upstream import Upstream
+
+
+def short_lived(directory, seconds):
+    """A client certificate like edge's, issued by the CA of `directory`, valid until `seconds` from now.
+    Returns its notAfter (a POSIX time)."""
+    local = make_pki.Pki(directory)
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    not_after = now + datetime.timedelta(seconds=seconds)
+    local.issue("brief", make_pki.EDGE, "brief_ca", start=make_pki.openssl_time(now - datetime.timedelta(hours=1)),
+                end=make_pki.openssl_time(not_after))
+    return not_after.timestamp()
+
+
+def main():
+    p = pki()
+    directory = subdir("brief-pki")
+    make_pki.Pki(directory).root("brief_ca", "/O=Example/CN=certgate e2e brief CA")
+    # The client checks the gateway's certificate against the test CA: the same file under this directory.
+    shutil.copy(p.pem("ca"), os.path.join(directory, "ca.pem"))
+    local = Pki(directory)
+
+    with Upstream() as up:
+        cfg = base_config(p, up.url)
+        cfg["tls"]["client_ca"] = [local.pem("brief_ca")]
+        cfg["limits"] = {"session_cache": 0}
+        with Gateway(cfg) as gw:
+            # A slow machine may take longer than the validity to get both requests through: then try again with
+            # a longer one (a new certificate, so a new chain).
+            for attempt, seconds in enumerate((5, 10, 20)):
+                not_after = short_lived(directory, seconds)
+                entries = []
+                for n in range(2):
+                    path = "/while-valid-%d-%d" % (attempt, n)
+                    r = request(gw, path, cert="brief", pki=local)
+                    if r.status != 200:
+                        break
+                    entries.append(gw.log_for_path(path))
+                if len(entries) == 2:
+                    break
+            else:
+                fail("the certificate was never admitted twice while it was valid (last answer %d)" % r.status, r)
+            check_eq([(e.get("resumed"), e.get("chain_cached")) for e in entries], [(False, False), (False, True)],
+                     "two full handshakes while valid, the second from the cache: (resumed, chain_cached)")
+
+            # Bounded wait until notAfter has passed (the certificate is valid through its notAfter second).
+            deadline = not_after + 30
+            while time.time() <= not_after + 1:
+                check(time.time() < deadline, "the clock did not pass notAfter")
+                time.sleep(0.2)
+
+            entry = check_rejected(gw, up, request(gw, "/after-expiry", cert="brief", pki=local), "/after-expiry", 403, 17)
+            check_eq((entry.get("resumed"), entry.get("chain_cached")), (False, False),
+                     "after notAfter: verified again, (resumed, chain_cached)")
+
+
+if __name__ == "__main__":
+    run_test(main)
