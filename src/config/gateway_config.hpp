@@ -85,6 +85,7 @@ struct Limits {
   std::uint64_t max_body_bytes = 100ull * 1024 * 1024;
   std::size_t max_connections = 10'000;    // per process
   std::size_t session_cache = 20'480;      // TLS sessions kept per host block for resumption; 0 = none
+  std::size_t verified_chain_cache = 256;  // client chains whose verification and decision a host block keeps; 0 = none
 };
 
 struct HeaderNames {

@@ -92,6 +92,9 @@ void read_limits(const TomlTable& limits, Limits& out) {
   if (auto sessions = limits.integer("session_cache", 0, 10'000'000)) {
     out.session_cache = static_cast<std::size_t>(*sessions);
   }
+  if (auto chains = limits.integer("verified_chain_cache", 0, 1'000'000)) {
+    out.verified_chain_cache = static_cast<std::size_t>(*chains);
+  }
   if (auto rate = limits.size("body_min_rate")) out.body_min_rate = *rate;
   if (auto header = limits.size("max_response_header_bytes")) {
     if (*header < 1024 || *header > (1u << 30)) limits.fail("max_response_header_bytes", "must be between 1KiB and 1GiB");
@@ -280,7 +283,7 @@ TomlDocument read_toml_document(std::string_view text, const std::string& file) 
     read_limits(TomlTable(*limits, "[limits]", file,
                           {"handshake_timeout", "header_timeout", "idle_timeout", "body_timeout",
                            "upstream_connect_timeout", "upstream_response_timeout", "drain_timeout", "max_header_bytes",
-                           "max_body_bytes", "max_connections", "session_cache", "body_min_rate",
+                           "max_body_bytes", "max_connections", "session_cache", "verified_chain_cache", "body_min_rate",
                            "max_response_header_bytes", "max_requests_per_connection", "max_connection_age"}),
                 config.limits);
   }

@@ -92,7 +92,8 @@ std::string AccessLog::format_text(const AccessRecord& r) {
   return iso_time(r.time) + " " + text(r.client) + " sni=" + text(r.sni) + " host=" + text(r.host) + " " + request +
          " " + status + " identity=" + text(r.identity) + " mapping=" + text(r.mapping) + " verify=" + text(r.verify) +
          " fp=" + text(r.fingerprint) + " upstream=" + up + " upstream_ms=" + ms +
-         " bytes=" + std::to_string(r.bytes_sent) + (r.resumed ? " resumed" : "") + " reason=" + text(r.reason);
+         " bytes=" + std::to_string(r.bytes_sent) + (r.resumed ? " resumed" : "") +
+         (r.chain_cached ? " chain_cached" : "") + " reason=" + text(r.reason);
 }
 
 std::string AccessLog::format_json(const AccessRecord& r) {
@@ -106,7 +107,8 @@ std::string AccessLog::format_json(const AccessRecord& r) {
   if (r.upstream_ms >= 0) std::snprintf(num, sizeof num, "%.3f", r.upstream_ms);
   else std::snprintf(num, sizeof num, "null");
   s += ",\"upstream_ms\":" + std::string(num) + ",\"bytes_sent\":" + std::to_string(r.bytes_sent) +
-       ",\"resumed\":" + (r.resumed ? "true" : "false") + "}";
+       ",\"resumed\":" + (r.resumed ? "true" : "false") +
+       ",\"chain_cached\":" + (r.chain_cached ? "true" : "false") + "}";
   return s;
 }
 

@@ -34,6 +34,7 @@ struct AccessRecord {
   double upstream_ms = -1;  // -1 = upstream not contacted
   std::uint64_t bytes_sent = 0;
   bool resumed = false;
+  bool chain_cached = false;  // the full handshake's chain verification and decision came from the chain cache
 };
 
 class AccessLog {

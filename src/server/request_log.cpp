@@ -13,6 +13,7 @@ void fill_decision(http_log::AccessRecord& r, const tls::HandshakeOutcome& o) {
   r.verify = http_id::verify_header_value(o.verify, o.cert.has_value());
   r.fingerprint = o.cert ? o.cert->sha256_hex : "";
   r.resumed = o.resumed;
+  r.chain_cached = o.chain_cached;
 }
 
 http_log::AccessRecord new_record(const ConnectionState& cs) {

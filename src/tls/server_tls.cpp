@@ -133,21 +133,79 @@ int ticket_gen_cb(SSL* ssl, void*) {
   return 1;
 }
 
+// The chain cache's part of the verify callback. A hit gives the store context what a successful
+// verify_chain() leaves in it (X509_V_OK and the chain OpenSSL built, whose leaf is this connection's
+// certificate object, as on a miss) and `out` what evaluate_peer() would compute, and returns true.
+bool serve_from_cache(X509_STORE_CTX* store_ctx, const CachedVerification& hit, X509* leaf, HandshakeOutcome& out) {
+  X509StackPtr chain(sk_X509_new_reserve(nullptr, sk_X509_num(hit.verified_chain.get())));
+  if (!chain || X509_up_ref(leaf) != 1) return false;
+  sk_X509_push(chain.get(), leaf);
+  for (int i = 1; i < sk_X509_num(hit.verified_chain.get()); ++i) {
+    X509* cert = sk_X509_value(hit.verified_chain.get(), i);
+    if (X509_up_ref(cert) != 1) return false;
+    sk_X509_push(chain.get(), cert);  // cannot fail after the reserve
+  }
+  X509_STORE_CTX_set0_verified_chain(store_ctx, chain.release());
+  X509_STORE_CTX_set_error(store_ctx, X509_V_OK);
+  out.verify = hit.verify;
+  out.cert = hit.cert;
+  out.decision = hit.decision;
+  out.evaluated = true;
+  out.chain_cached = true;
+  return true;
+}
+
+// Keeps a successful verification and its decision (admitted or refused by the mapping) for the next full
+// handshake with the same chain. Only verify == ok is kept: a failure can turn into success with time alone (a
+// notBefore or a CRL's thisUpdate still ahead), and caching failures would let any client that can send
+// certificates fill the cache, where a kept entry needs a chain this block's anchors vouch for.
+void remember_chain(const HostRuntime& host, const ChainKey& key, X509_STORE_CTX* store_ctx, X509* leaf,
+                    const HandshakeOutcome& out) {
+  if (out.verify.status != core::VerifyStatus::ok) return;
+  STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(store_ctx);
+  if (built == nullptr || sk_X509_num(built) < 1 || sk_X509_value(built, 0) != leaf) return;
+  auto entry = std::make_shared<CachedVerification>();
+  entry->verified_chain.reset(X509_chain_up_ref(built));
+  if (!entry->verified_chain) return;
+  entry->verify = out.verify;
+  entry->cert = out.cert;
+  entry->decision = out.decision;
+  entry->valid_until = host.chain_cache->valid_until(leaf, X509_STORE_CTX_get0_untrusted(store_ctx), built);
+  host.chain_cache->insert(key, std::move(entry));
+}
+
 // Replaces OpenSSL's chain verification so that the decision is taken once, inside the handshake.
 // In reject = "http" mode it always lets the handshake finish; the verify result stays recorded in the
 // session (SSL_get_verify_result) and the request gets the IIS status.
+//
+// A chain this host block verified before (same certificates in the same order, see chain_key()) is served
+// from its chain cache until the first time limit of its inputs (VerifiedChainCache::valid_until). What is
+// skipped is only the certificate path: the client's proof that it holds the leaf's private key is checked by
+// OpenSSL on every handshake, apart from this callback. In OpenSSL 3.0, ssl_verify_cert_chain()
+// (ssl/ssl_cert.c) calls this callback instead of X509_verify_cert() and then only takes the context's error
+// (s->verify_result) and chain (s->verified_chain); tls_process_client_certificate() (ssl/statem/statem_srvr.c)
+// stores the leaf in s->session->peer; with a peer certificate the server's read state machine
+// (ossl_statem_server_read_transition / ossl_statem_server13_read_transition) accepts only a CertificateVerify
+// next, and tls_process_cert_verify() (ssl/statem/statem_lib.c) verifies its signature over the handshake
+// transcript with X509_get0_pubkey(s->session->peer), failing the handshake otherwise.
 int cert_verify_cb(X509_STORE_CTX* store_ctx, void* arg) {
   auto* tls = static_cast<const ServerTls*>(arg);
   SSL* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store_ctx, SSL_get_ex_data_X509_STORE_CTX_idx()));
   HandshakeOutcome* out = ssl ? outcome_of(ssl) : nullptr;
   if (out == nullptr || out->host == nullptr) return 0;
   const HostRuntime& host = *out->host;
-  // The same verification as explain and check (OpenSSL, then certgate's own rules); on failure the
-  // context's error is set, never X509_V_OK.
-  const core::VerifyResult verify = host.trust->verify_chain(store_ctx);
-  const int ok = verify.status == core::VerifyStatus::ok ? 1 : 0;
   X509* leaf = X509_STORE_CTX_get0_cert(store_ctx);
-  evaluate_peer(host, leaf, verify, *out);
+  std::optional<ChainKey> key;
+  if (host.chain_cache->capacity() > 0) key = chain_key(leaf, X509_STORE_CTX_get0_untrusted(store_ctx));
+  const std::shared_ptr<const CachedVerification> hit = key ? host.chain_cache->find(*key) : nullptr;
+  if (!hit || !serve_from_cache(store_ctx, *hit, leaf, *out)) {
+    // The same verification as explain and check (OpenSSL, then certgate's own rules); on failure the
+    // context's error is set, never X509_V_OK.
+    const core::VerifyResult verify = host.trust->verify_chain(store_ctx);
+    evaluate_peer(host, leaf, verify, *out);
+    if (key) remember_chain(host, *key, store_ctx, leaf, *out);
+  }
+  const int ok = out->verify.status == core::VerifyStatus::ok ? 1 : 0;
   SSL_SESSION* sess = SSL_get_session(ssl);
   cap_session_lifetime(sess, leaf);
   remember_outcome(sess, *out);
@@ -231,6 +289,7 @@ SslCtxPtr make_ctx(const HostRuntime& host, const ServerTls* owner, std::size_t 
 
 void evaluate_peer(const HostRuntime& host, X509* leaf, const core::VerifyResult& verify, HandshakeOutcome& out) {
   out.verify = verify;
+  out.chain_cached = false;
   if (leaf != nullptr) {
     out.cert = digest_of(leaf);
     out.decision = core::decide(*host.compiled, &*out.cert, verify);
@@ -254,6 +313,7 @@ std::shared_ptr<const ServerTls> ServerTls::build(const config::GatewayConfig& c
     host->trust = TrustStore::load(host->policy.tls.client_ca, host->policy.tls.crl, host->policy.tls.verify_depth);
     host->compiled = core::CompiledPolicy::compile(host->policy.mapping, host->policy.tls.mode, digest_of_der);
     host->verify_mode = verify_mode_for(host->policy.tls.mode, cfg.reject);
+    host->chain_cache = std::make_unique<VerifiedChainCache>(cfg.limits.verified_chain_cache, *host->trust);
     host->ctx = make_ctx(*host, tls.get(), cfg.limits.session_cache);
     tls->hosts_.push_back(std::move(host));
   }

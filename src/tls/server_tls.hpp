@@ -15,14 +15,20 @@
 #include "core/decision.hpp"
 #include "tls/openssl_ptr.hpp"
 #include "tls/trust_store.hpp"
+#include "tls/verified_chain_cache.hpp"
 
 namespace certgate::tls {
 
-// Everything a host block needs at run time, built once at load and never mutated.
+// Everything a host block needs at run time, built once at load and never mutated (but for the chain cache,
+// which locks itself).
 struct HostRuntime {
   config::HostPolicy policy;
   std::shared_ptr<const TrustStore> trust;
   std::shared_ptr<const core::CompiledPolicy> compiled;
+  // Chains this block verified and decided, for the full handshakes that present them again. It belongs to this
+  // block of this ServerTls and dies with it: a reload (new anchors, CRLs, settings or mappings) starts empty,
+  // and no other block can read it.
+  std::unique_ptr<VerifiedChainCache> chain_cache;
   SslCtxPtr ctx;
   std::string sid_ctx;  // session id context: generation + host index, so sessions never cross policies or reloads
   int verify_mode = 0;
@@ -36,6 +42,7 @@ struct HandshakeOutcome {
   std::string sni;
   bool evaluated = false;  // set by the verify callback (full handshake with a certificate)
   bool resumed = false;
+  bool chain_cached = false;  // the verify callback served the chain's verification and decision from the cache
   std::optional<core::CertDigest> cert;
   core::VerifyResult verify;
   core::Decision decision;

@@ -268,6 +268,7 @@ TEST(TomlLoader, DefaultsOfAnEmptyFile) {
   EXPECT_EQ(config.limits.max_body_bytes, 100ull * 1024 * 1024);
   EXPECT_EQ(config.limits.max_connections, 10'000u);
   EXPECT_EQ(config.limits.session_cache, 20'480u);
+  EXPECT_EQ(config.limits.verified_chain_cache, 256u);
   EXPECT_TRUE(config.upstream.url.empty());
   EXPECT_TRUE(config.upstream.ca_file.empty());
   EXPECT_TRUE(config.upstream.verify);
@@ -471,6 +472,14 @@ TEST(TomlErrors, OutOfRangeNumbers) {
   EXPECT_CONFIG_ERROR_AT(parse_toml("[server]\nworkers = -1\n", "t.toml"), 2, 11, "out of range");
   EXPECT_CONFIG_ERROR_AT(parse_toml("[limits]\nmax_connections = 0\n", "t.toml"), 2, 19, "out of range");
   EXPECT_CONFIG_ERROR_AT(parse_toml("[limits]\nsession_cache = -1\n", "t.toml"), 2, 17, "out of range");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[limits]\nverified_chain_cache = -1\n", "t.toml"), 2, 24, "out of range");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[limits]\nverified_chain_cache = 1000001\n", "t.toml"), 2, 24, "out of range");
+}
+
+TEST(TomlLoader, VerifiedChainCacheIsReadAndZeroTurnsItOff) {
+  EXPECT_EQ(parse_toml("[limits]\nverified_chain_cache = 32\n", "t.toml").limits.verified_chain_cache, 32u);
+  EXPECT_EQ(parse_toml("[limits]\nverified_chain_cache = 0\n", "t.toml").limits.verified_chain_cache, 0u);
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[limits]\nverified_chain_cache = \"big\"\n", "t.toml"), 2, 24, "integer");
 }
 
 TEST(TomlErrors, BadAndDuplicateListenAddresses) {

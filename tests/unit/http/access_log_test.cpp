@@ -127,7 +127,7 @@ void expect_text_round_trip(const http_log::AccessRecord& r) {
   std::string line = http_log::AccessLog::format_text(r);
   for (unsigned char c : line) ASSERT_TRUE(c >= 0x20 && c < 0x7f) << "not printable ASCII: " << int(c);
   auto f = split_fields(line);
-  ASSERT_EQ(f.size(), r.resumed ? 15u : 14u) << line.substr(0, 2000);
+  ASSERT_EQ(f.size(), 14u + (r.resumed ? 1u : 0u) + (r.chain_cached ? 1u : 0u)) << line.substr(0, 2000);
   auto expected = [](const std::string& s) { return logging::clip(s, http_log::AccessLog::kMaxValueBytes); };
   EXPECT_EQ(f[0], "2023-11-14T22:13:20.123Z");
   EXPECT_EQ(unescape_text(f[1]), expected(r.client));
@@ -178,6 +178,8 @@ void expect_json_round_trip(const http_log::AccessRecord& r) {
   }
   EXPECT_EQ(j["status"], 403);
   EXPECT_EQ(j["substatus"], 16);
+  EXPECT_EQ(j["resumed"], r.resumed);
+  EXPECT_EQ(j["chain_cached"], r.chain_cached);
 }
 
 std::vector<std::string> hostile_values() {
@@ -215,6 +217,9 @@ TEST(AccessLog, TextLineSplitsIntoTheSameFieldsWhateverTheValues) {
     auto r = record_with(v);
     r.resumed = true;
     expect_text_round_trip(r);
+    r.resumed = false;
+    r.chain_cached = true;
+    expect_text_round_trip(r);
   }
 }
 
@@ -222,6 +227,9 @@ TEST(AccessLog, JsonLineParsesWhateverTheValues) {
   for (const auto& v : hostile_values()) {
     SCOPED_TRACE(testing::Message() << "value: " << logging::text_field(v.substr(0, 100)));
     expect_json_round_trip(record_with(v));
+    auto r = record_with(v);
+    r.chain_cached = true;
+    expect_json_round_trip(r);
   }
 }
 
