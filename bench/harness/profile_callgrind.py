@@ -157,7 +157,7 @@ def main():
             "valgrind", "--tool=callgrind", "--callgrind-out-file=" + out_pattern]
         cls = servers.SERVERS[args.server]
         server = cls(args.out, dirs[args.kind], upstream.port, 1, None, tag, wrapper=wrapper, ready_timeout=120)
-        loadgen(args, server, args.kind, "keepalive", ("--connections", "2", "--duration", "1"))
+        loadgen(args, server, args.kind, "keepalive", ("--connections", "2", "--duration", "6"))
         time.sleep(0.5)
         subprocess.run(["callgrind_control", "-z", str(server.proc.pid)], check=True, capture_output=True,
                        timeout=60)

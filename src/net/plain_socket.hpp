@@ -1,6 +1,7 @@
 #pragma once
 // A plain TCP socket (http:// upstream) with the same Deadline-bounded operations as TlsSocket.
 #include "net/deadline.hpp"
+#include "net/inline_completions.hpp"
 
 namespace certgate::net {
 
@@ -8,7 +9,11 @@ class PlainSocket {
  public:
   using executor_type = executor;
 
-  PlainSocket(tcp_socket socket, DeadlineWatch& watch) : socket_(std::move(socket)), deadline_(watch, socket_) {}
+  // The socket is put in non-blocking mode: a write is tried at once (StartWrite) and never blocks the thread.
+  PlainSocket(tcp_socket socket, DeadlineWatch& watch) : socket_(std::move(socket)), deadline_(watch, socket_) {
+    error_code ignored;
+    socket_.non_blocking(true, ignored);
+  }
   PlainSocket(const PlainSocket&) = delete;
   PlainSocket& operator=(const PlainSocket&) = delete;
 
@@ -62,11 +67,26 @@ struct StartRead {
   template <class Handler>
   void operator()(tcp_socket& sock, Handler&& h) const { sock.async_read_some(buffers, std::forward<Handler>(h)); }
 };
+// A write is tried at once: the upstream's socket buffer nearly always has room for a request, and a write done
+// at the first attempt completes inline (InlineCompletions) instead of through the scheduler, as Asio's own
+// speculative write would. Only a full buffer (would_block) waits in the reactor.
 template <class Buffers>
 struct StartWrite {
   Buffers buffers;
   template <class Handler>
-  void operator()(tcp_socket& sock, Handler&& h) const { sock.async_write_some(buffers, std::forward<Handler>(h)); }
+  void operator()(tcp_socket& sock, Handler&& h) const {
+    if (sock.non_blocking() && InlineCompletions::enter()) {
+      error_code ec;
+      const std::size_t n = sock.write_some(buffers, ec);
+      if (ec != asio::error::would_block && ec != asio::error::try_again) {
+        std::forward<Handler>(h)(ec, n);
+        InlineCompletions::leave();
+        return;
+      }
+      InlineCompletions::leave();
+    }
+    sock.async_write_some(buffers, std::forward<Handler>(h));
+  }
 };
 struct StartConnect {
   tcp::endpoint ep;

@@ -10,6 +10,7 @@
 #include <cstddef>
 
 #include "net/deadline.hpp"
+#include "net/inline_completions.hpp"
 #include "tls/openssl_ptr.hpp"
 
 namespace certgate::net {
@@ -84,21 +85,6 @@ class TlsSocket {
 
 namespace detail {
 
-// How many operations this thread is completing inside their initiating calls (TlsOp below).
-struct InlineCompletions {
-  static constexpr int kMaxDepth = 8;
-  static int& depth() {
-    thread_local int d = 0;
-    return d;
-  }
-  static bool enter() {
-    if (depth() >= kMaxDepth) return false;
-    ++depth();
-    return true;
-  }
-  static void leave() { --depth(); }
-};
-
 // Runs `step` until it neither wants to read nor to write, waiting on the socket in between. Completes with
 // beast::error::timeout when the deadline expires. An operation done at its first attempt completes inside the
 // initiating call (up to InlineCompletions::kMaxDepth nested ones on a thread, then through the executor).
@@ -133,9 +119,6 @@ struct TlsOp {
     bytes = n;
     if (waited) return complete(self);
     if (InlineCompletions::enter()) {
-      // Done at the first attempt: complete now rather than through the scheduler's queue, which costs a
-      // round trip through the reactor (an epoll_wait with no timeout) per operation. Bounded, so that a run
-      // of operations that all complete at once cannot grow the stack.
       complete(self);
       InlineCompletions::leave();
       return;
