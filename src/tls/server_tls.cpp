@@ -78,13 +78,10 @@ int client_hello_cb(SSL* ssl, int* alert, void* arg) {
 
 // The outcome of a full handshake, kept with its TLS session: a resumption reuses it instead of parsing the
 // certificate and deciding again. Sessions live in the server-side cache of the ServerTls that made them, so
-// a reload (new contexts, new cache) never resumes a session judged by an older policy.
-struct SessionOutcome {
-  std::optional<core::CertDigest> cert;
-  core::VerifyResult verify;
-  core::Decision decision;
-};
-using SessionOutcomePtr = std::shared_ptr<const SessionOutcome>;
+// a reload (new contexts, new cache) never resumes a session judged by an older policy. It is the chain cache's
+// entry when the chain has one: the sessions of every connection an edge opens with its one certificate share
+// one copy of its digest and decision instead of holding one each.
+using SessionOutcomePtr = std::shared_ptr<const CachedVerification>;
 
 int session_dup(CRYPTO_EX_DATA*, const CRYPTO_EX_DATA*, void** from_d, int, long, void*) {
   // TLS 1.3 issues tickets from copies of the handshake's session: each copy holds its own reference.
@@ -99,14 +96,22 @@ int session_outcome_index() {
   return index;
 }
 
-void remember_outcome(SSL_SESSION* sess, const HandshakeOutcome& out) {
+// `shared`: the chain cache's entry for this outcome, if there is one; otherwise the session gets its own copy.
+void remember_outcome(SSL_SESSION* sess, const HandshakeOutcome& out, SessionOutcomePtr shared) {
   if (sess == nullptr) return;
-  auto* held = new SessionOutcomePtr(std::make_shared<const SessionOutcome>(SessionOutcome{out.cert, out.verify, out.decision}));
+  if (!shared) {
+    auto own = std::make_shared<CachedVerification>();
+    own->cert = out.cert;
+    own->verify = out.verify;
+    own->decision = out.decision;
+    shared = std::move(own);
+  }
+  auto* held = new SessionOutcomePtr(std::move(shared));
   delete static_cast<SessionOutcomePtr*>(SSL_SESSION_get_ex_data(sess, session_outcome_index()));
   if (SSL_SESSION_set_ex_data(sess, session_outcome_index(), held) != 1) delete held;
 }
 
-const SessionOutcome* remembered_outcome(SSL_SESSION* sess) {
+const CachedVerification* remembered_outcome(SSL_SESSION* sess) {
   auto* held = sess ? static_cast<SessionOutcomePtr*>(SSL_SESSION_get_ex_data(sess, session_outcome_index())) : nullptr;
   return held ? held->get() : nullptr;
 }
@@ -159,19 +164,22 @@ bool serve_from_cache(X509_STORE_CTX* store_ctx, const CachedVerification& hit, 
 // handshake with the same chain. Only verify == ok is kept: a failure can turn into success with time alone (a
 // notBefore or a CRL's thisUpdate still ahead), and caching failures would let any client that can send
 // certificates fill the cache, where a kept entry needs a chain this block's anchors vouch for.
-void remember_chain(const HostRuntime& host, const ChainKey& key, X509_STORE_CTX* store_ctx, X509* leaf,
-                    const HandshakeOutcome& out) {
-  if (out.verify.status != core::VerifyStatus::ok) return;
+// Returns the entry (null when the outcome is not one to keep), which the handshake's session shares.
+std::shared_ptr<const CachedVerification> remember_chain(const HostRuntime& host, const ChainKey& key,
+                                                         X509_STORE_CTX* store_ctx, X509* leaf,
+                                                         const HandshakeOutcome& out) {
+  if (out.verify.status != core::VerifyStatus::ok) return nullptr;
   STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(store_ctx);
-  if (built == nullptr || sk_X509_num(built) < 1 || sk_X509_value(built, 0) != leaf) return;
+  if (built == nullptr || sk_X509_num(built) < 1 || sk_X509_value(built, 0) != leaf) return nullptr;
   auto entry = std::make_shared<CachedVerification>();
   entry->verified_chain.reset(X509_chain_up_ref(built));
-  if (!entry->verified_chain) return;
+  if (!entry->verified_chain) return nullptr;
   entry->verify = out.verify;
   entry->cert = out.cert;
   entry->decision = out.decision;
   entry->valid_until = host.chain_cache->valid_until(leaf, X509_STORE_CTX_get0_untrusted(store_ctx), built);
-  host.chain_cache->insert(key, std::move(entry));
+  host.chain_cache->insert(key, entry);
+  return entry;
 }
 
 // Replaces OpenSSL's chain verification so that the decision is taken once, inside the handshake.
@@ -197,18 +205,18 @@ int cert_verify_cb(X509_STORE_CTX* store_ctx, void* arg) {
   X509* leaf = X509_STORE_CTX_get0_cert(store_ctx);
   std::optional<ChainKey> key;
   if (host.chain_cache->capacity() > 0) key = chain_key(leaf, X509_STORE_CTX_get0_untrusted(store_ctx));
-  const std::shared_ptr<const CachedVerification> hit = key ? host.chain_cache->find(*key) : nullptr;
-  if (!hit || !serve_from_cache(store_ctx, *hit, leaf, *out)) {
+  std::shared_ptr<const CachedVerification> kept = key ? host.chain_cache->find(*key) : nullptr;
+  if (!kept || !serve_from_cache(store_ctx, *kept, leaf, *out)) {
     // The same verification as explain and check (OpenSSL, then certgate's own rules); on failure the
     // context's error is set, never X509_V_OK.
     const core::VerifyResult verify = host.trust->verify_chain(store_ctx);
     evaluate_peer(host, leaf, verify, *out);
-    if (key) remember_chain(host, *key, store_ctx, leaf, *out);
+    kept = key ? remember_chain(host, *key, store_ctx, leaf, *out) : nullptr;
   }
   const int ok = out->verify.status == core::VerifyStatus::ok ? 1 : 0;
   SSL_SESSION* sess = SSL_get_session(ssl);
   cap_session_lifetime(sess, leaf);
-  remember_outcome(sess, *out);
+  remember_outcome(sess, *out, std::move(kept));
   if (tls->reject_mode() == config::RejectMode::http) return 1;
   if (ok == 1 && !out->decision.admitted) {
     X509_STORE_CTX_set_error(store_ctx, X509_V_ERR_APPLICATION_VERIFICATION);
@@ -346,7 +354,7 @@ void ServerTls::finish(SSL* ssl, HandshakeOutcome& out) const {
   // the peer certificate and the verify result of the original handshake, so the decision is the same.
   X509* peer = out.host->policy.tls.mode == core::ClientCertMode::ignore ? nullptr : SSL_get0_peer_certificate(ssl);
   if (peer != nullptr) {
-    if (const SessionOutcome* kept = remembered_outcome(SSL_get0_session(ssl))) {
+    if (const CachedVerification* kept = remembered_outcome(SSL_get0_session(ssl))) {
       out.cert = kept->cert;
       out.verify = kept->verify;
       out.decision = kept->decision;
@@ -378,30 +386,14 @@ void ServerTls::redecide(SSL* ssl, HandshakeOutcome& out) const {
   evaluate_peer(host, peer, verify, out);
 }
 
-namespace {
-// ASN.1 time as time_t; nullopt when unreadable.
-std::optional<std::time_t> to_time_t(const ASN1_TIME* t) {
-  std::tm tm{};
-  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return std::nullopt;
-  return timegm(&tm);
-}
-}  // namespace
-
 std::time_t decision_expiry(SSL* ssl, const HostRuntime& host) {
-  std::time_t until = std::numeric_limits<std::time_t>::max();
-  auto earlier = [&](const ASN1_TIME* t) {
-    if (auto v = to_time_t(t)) until = std::min(until, *v);
-  };
   X509* peer = SSL_get0_peer_certificate(ssl);
-  if (peer == nullptr) return until;
-  earlier(X509_get0_notAfter(peer));
-  if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl)) {
-    for (int i = 0; i < sk_X509_num(chain); ++i) earlier(X509_get0_notAfter(sk_X509_value(chain, i)));
-  }
-  // The anchor that completes the chain is checked for time too: any of them expiring (rare, cheap) re-decides.
-  for (const auto& anchor : host.trust->anchors()) earlier(X509_get0_notAfter(anchor.get()));
-  for (const auto& crl : host.trust->crls()) earlier(X509_CRL_get0_nextUpdate(crl.get()));
-  return until;
+  if (peer == nullptr) return std::numeric_limits<std::time_t>::max();
+  // The same horizon as a cached verification's: the next moment any time the verification compares with
+  // the clock is reached (notBefore/notAfter of the chain and the block's anchors, thisUpdate/nextUpdate of
+  // its CRLs). A time already past changes nothing any more, so an expired anchor or CRL elsewhere in the
+  // block does not make every request decide again; a CRL issued ahead of its thisUpdate does re-decide.
+  return host.chain_cache->valid_until(peer, SSL_get_peer_cert_chain(ssl), SSL_get0_verified_chain(ssl));
 }
 
 }  // namespace certgate::tls

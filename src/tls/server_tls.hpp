@@ -82,9 +82,10 @@ class ServerTls {
 // without a port. Anything else aborts the handshake (illegal_parameter).
 bool acceptable_server_name(std::string_view sni);
 
-// When the connection's decision stops being valid by itself: the earliest notAfter of the certificates it
-// presented and of the block's anchors, or the earliest nextUpdate of the block's CRLs
-// (std::numeric_limits<std::time_t>::max() when no certificate was presented).
+// When the connection's decision stops being valid by itself: the next moment (after now) at which a time the
+// verification compares with the clock is reached: a notBefore or notAfter of the certificates it presented,
+// of its verified chain or of the block's anchors, a thisUpdate or nextUpdate of the block's CRLs
+// (VerifiedChainCache::valid_until). std::numeric_limits<std::time_t>::max() when no certificate was presented.
 std::time_t decision_expiry(SSL* ssl, const HostRuntime& host);
 
 // Decides for a verified-or-not peer certificate with the host's policy: digest + decide().

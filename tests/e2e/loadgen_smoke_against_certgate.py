@@ -32,8 +32,13 @@ class LoadgenRun:
 
 def loadgen(gw, mode, *extra, timeout=60):
     p = pki()
+    return loadgen_with(gw, mode, ["--cert", p.pem("edge"), "--key", p.key("edge")], *extra, timeout=timeout)
+
+
+def loadgen_with(gw, mode, identity, *extra, timeout=60):
+    p = pki()
     argv = [loadgen_bin(), "--connect", gw.address(), "--mode", mode, "--sni", "localhost",
-            "--cert", p.pem("edge"), "--key", p.key("edge"), "--ca", p.pem("ca"), "--json", *extra]
+            *identity, "--ca", p.pem("ca"), "--json", *extra]
     try:
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -84,6 +89,22 @@ def main():
         check(r["requests"] > 0, "full: some requests were answered", full)
         check(r["handshakes_full"] >= r["requests"], "full: one full handshake per request", full)
         check_eq(r["handshakes_resumed"], 0, "full: no resumed handshakes", full)
+
+        # --cert-pool: each new connection presents the next certificate of the pool (the bench's distinct row).
+        pool = os.path.join(gw.dir, "pool")
+        os.makedirs(pool, exist_ok=True)
+        for i, name in enumerate(("edge", "shortlived")):
+            for src, ext in ((p.pem(name), ".pem"), (p.key(name), ".key")):
+                with open(src, "rb") as f, open(os.path.join(pool, "%02d%s" % (i, ext)), "wb") as g:
+                    g.write(f.read())
+        pooled = loadgen_with(gw, "full", ["--cert-pool", pool], "--connections", "2", "--duration", "1",
+                              "--path", "/smoke/pool")
+        check_clean(pooled, "full with a certificate pool")
+        check_eq(pooled.report["client_certificates"], 2, "pool: both certificates loaded", pooled)
+        check_eq(pooled.report["client_certificates_used"], 2, "pool: both certificates presented", pooled)
+        prints = {v for req in up.requests_for("/smoke/pool") for k, v in req["headers"]
+                  if k.lower() == "x-client-cert-fingerprint"}
+        check_eq(len(prints), 2, "pool: the upstream saw two distinct certificates (%s)" % sorted(prints), pooled)
 
         resume = loadgen(gw, "resume", "--connections", "2", "--duration", "1", "--path", "/smoke/resume")
         check_clean(resume, "resume")
