@@ -44,21 +44,16 @@ def _nginx_paths(d):
     return temp, user
 
 
-class Upstream:
-    """nginx serving /1k and /64k static files: fast, and the same for all three servers."""
-
-    name = "upstream"
-
-    def __init__(self, workdir, cpus):
-        self.dir = os.path.join(workdir, "upstream")
-        write_bodies(os.path.join(self.dir, "www"))
-        self.port = free_port()
-        temp, user = _nginx_paths(self.dir)
-        conf = _write(os.path.join(self.dir, "nginx.conf"), f"""\
-{user}worker_processes 1;
+def _static_nginx_conf(d, workers, master, listen, www):
+    """nginx serving the files of `www` (the upstream, and the keep-alive ceiling with `listen` over mTLS):
+    writes d/nginx.conf and returns its path."""
+    temp, user = _nginx_paths(d)
+    return _write(os.path.join(d, "nginx.conf"), f"""\
+{user}worker_processes {workers};
 daemon off;
-pid {self.dir}/nginx.pid;
-error_log {self.dir}/error.log warn;
+master_process {"on" if master else "off"};
+pid {d}/nginx.pid;
+error_log {d}/error.log warn;
 worker_rlimit_nofile 65536;
 events {{ worker_connections 16384; }}
 http {{
@@ -70,11 +65,24 @@ http {{
   keepalive_timeout 300s;
   default_type application/octet-stream;
   server {{
-    listen 127.0.0.1:{self.port} backlog=4096;
-    root {self.dir}/www;
+    {listen}
+    root {www};
   }}
 }}
 """)
+
+
+class Upstream:
+    """nginx serving /1k and /64k static files: fast, and the same for all three servers."""
+
+    name = "upstream"
+
+    def __init__(self, workdir, cpus):
+        self.dir = os.path.join(workdir, "upstream")
+        write_bodies(os.path.join(self.dir, "www"))
+        self.port = free_port()
+        conf = _static_nginx_conf(self.dir, 1, True, "listen 127.0.0.1:%d backlog=4096;" % self.port,
+                                  os.path.join(self.dir, "www"))
         self.proc = Proc("upstream nginx", ["nginx", "-c", conf, "-p", self.dir], os.path.join(self.dir, "out.log"),
                          cpus=cpus)
         wait_for_port(self.port, self.proc)
@@ -238,37 +246,16 @@ class NginxStatic(Nginx):
     name = "nginx-static"
 
     def configure(self):
-        temp, user = _nginx_paths(self.dir)
         www = os.path.join(self.dir, "www")
         write_bodies(www)
-        conf = _write(os.path.join(self.dir, "nginx.conf"), f"""\
-{user}worker_processes {self.workers};
-daemon off;
-master_process {"off" if self.single_process else "on"};
-pid {self.dir}/nginx.pid;
-error_log {self.dir}/error.log warn;
-worker_rlimit_nofile 65536;
-events {{ worker_connections 16384; }}
-http {{
-  access_log off;
-{temp}
-  sendfile on;
-  open_file_cache max=16;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  default_type application/octet-stream;
-  server {{
-    listen 127.0.0.1:{self.port} ssl;
+        listen = f"""listen 127.0.0.1:{self.port} ssl;
     ssl_certificate {self.pem('server.pem')};
     ssl_certificate_key {self.pem('server.key')};
     ssl_client_certificate {self.pem('ca.pem')};
     ssl_verify_client on;
     ssl_verify_depth 2;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    root {www};
-  }}
-}}
-""")
+    ssl_protocols TLSv1.2 TLSv1.3;"""
+        conf = _static_nginx_conf(self.dir, self.workers, not self.single_process, listen, www)
         return ["nginx", "-c", conf, "-p", self.dir]
 
 
