@@ -28,18 +28,27 @@ LineQueue::Taken LineQueue::take_locked(std::deque<std::string>& out) {
   t.dropped = dropped_since_take_;
   dropped_since_take_ = 0;
   t.closed = closed_;
+  woken_ = false;
   return t;
 }
 
 LineQueue::Taken LineQueue::take(std::deque<std::string>& out) {
   std::unique_lock lock(mutex_);
-  ready_.wait(lock, [&] { return !lines_.empty() || closed_; });
+  ready_.wait(lock, [&] { return !lines_.empty() || closed_ || woken_; });
   return take_locked(out);
 }
 
 LineQueue::Taken LineQueue::try_take(std::deque<std::string>& out) {
   std::lock_guard lock(mutex_);
   return take_locked(out);
+}
+
+void LineQueue::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  ready_.notify_all();
 }
 
 void LineQueue::close() {

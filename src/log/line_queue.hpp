@@ -37,8 +37,12 @@ class LineQueue {
   // after every line of the previous take and before any line of a later one, so a marker written after the
   // lines taken now stands where they are missing.
   Taken take(std::deque<std::string>& out);
+  // take() also returns (with nothing taken) after wake(): the writer has something else to do (reopen its file).
   // take() without waiting.
   Taken try_take(std::deque<std::string>& out);
+
+  // Makes the writer's take() return even when no line is queued.
+  void wake();
 
   // Refuses further lines (counted as dropped) and wakes the writer. Queued lines can still be taken.
   void close();
@@ -57,6 +61,7 @@ class LineQueue {
   std::uint64_t dropped_since_take_ = 0;
   std::uint64_t dropped_total_ = 0;
   bool closed_ = false;
+  bool woken_ = false;
 };
 
 }  // namespace certgate::logging

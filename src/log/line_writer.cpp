@@ -45,13 +45,14 @@ struct LineWriter::Core {
   enum class Wrote { ok, failed, out_of_time };
 
   LineQueue queue;
-  const int fd;
-  const bool owned;
+  int fd;      // replaced by the writer thread only (reopen)
+  bool owned;  // a reopened descriptor is always owned
   bool regular_file = false;
   const LineWriterOptions options;
 
   std::atomic<std::int64_t> deadline{kNoDeadline};  // steady_clock nanoseconds; set by close()
   std::atomic<bool> callbacks_enabled{true};          // off once the thread is left behind
+  std::atomic<bool> reopen_requested{false};
 
   std::mutex done_mutex;
   std::condition_variable done_cv;
@@ -70,6 +71,7 @@ struct LineWriter::Core {
   Wrote write_all(std::string_view data);
   bool wait_writable();  // false once the deadline passed
   void write_marker();
+  void reopen_destination();
 
   bool past_deadline() const {
     std::int64_t d = deadline.load(std::memory_order_relaxed);
@@ -86,6 +88,7 @@ void LineWriter::Core::run() {
     write_lines(batch);
     batch.clear();
     if (lost_since_marker > 0 && !out_of_time && options.drop_marker) write_marker();
+    if (reopen_requested.exchange(false)) reopen_destination();
     if (taken.closed) break;  // closed: nothing can have been queued after this take
   }
 }
@@ -179,6 +182,23 @@ void LineWriter::Core::write_marker() {
   if (options.on_resumed && callbacks_on()) options.on_resumed(reported);
 }
 
+void LineWriter::Core::reopen_destination() {
+  if (!options.reopen) return;
+  int fresh = options.reopen();
+  if (fresh < 0) {
+    int err = errno;
+    if (options.on_reopened && callbacks_on()) options.on_reopened(err);
+    return;
+  }
+  if (owned) ::close(fd);
+  fd = fresh;
+  owned = true;
+  struct stat st{};
+  regular_file = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  failing = false;
+  if (options.on_reopened && callbacks_on()) options.on_reopened(-1);
+}
+
 LineWriter::LineWriter(int fd, bool owned, LineWriterOptions options)
     : close_budget_(options.close_budget) {
   core_ = std::make_shared<Core>(fd, owned, std::move(options));
@@ -198,6 +218,11 @@ LineWriter::LineWriter(int fd, bool owned, LineWriterOptions options)
 LineWriter::~LineWriter() { close(close_budget_); }
 
 LineQueue::Push LineWriter::push(std::string line) { return core_->queue.push(std::move(line)); }
+
+void LineWriter::reopen() {
+  core_->reopen_requested = true;
+  core_->queue.wake();
+}
 
 std::uint64_t LineWriter::dropped_total() const { return core_->queue.dropped_total(); }
 

@@ -26,6 +26,11 @@ struct LineWriterOptions {
   std::function<void(std::uint64_t dropped)> on_resumed;
   // On the writer thread, when a write fails (errno); once, until a write succeeds again.
   std::function<void(int error)> on_write_error;
+  // On the writer thread, for reopen(): opens the destination again and returns the new descriptor (owned by
+  // the writer from then on), or -1 with errno set, in which case lines keep going to the current one.
+  std::function<int()> reopen;
+  // On the writer thread, after a reopen: -1 on success, else the errno of the failed open.
+  std::function<void(int error)> on_reopened;
 };
 
 class LineWriter {
@@ -41,6 +46,11 @@ class LineWriter {
 
   // Queues one line (ending in '\n'). Never waits; see LineQueue::push.
   LineQueue::Push push(std::string line);
+
+  // Asks the writer thread to switch to a newly opened destination (options.reopen) once the lines it has
+  // taken are written: lines queued before are in the old file or the new one, never lost, never split.
+  // Never waits; a no-op without options.reopen. Safe from any thread (not from a signal handler).
+  void reopen();
 
   struct CloseResult {
     std::uint64_t unwritten = 0;  // queued lines not written because the budget ran out

@@ -190,5 +190,93 @@ TEST(LineWriter, RegularFileGetsEveryLine) {
   for (int i = 0; i < 20000; ++i) ASSERT_EQ(lines[i], numbered(i));
 }
 
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int open_append(const std::filesystem::path& path) {
+  return ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+}
+
+// What logrotate does: rename the file, then ask for a reopen. Lines from before the reopen are in one file or the
+// other, in order, none lost or split; every line pushed after the reopen took effect is in the new file.
+TEST(LineWriter, ReopenAfterRenameMovesLaterLinesToTheNewFile) {
+  auto dir = std::filesystem::temp_directory_path() / ("certgate-reopen-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "access.log", rotated = dir / "access.log.1";
+  int fd = open_append(path);
+  ASSERT_GE(fd, 0);
+  auto options = marking_options(64 << 20);
+  std::promise<int> reopened;
+  options.reopen = [path] { return open_append(path); };
+  options.on_reopened = [&](int err) { reopened.set_value(err); };
+  {
+    LineWriter w(fd, true, std::move(options));
+    for (int i = 0; i < 5000; ++i) ASSERT_EQ(w.push(numbered(i)), LineQueue::Push::queued);
+    std::filesystem::rename(path, rotated);
+    w.reopen();
+    auto done = reopened.get_future();
+    ASSERT_EQ(done.wait_for(kBound), std::future_status::ready);
+    EXPECT_EQ(done.get(), -1);
+    for (int i = 5000; i < 8000; ++i) ASSERT_EQ(w.push(numbered(i)), LineQueue::Push::queued);
+  }
+  auto old_lines = lines_of(read_file(rotated));
+  auto new_lines = lines_of(read_file(path));
+  std::filesystem::remove_all(dir);
+  ASSERT_EQ(old_lines.size() + new_lines.size(), 8000u);
+  EXPECT_GE(new_lines.size(), 3000u);  // at least every line pushed after the reopen
+  old_lines.insert(old_lines.end(), new_lines.begin(), new_lines.end());
+  for (int i = 0; i < 8000; ++i) ASSERT_EQ(old_lines[i], numbered(i));
+}
+
+TEST(LineWriter, FailedReopenKeepsWritingToTheOldFile) {
+  auto path = std::filesystem::temp_directory_path() / ("certgate-reopen-fail-" + std::to_string(::getpid()));
+  int fd = open_append(path);
+  ASSERT_GE(fd, 0);
+  auto options = marking_options(1 << 20);
+  std::promise<int> reopened;
+  options.reopen = [] {
+    errno = EACCES;
+    return -1;
+  };
+  options.on_reopened = [&](int err) { reopened.set_value(err); };
+  {
+    LineWriter w(fd, true, std::move(options));
+    w.push("before\n");
+    w.reopen();
+    auto done = reopened.get_future();
+    ASSERT_EQ(done.wait_for(kBound), std::future_status::ready);
+    EXPECT_EQ(done.get(), EACCES);
+    w.push("after\n");
+  }
+  EXPECT_EQ(read_file(path), "before\nafter\n");
+  std::filesystem::remove(path);
+}
+
+TEST(LineWriter, ReopenWithNothingQueuedHappensAtOnce) {
+  auto path = std::filesystem::temp_directory_path() / ("certgate-reopen-idle-" + std::to_string(::getpid()));
+  int fd = open_append(path);
+  ASSERT_GE(fd, 0);
+  auto options = marking_options(1 << 20);
+  std::atomic<int> opened{0};
+  std::promise<int> reopened;
+  options.reopen = [&] {
+    ++opened;
+    return open_append(path);
+  };
+  options.on_reopened = [&](int err) { reopened.set_value(err); };
+  LineWriter w(fd, true, std::move(options));
+  w.reopen();  // the writer is asleep on an empty queue: the reopen must wake it
+  auto done = reopened.get_future();
+  ASSERT_EQ(done.wait_for(kBound), std::future_status::ready);
+  EXPECT_EQ(done.get(), -1);
+  EXPECT_EQ(opened.load(), 1);
+  w.close(5s);
+  std::filesystem::remove(path);
+}
+
 }  // namespace
 }  // namespace certgate::logging
