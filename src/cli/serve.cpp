@@ -58,7 +58,8 @@ void register_serve(CLI::App& app, int* exit_code) {
 Without mappings, every client certificate is refused (401.2) unless --chain-only (or [mapping]
 chain_only = true) admits every one that verifies, as its subject CN.
 
-Signals: SIGTERM/SIGINT drain in-flight requests and exit 0; SIGHUP reloads the configuration file.)");
+Signals: SIGTERM/SIGINT drain in-flight requests and exit 0; SIGHUP reloads the configuration file;
+SIGUSR1 reopens the access log file (after logrotate renamed it).)");
   add_config_flags(*sub, opts->overrides);
   sub->callback([opts, exit_code] { *exit_code = run_serve(*opts); });
 }

@@ -97,6 +97,11 @@ struct HeaderNames {
   std::string fingerprint = "X-Client-Cert-Fingerprint";
   std::string serial = "X-Client-Cert-Serial";
   std::string client_cert = "Client-Cert";  // RFC 9440
+  // The request id (http/request_id.hpp): sent upstream as `request_id` ("" = not sent; an inbound field of
+  // that name or of the default one is stripped either way), taken from the `request_id_from` field of a
+  // verified edge ("" = always generated).
+  std::string request_id = "X-Request-Id";
+  std::string request_id_from = "CF-Ray";
   std::vector<std::string> strip;           // more names no client may send upstream (compared folded)
   bool keep_underscores = false;            // false: every inbound name with '_' is dropped (as nginx does)
 };

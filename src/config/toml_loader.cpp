@@ -135,13 +135,18 @@ void read_headers(const TomlTable& headers, HeaderNames& out) {
   std::vector<std::pair<std::string_view, std::string*>> fields = {
       {"verify", &out.verify},   {"identity", &out.identity},       {"mapping", &out.mapping},
       {"subject", &out.subject}, {"issuer", &out.issuer},           {"fingerprint", &out.fingerprint},
-      {"serial", &out.serial},   {"client_cert", &out.client_cert}};
+      {"serial", &out.serial},   {"client_cert", &out.client_cert}, {"request_id", &out.request_id}};
   for (auto& [key, field] : fields) {
     if (auto name = headers.string(key)) {
       // "" turns the header off (a large Client-Cert the origin does not read, say).
       if (!name->empty() && !is_header_name(*name)) headers.fail(key, "'" + *name + "' is not a valid header name");
       *field = *name;
     }
+  }
+  if (auto from = headers.string("request_id_from")) {
+    // "" never takes the id from a request.
+    if (!from->empty() && !is_header_name(*from)) headers.fail("request_id_from", "'" + *from + "' is not a valid header name");
+    out.request_id_from = *from;
   }
   if (auto strip = headers.strings("strip")) {
     for (const auto& name : *strip) {
@@ -294,7 +299,7 @@ TomlDocument read_toml_document(std::string_view text, const std::string& file) 
   if (const toml::table* headers = top.table("headers")) {
     read_headers(TomlTable(*headers, "[headers]", file,
                            {"verify", "identity", "mapping", "subject", "issuer", "fingerprint", "serial", "client_cert",
-                            "strip", "underscores"}),
+                            "strip", "underscores", "request_id", "request_id_from"}),
                  config.headers);
   }
   if (const toml::table* tls = top.table("tls")) {

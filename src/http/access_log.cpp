@@ -36,11 +36,18 @@ std::string json(const std::string& s) {
 
 // Opens the log file for appending. Our own FIFO descriptor is made non-blocking (nobody else shares its
 // flags); the writer waits for room with poll() either way.
-int open_log(const std::string& path) {
+// -1 with errno set when it cannot be opened.
+int try_open_log(const std::string& path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
-  if (fd < 0) throw std::runtime_error(path + ": cannot open access log: " + std::strerror(errno));
+  if (fd < 0) return -1;
   struct stat st{};
   if (::fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  return fd;
+}
+
+int open_log(const std::string& path) {
+  int fd = try_open_log(path);
+  if (fd < 0) throw std::runtime_error(path + ": cannot open access log: " + std::strerror(errno));
   return fd;
 }
 
@@ -64,6 +71,13 @@ AccessLog::AccessLog(const std::string& path, config::LogFormat format) : format
   options.on_write_error = [](int err) {
     spdlog::warn("access log: write failed: {}; lines are dropped until a write succeeds", std::strerror(err));
   };
+  if (!to_stdout) {
+    options.reopen = [path] { return try_open_log(path); };
+    options.on_reopened = [path](int err) {
+      if (err < 0) spdlog::info("access log: reopened {}", path);
+      else spdlog::error("access log: cannot reopen {}: {}; still writing to the file open before", path, std::strerror(err));
+    };
+  }
   try {
     writer_ = std::make_unique<logging::LineWriter>(fd, !to_stdout, std::move(options));
   } catch (...) {
@@ -80,6 +94,10 @@ AccessLog::~AccessLog() {
                  result.abandoned ? " (the writer is stuck in a write)" : "");
 }
 
+void AccessLog::reopen() {
+  if (writer_) writer_->reopen();
+}
+
 std::string AccessLog::format_text(const AccessRecord& r) {
   std::string status = std::to_string(r.status);
   if (r.substatus) status += "." + std::to_string(r.substatus);
@@ -93,7 +111,7 @@ std::string AccessLog::format_text(const AccessRecord& r) {
          " " + status + " identity=" + text(r.identity) + " mapping=" + text(r.mapping) + " verify=" + text(r.verify) +
          " fp=" + text(r.fingerprint) + " upstream=" + up + " upstream_ms=" + ms +
          " bytes=" + std::to_string(r.bytes_sent) + (r.resumed ? " resumed" : "") +
-         (r.chain_cached ? " chain_cached" : "") + " reason=" + text(r.reason);
+         (r.chain_cached ? " chain_cached" : "") + " request_id=" + text(r.request_id) + " reason=" + text(r.reason);
 }
 
 std::string AccessLog::format_json(const AccessRecord& r) {
@@ -108,7 +126,7 @@ std::string AccessLog::format_json(const AccessRecord& r) {
   else std::snprintf(num, sizeof num, "null");
   s += ",\"upstream_ms\":" + std::string(num) + ",\"bytes_sent\":" + std::to_string(r.bytes_sent) +
        ",\"resumed\":" + (r.resumed ? "true" : "false") +
-       ",\"chain_cached\":" + (r.chain_cached ? "true" : "false") + "}";
+       ",\"chain_cached\":" + (r.chain_cached ? "true" : "false") + ",\"request_id\":" + json(r.request_id) + "}";
   return s;
 }
 

@@ -30,6 +30,7 @@ struct AccessRecord {
   std::string verify;       // SUCCESS, NONE, FAILED:reason
   std::string reason;       // why (rejections, upstream errors)
   std::string fingerprint;  // client certificate SHA-256
+  std::string request_id;   // taken from the verified edge or generated (http/request_id.hpp); "-" when empty
   int upstream_status = 0;  // 0 = no upstream response
   double upstream_ms = -1;  // -1 = upstream not contacted
   std::uint64_t bytes_sent = 0;
@@ -57,6 +58,9 @@ class AccessLog {
   // Never waits for the log's reader: when the queue is full the line is dropped and counted.
   void write(const AccessRecord& r);
   bool enabled() const { return writer_ != nullptr; }
+  // SIGUSR1: the writer thread opens the file again by its path (after logrotate renamed it) once the lines it
+  // holds are written; if that fails it says so and keeps writing to the old file. No-op for stdout or off.
+  void reopen();
 
   static std::string format_text(const AccessRecord& r);
   static std::string format_json(const AccessRecord& r);

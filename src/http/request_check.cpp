@@ -120,7 +120,7 @@ HeaderRules HeaderRules::build(const config::HeaderNames& names, const std::vect
   static const config::HeaderNames defaults;
   for (const config::HeaderNames* set : {&names, &defaults}) {
     for (const std::string* n : {&set->verify, &set->identity, &set->mapping, &set->subject, &set->issuer,
-                                 &set->fingerprint, &set->serial, &set->client_cert}) {
+                                 &set->fingerprint, &set->serial, &set->client_cert, &set->request_id}) {
       add(*n);
     }
   }

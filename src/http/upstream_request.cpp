@@ -29,7 +29,8 @@ void append_joined(std::string& out, const http::request_header<>& head, std::st
 }  // namespace
 
 void render_upstream_request(std::string& out, const CheckedRequest& req, const http::request_header<>& head,
-                             const HeaderRules& rules, std::string_view identity_block, std::string_view client_ip) {
+                             const HeaderRules& rules, std::string_view identity_block, std::string_view client_ip,
+                             std::string_view request_id_name, std::string_view request_id) {
   out.clear();
   out.append(req.method);
   out.push_back(' ');
@@ -47,6 +48,7 @@ void render_upstream_request(std::string& out, const CheckedRequest& req, const 
     append_field(out, name, f.value());
   }
   out.append(identity_block);
+  if (!request_id_name.empty() && !request_id.empty()) append_field(out, request_id_name, request_id);
   out.append("X-Forwarded-For: ");
   append_joined(out, head, "X-Forwarded-For");
   out.append(client_ip);

@@ -8,6 +8,7 @@
 //                                       Content-Length, Transfer-Encoding, Expect, every reserved name in any
 //                                       spelling (HeaderRules), names with '_' (unless kept)
 //   <identity block>                    the connection's identity headers
+//   X-Request-Id: <id>                  [headers] request_id, when named (the id is a safe token: http/request_id.hpp)
 //   X-Forwarded-For: <client's>, <ip>   the client's values (the exact name only) then the client's address
 //   X-Forwarded-Proto: https
 //   Via: <client's>, 1.1 certgate       (RFC 9110 7.6.3)
@@ -24,6 +25,7 @@ namespace certgate::h1 {
 
 // Into `out` (replaced).
 void render_upstream_request(std::string& out, const CheckedRequest& req, const boost::beast::http::request_header<>& head,
-                             const HeaderRules& rules, std::string_view identity_block, std::string_view client_ip);
+                             const HeaderRules& rules, std::string_view identity_block, std::string_view client_ip,
+                             std::string_view request_id_name = {}, std::string_view request_id = {});
 
 }  // namespace certgate::h1

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "http/request_id.hpp"
 #include "server/connection_decision.hpp"
 #include "server/connection_state.hpp"
 #include "server/request.hpp"
@@ -52,6 +53,7 @@ void log_failed_handshake(Worker& worker, const tcp::endpoint& peer, const tls::
     rec.status = outcome.decision.status;
     rec.substatus = outcome.decision.substatus;
     rec.reason = outcome.decision.log_reason() + " (TLS handshake aborted)";
+    rec.request_id = http_id::generate_request_id();  // never taken: no request was read
     worker.server().access_log().write(rec);
   } else {
     spdlog::debug("{}: TLS handshake failed: {}", endpoint_text(peer), ec.message());

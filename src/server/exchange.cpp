@@ -133,7 +133,8 @@ awaitable<Outcome> exchange(ConnectionState& cs, RequestParser& parser, const h1
   Outcome out;
   std::string& head = *cs.head;
   const bool may_retry = up_conn.reused && req.retry_safe;
-  h1::render_upstream_request(head, req, parser.get(), cs.rt->header_rules, cs.identity_block, cs.client_ip);
+  h1::render_upstream_request(head, req, parser.get(), cs.rt->header_rules, cs.identity_block, cs.client_ip,
+                              cs.rt->config.headers.request_id, rec.request_id);
   const auto started = Clock::now();
 
   // 1. The request: head, then the body (watching for an early answer).

@@ -1,5 +1,6 @@
 #include "server/read_head.hpp"
 
+#include "http/request_id.hpp"
 #include "server/own_response.hpp"
 #include "server/request_log.hpp"
 #include "server/server.hpp"
@@ -15,6 +16,7 @@ awaitable<void> answer_unread_head(ConnectionState& cs, RequestParser& parser, e
     co_return;
   }
   http_log::AccessRecord rec = new_record(cs);
+  rec.request_id = http_id::generate_request_id();  // never taken from a head that could not be read
   if (ec == beast::error::timeout) {
     co_await send_refusal(cs, 11, 408, 0, "request head not received within header_timeout", rec);
   } else if (ec == http::error::body_limit) {

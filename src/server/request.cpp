@@ -1,5 +1,6 @@
 #include "server/request.hpp"
 
+#include "http/request_id.hpp"
 #include "server/connection_decision.hpp"
 #include "server/exchange.hpp"
 #include "server/own_response.hpp"
@@ -7,6 +8,17 @@
 #include "server/route.hpp"
 
 namespace certgate::server {
+namespace {
+
+// Taken from the client only on the verified edge: a certificate that verified and was admitted.
+std::string request_id_of(const ConnectionState& cs, const boost::beast::http::request_header<>& head) {
+  const tls::HandshakeOutcome& o = *cs.outcome;
+  const bool verified_edge =
+      o.decision.admitted && o.cert.has_value() && o.verify.status == core::VerifyStatus::ok;
+  return http_id::request_id_for(head, cs.rt->config.headers.request_id_from, verified_edge);
+}
+
+}  // namespace
 
 awaitable<bool> serve_request(ConnectionState& cs, RequestParser& parser) {
   const auto& head = parser.get();
@@ -21,6 +33,7 @@ awaitable<bool> serve_request(ConnectionState& cs, RequestParser& parser) {
     describe_request(rec, head);
   }
   const tls::HandshakeOutcome& o = *cs.outcome;
+  rec.request_id = request_id_of(cs, head);
   h1::RequestCheck check = h1::check_request(head, cs.rt->header_rules, cs.rt->config.limits.max_body_bytes, o.sni);
   if (!check.request) {
     co_await send_refusal(cs, head.version(), check.refusal.status, 0, check.refusal.reason, rec);

@@ -108,6 +108,7 @@ void Server::start() {
   signals_.add(SIGINT);
   signals_.add(SIGTERM);
   signals_.add(SIGHUP);
+  signals_.add(SIGUSR1);  // reopen the access log (after logrotate)
   for (int i = 0; i < n; ++i) {
     workers_.push_back(std::make_unique<Worker>(*this, i));
     bind_worker(*workers_.back());
@@ -163,6 +164,10 @@ int Server::wait() {
     if (stop_requested_ || ec) break;
     if (signo == SIGHUP) {
       reload();
+      continue;
+    }
+    if (signo == SIGUSR1) {
+      access_log_->reopen();
       continue;
     }
     spdlog::info("signal {}: draining in-flight requests", signo);

@@ -13,7 +13,7 @@ from harness.gateway import Gateway, base_config
 from harness.upstream import Upstream
 
 FIELDS = ["time", "client", "sni", "host", "method", "path", "status", "substatus", "identity", "mapping", "verify",
-          "reason", "fingerprint", "upstream_status", "upstream_ms", "bytes_sent"]
+          "reason", "fingerprint", "upstream_status", "upstream_ms", "bytes_sent", "request_id"]
 
 
 def check_fields(entry, what):

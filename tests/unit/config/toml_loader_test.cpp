@@ -674,6 +674,28 @@ TEST(TomlLoader, AnEmptyHeaderNameTurnsThatHeaderOff) {
   EXPECT_EQ(config.headers.verify, "X-Client-Verify");
 }
 
+TEST(TomlLoader, RequestIdSettings) {
+  GatewayConfig defaults = parse_toml("", "h.toml");
+  EXPECT_EQ(defaults.headers.request_id, "X-Request-Id");
+  EXPECT_EQ(defaults.headers.request_id_from, "CF-Ray");
+  GatewayConfig set = parse_toml("[headers]\nrequest_id = \"X-Correlation-Id\"\nrequest_id_from = \"X-Edge-Ray\"\n", "h.toml");
+  EXPECT_EQ(set.headers.request_id, "X-Correlation-Id");
+  EXPECT_EQ(set.headers.request_id_from, "X-Edge-Ray");
+  GatewayConfig off = parse_toml("[headers]\nrequest_id = \"\"\nrequest_id_from = \"\"\n", "h.toml");
+  EXPECT_EQ(off.headers.request_id, "");
+  EXPECT_EQ(off.headers.request_id_from, "");
+}
+
+TEST(TomlErrors, RequestIdNamesAreCheckedLikeTheOthers) {
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[headers]\nrequest_id = \"X Id\"\n", "t.toml"), 2, 14, "not a valid header name");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[headers]\nrequest_id = \"x_client_identity\"\n", "t.toml"), 2, 14,
+                         "already used by [headers] identity");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[headers]\nrequest_id = \"Via\"\n", "t.toml"), 2, 14,
+                         "one certgate writes itself");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[headers]\nrequest_id_from = \"CF Ray\"\n", "t.toml"), 2, 19,
+                         "not a valid header name");
+}
+
 TEST(TomlErrors, SyntaxErrorPosition) {
   EXPECT_CONFIG_ERROR_AT(parse_toml("[server]\nworkers = = 2\n", "t.toml"), 2, 11, "TOML syntax");
   auto unterminated = test_support::capture_error([] { parse_toml("[tls]\ncert = \"abc\n", "t.toml"); });

@@ -119,6 +119,7 @@ http_log::AccessRecord record_with(const std::string& v) {
   r.verify = v;
   r.reason = v;
   r.fingerprint = v;
+  r.request_id = v;
   return r;
 }
 
@@ -127,7 +128,7 @@ void expect_text_round_trip(const http_log::AccessRecord& r) {
   std::string line = http_log::AccessLog::format_text(r);
   for (unsigned char c : line) ASSERT_TRUE(c >= 0x20 && c < 0x7f) << "not printable ASCII: " << int(c);
   auto f = split_fields(line);
-  ASSERT_EQ(f.size(), 14u + (r.resumed ? 1u : 0u) + (r.chain_cached ? 1u : 0u)) << line.substr(0, 2000);
+  ASSERT_EQ(f.size(), 15u + (r.resumed ? 1u : 0u) + (r.chain_cached ? 1u : 0u)) << line.substr(0, 2000);
   auto expected = [](const std::string& s) { return logging::clip(s, http_log::AccessLog::kMaxValueBytes); };
   EXPECT_EQ(f[0], "2023-11-14T22:13:20.123Z");
   EXPECT_EQ(unescape_text(f[1]), expected(r.client));
@@ -149,6 +150,7 @@ void expect_text_round_trip(const http_log::AccessRecord& r) {
   EXPECT_EQ(f[10], "upstream=-");
   EXPECT_EQ(f[11], "upstream_ms=-");
   EXPECT_EQ(f[12], "bytes=0");
+  EXPECT_EQ(value_after(f[f.size() - 2], "request_id"), expected(r.request_id));
   EXPECT_EQ(value_after(f.back(), "reason"), expected(r.reason));
 }
 
@@ -170,7 +172,7 @@ void expect_json_round_trip(const http_log::AccessRecord& r) {
   const std::pair<const char*, const std::string*> fields[] = {
       {"client", &r.client},     {"sni", &r.sni},       {"host", &r.host},     {"method", &r.method},
       {"path", &r.path},         {"identity", &r.identity}, {"mapping", &r.mapping}, {"verify", &r.verify},
-      {"reason", &r.reason},     {"fingerprint", &r.fingerprint}};
+      {"reason", &r.reason},     {"fingerprint", &r.fingerprint}, {"request_id", &r.request_id}};
   for (auto [key, value] : fields) {
     ASSERT_TRUE(j[key].is_string()) << key;
     std::string expected = logging::clip(*value, http_log::AccessLog::kMaxValueBytes);

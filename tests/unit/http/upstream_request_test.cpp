@@ -31,7 +31,8 @@ struct Rendered {
 
 // What the origin receives for the client's raw head.
 Rendered render(std::string_view raw, const config::HeaderNames& names = {},
-                const http_id::IdentityValues& id = edge_identity(), std::vector<std::string> upgrades = {"websocket"}) {
+                const http_id::IdentityValues& id = edge_identity(), std::vector<std::string> upgrades = {"websocket"},
+                std::string_view request_id = "0123456789abcdef0123456789abcdef") {
   const HeaderRules rules = HeaderRules::build(names, upgrades);
   const auto head = parse_request_head(raw);
   RequestCheck check = check_request(head, rules, 1 << 20, "a.test");
@@ -39,7 +40,8 @@ Rendered render(std::string_view raw, const config::HeaderNames& names = {},
   Rendered out;
   if (!check.request) return out;
   out.wire = "stale bytes the render replaces";
-  render_upstream_request(out.wire, *check.request, head, rules, render_identity_block(names, id), "10.0.0.1");
+  render_upstream_request(out.wire, *check.request, head, rules, render_identity_block(names, id), "10.0.0.1",
+                          names.request_id, request_id);
   out.head = reparse_rendered(out.wire);
   return out;
 }
@@ -122,6 +124,25 @@ TEST(UpstreamRequest, RenamedAndExtraStrippedNamesAreStrippedUnderEverySpelling)
   // The default name is stripped too: an origin still reading it must not see a forged value.
   EXPECT_TRUE(values(r.head, "X-Client-Identity").empty());
   EXPECT_TRUE(values(r.head, "X-Internal-Auth").empty());
+}
+
+TEST(UpstreamRequest, RequestIdIsCertgatesAloneUnderEverySpelling) {
+  const std::string_view raw = "GET / HTTP/1.1\r\nHost: a\r\nX-Request-Id: forged\r\nx-request-id: forged2\r\n"
+                               "X-REQUEST-ID: forged3\r\nCF-Ray: 8f1e-FRA\r\n\r\n";
+  Rendered r = render(raw);
+  EXPECT_EQ(values(r.head, "X-Request-Id"), Strings{"0123456789abcdef0123456789abcdef"});
+  EXPECT_EQ(values(r.head, "CF-Ray"), Strings{"8f1e-FRA"});  // the edge's own header passes as it came
+
+  config::HeaderNames renamed;
+  renamed.request_id = "X-Correlation-Id";
+  r = render("GET / HTTP/1.1\r\nHost: a\r\nX-Correlation-Id: forged\r\nX-Request-Id: forged\r\n\r\n", renamed);
+  EXPECT_EQ(values(r.head, "X-Correlation-Id"), Strings{"0123456789abcdef0123456789abcdef"});
+  EXPECT_TRUE(values(r.head, "X-Request-Id").empty());  // the default name stays stripped
+
+  config::HeaderNames off;
+  off.request_id = "";
+  r = render(raw, off);
+  EXPECT_TRUE(values(r.head, "X-Request-Id").empty());  // not sent, and no client's copy either
 }
 
 TEST(UpstreamRequest, NamesWithUnderscoresAreDroppedUnlessKept) {
