@@ -96,15 +96,17 @@ def keyed(field, key):
 def text_record(line):
     check(all(0x20 <= ord(c) < 0x7f for c in line), "text line is not printable ASCII: %r" % line)
     f = split_fields(line)
-    check(len(f) in (14, 15), "text line splits into %d fields: %r" % (len(f), f))
+    check(len(f) in (15, 16, 17), "text line splits into %d fields: %r" % (len(f), f))
     request = f[4]
     check(request.startswith('"') and request.endswith('"') and request[1:-1].count(" ") == 1,
           "request field %r" % request)
     method, target = request[1:-1].split(" ")
+    rid = keyed(f[-2], "request_id")
+    check(len(rid) == 32 and all(c in "0123456789abcdef" for c in rid), "request_id %r" % rid)
     return {
         "client": unescape(f[1]), "sni": keyed(f[2], "sni"), "host": keyed(f[3], "host"),
         "method": unescape(method, False), "path": unescape(target, False), "status": f[5],
-        "identity": keyed(f[6], "identity"), "reason": keyed(f[-1], "reason"),
+        "identity": keyed(f[6], "identity"), "request_id": rid, "reason": keyed(f[-1], "reason"),
     }
 
 
