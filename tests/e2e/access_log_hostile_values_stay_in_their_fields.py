@@ -102,7 +102,7 @@ def text_record(line):
           "request field %r" % request)
     method, target = request[1:-1].split(" ")
     rid = keyed(f[-2], "request_id")
-    check(len(rid) == 32 and all(c in "0123456789abcdef" for c in rid), "request_id %r" % rid)
+    check(len(rid) == 32 and all(c in b"0123456789abcdef" for c in rid), "request_id %r" % rid)
     return {
         "client": unescape(f[1]), "sni": keyed(f[2], "sni"), "host": keyed(f[3], "host"),
         "method": unescape(method, False), "path": unescape(target, False), "status": f[5],
