@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "admin/admin_listener.hpp"
 #include "cli/config_flags.hpp"
 #include "log/server_log.hpp"
 #include "server/server.hpp"
@@ -37,6 +38,12 @@ int run_serve(const ServeOptions& opts) {
   try {
     server::Server server(rt, reload);
     server.start();
+    // Declared after the server: stops first. Its address is the one loaded at start-up (as the listeners').
+    std::unique_ptr<admin::AdminListener> admin_listener;
+    if (cfg->admin.listen) {
+      admin_listener = std::make_unique<admin::AdminListener>(server, *cfg->admin.listen);
+      admin_listener->start();
+    }
     return server.wait();
   } catch (const std::exception& e) {
     std::cerr << "certgate: " << e.what() << "\n";

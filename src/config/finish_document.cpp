@@ -1,4 +1,5 @@
 // After the file and the flags: read the IIS files, then let each [[host]] inherit from the default block.
+#include "config/admin_config.hpp"
 #include "config/load.hpp"
 #include "config/toml_document.hpp"
 
@@ -48,6 +49,7 @@ GatewayConfig finish_document(TomlDocument document) {
       host.notes = base.notes;
     }
   }
+  check_admin_address(config);
   return std::move(config);
 }
 

@@ -106,6 +106,12 @@ struct HeaderNames {
   bool keep_underscores = false;            // false: every inbound name with '_' is dropped (as nginx does)
 };
 
+// [admin]: the plain-HTTP listener for /healthz, /readyz and /metrics. Off unless listen is set.
+struct AdminConfig {
+  std::optional<ListenAddress> listen;
+  core::SourcePos where;
+};
+
 enum class RejectMode { http, handshake };
 enum class DetailedErrors { local, on, off };
 enum class LogFormat { text, json };
@@ -124,6 +130,7 @@ struct GatewayConfig {
   LogFormat log_format = LogFormat::text;
   std::string log_level = "info";
   std::string source_file;  // the TOML file, "" when configured by flags alone
+  AdminConfig admin;
 };
 
 std::string_view to_string(RejectMode m);

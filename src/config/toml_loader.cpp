@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "config/admin_config.hpp"
 #include "config/config_error.hpp"
 #include "config/files.hpp"
 #include "config/load.hpp"
@@ -277,7 +278,7 @@ TomlDocument read_toml_document(std::string_view text, const std::string& file) 
   TomlDocument document = new_document(file);
   GatewayConfig& config = document.config;
 
-  TomlTable top(root, "", file, {"server", "limits", "upstream", "headers", "tls", "mapping", "host"});
+  TomlTable top(root, "", file, {"server", "limits", "upstream", "headers", "tls", "mapping", "host", "admin"});
   if (const toml::table* server = top.table("server")) {
     TomlTable table(*server, "[server]", file,
                     {"listen", "workers", "reject", "detailed_errors", "access_log", "log_format", "log_level"});
@@ -310,6 +311,9 @@ TomlDocument read_toml_document(std::string_view text, const std::string& file) 
   if (const toml::table* mapping = top.table("mapping")) {
     read_mapping_table(*mapping, "mapping", file, config.default_host.mapping, config.default_host.iis);
     document.default_block.mapping = true;
+  }
+  if (const toml::table* admin = top.table("admin")) {
+    read_admin(TomlTable(*admin, "[admin]", file, {"listen"}), config.admin);
   }
   if (const toml::array* hosts = top.table_array("host")) {
     for (const toml::node& host : *hosts) read_host(*host.as_table(), file, config.hosts.size(), document);

@@ -42,12 +42,16 @@ UpstreamError classify_upstream_error(const error_code& ec, const char* during) 
   UpstreamError e;
   if (ec == beast::error::timeout) {
     e.status = 504;
+    e.kind = UpstreamError::Kind::timeout;
     e.reason = std::string("upstream timed out ") + during;
   } else if (ec == asio::error::connection_refused) {
+    e.kind = UpstreamError::Kind::refused;
     e.reason = std::string("upstream refused the connection");
   } else if (ec == asio::error::connection_reset || ec == asio::error::broken_pipe) {
+    e.kind = UpstreamError::Kind::reset;
     e.reason = std::string("upstream reset the connection ") + during;
   } else if (ec == http::error::end_of_stream || ec == asio::error::eof) {
+    e.kind = UpstreamError::Kind::reset;
     e.reason = std::string("upstream closed the connection ") + during;
   } else {
     e.reason = std::string("upstream error ") + during + ": " + ec.message();

@@ -42,8 +42,10 @@ class UpstreamConnection {
 
 // Why an upstream exchange failed, as the client will see it.
 struct UpstreamError {
+  enum class Kind { refused, reset, timeout, other };  // for the metrics: reset includes a premature close
   int status = 502;  // 502 refused/reset/protocol, 504 timeout
   std::string reason;
+  Kind kind = Kind::other;
 };
 
 struct UpstreamTarget {

@@ -4,6 +4,7 @@
 
 #include "http/request_id.hpp"
 #include "server/connection_decision.hpp"
+#include "server/connection_metrics.hpp"
 #include "server/connection_state.hpp"
 #include "server/request.hpp"
 #include "server/request_log.hpp"
@@ -46,7 +47,10 @@ bool is_loopback(const asio::ip::address& a) {
 // (Kept out of serve_connection, whose coroutine frame lives as long as the connection.)
 void log_failed_handshake(Worker& worker, const tcp::endpoint& peer, const tls::HandshakeOutcome& outcome,
                           const error_code& ec) {
+  count_handshake(worker.metrics(), outcome, false);
   if (outcome.evaluated && !outcome.decision.admitted) {
+    count_decision(worker.metrics(), outcome);
+    worker.metrics().request(host_block_name(outcome), outcome.decision.status, outcome.decision.substatus);
     http_log::AccessRecord rec;
     rec.client = endpoint_text(peer);
     fill_decision(rec, outcome);
@@ -80,6 +84,7 @@ awaitable<void> serve_connection(Worker* worker, std::shared_ptr<const Runtime> 
     co_return;
   }
   rt->tls->finish(stream.native_handle(), outcome);
+  count_handshake(worker->metrics(), outcome, true);
 
   beast::flat_buffer buffer;
   std::string head;

@@ -4,6 +4,7 @@
 
 #include "http/identity.hpp"
 #include "http/identity_headers.hpp"
+#include "server/connection_metrics.hpp"
 #include "server/server.hpp"
 #include "server/worker.hpp"
 
@@ -11,6 +12,7 @@ namespace certgate::server {
 
 void adopt_decision(ConnectionState& cs) {
   tls::HandshakeOutcome& o = *cs.outcome;
+  count_decision(cs.worker->metrics(), o);
   cs.identity_block =
       h1::render_identity_block(cs.rt->config.headers, http_id::identity_values(o.decision, o.cert, o.verify));
   cs.decision_valid_until = tls::decision_expiry(cs.stream->native_handle(), *o.host);

@@ -18,6 +18,18 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using ResponseParser = http::response_parser<http::buffer_body>;
 
+void count_upstream_error(ConnectionState& cs, const proxy::UpstreamError& e) {
+  using Kind = proxy::UpstreamError::Kind;
+  metrics::UpstreamError kind = metrics::UpstreamError::other;
+  switch (e.kind) {
+    case Kind::refused: kind = metrics::UpstreamError::refused; break;
+    case Kind::reset: kind = metrics::UpstreamError::reset; break;
+    case Kind::timeout: kind = metrics::UpstreamError::timeout; break;
+    case Kind::other: break;
+  }
+  cs.worker->metrics().upstream_error(kind);
+}
+
 // A misbehaving upstream cannot keep the client waiting forever with interim responses.
 constexpr int kMaxInterimResponses = 16;
 
@@ -146,6 +158,7 @@ awaitable<Outcome> exchange(ConnectionState& cs, RequestParser& parser, const h1
     out.retry = may_retry;
     if (!out.retry) {
       auto e = proxy::classify_upstream_error(hec, "while sending the request");
+      count_upstream_error(cs, e);
       co_await send_refusal(cs, req.version, e.status, 0, e.reason, rec);
     }
     co_return out;
@@ -178,7 +191,8 @@ awaitable<Outcome> exchange(ConnectionState& cs, RequestParser& parser, const h1
       }
       if (!early_response) {
         auto e = proxy::classify_upstream_error(body.write_error, "while sending the request");
-        co_await send_refusal(cs, req.version, e.status, 0, e.reason, rec);
+        count_upstream_error(cs, e);
+      co_await send_refusal(cs, req.version, e.status, 0, e.reason, rec);
         co_return out;
       }
     }
@@ -198,6 +212,7 @@ awaitable<Outcome> exchange(ConnectionState& cs, RequestParser& parser, const h1
       proxy::UpstreamError e = ec == http::error::header_limit
                                    ? proxy::UpstreamError{502, "upstream response head exceeds max_response_header_bytes"}
                                    : proxy::classify_upstream_error(ec, "while waiting for the response");
+      count_upstream_error(cs, e);
       co_await send_refusal(cs, req.version, e.status, 0, e.reason, rec);
     }
     co_return out;
@@ -206,6 +221,7 @@ awaitable<Outcome> exchange(ConnectionState& cs, RequestParser& parser, const h1
   auto& res = res_parser->get();
   rec.upstream_status = res.result_int();
   rec.upstream_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+  cs.worker->metrics().all().upstream_response_seconds().Observe(rec.upstream_ms / 1000.0);
   h1::ResponseCheck checked = h1::check_response(res, req.method == "HEAD", req);
   if (!checked.response) {
     co_await send_refusal(cs, req.version, 502, 0, checked.refusal, rec);
@@ -276,6 +292,7 @@ awaitable<ExchangeResult> forward_request(ConnectionState& cs, RequestParser& pa
           &err);
       if (!conn) {
         rec.upstream_ms = 0;
+        count_upstream_error(cs, err);
         co_await send_refusal(cs, req.version, err.status, 0, err.reason, rec);
         co_return ExchangeResult{};
       }

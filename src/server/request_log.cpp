@@ -1,6 +1,7 @@
 #include "server/request_log.hpp"
 
 #include "http/identity.hpp"
+#include "server/connection_metrics.hpp"
 #include "server/server.hpp"
 #include "server/worker.hpp"
 
@@ -29,6 +30,10 @@ void describe_request(http_log::AccessRecord& rec, const boost::beast::http::req
   rec.host = std::string(head[boost::beast::http::field::host]);
 }
 
-void write_log(ConnectionState& cs, const http_log::AccessRecord& rec) { cs.worker->server().access_log().write(rec); }
+// Every answered request passes here once: the access log line and the request counter.
+void write_log(ConnectionState& cs, const http_log::AccessRecord& rec) {
+  cs.worker->metrics().request(host_block_name(*cs.outcome), rec.status, rec.substatus);
+  cs.worker->server().access_log().write(rec);
+}
 
 }  // namespace certgate::server

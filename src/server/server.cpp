@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <ctime>
 #include <thread>
 
 #include "server/connection.hpp"
@@ -110,7 +111,7 @@ void Server::start() {
   signals_.add(SIGHUP);
   signals_.add(SIGUSR1);  // reopen the access log (after logrotate)
   for (int i = 0; i < n; ++i) {
-    workers_.push_back(std::make_unique<Worker>(*this, i));
+    workers_.push_back(std::make_unique<Worker>(*this, i, metrics_));
     bind_worker(*workers_.back());
   }
   for (auto& w : workers_) {
@@ -125,6 +126,16 @@ void Server::start() {
   for (const auto& ep : bound_) {
     std::string a = ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
     spdlog::info("listening on {}:{} ({} worker{})", a, ep.port(), n, n == 1 ? "" : "s");
+  }
+  metrics_.set_loaded(static_cast<double>(std::time(nullptr)));
+  phase_ = 1;
+}
+
+std::string Server::not_ready_reason() const {
+  switch (phase_.load()) {
+    case 0: return "listeners are not bound yet";
+    case 1: return "";
+    default: return "draining: the process is shutting down";
   }
 }
 
@@ -144,8 +155,10 @@ void Server::reload() {
     std::lock_guard lock(runtime_mutex_);
     runtime_ = std::move(fresh);
     generation_.store(runtime_->generation, std::memory_order_release);
+    metrics_.reload_succeeded(static_cast<double>(std::time(nullptr)));
     spdlog::info("configuration reloaded (generation {}); listeners are unchanged", runtime_->generation);
   } catch (const std::exception& e) {
+    metrics_.reload_failed();
     spdlog::error("reload refused, keeping the current configuration: {}", e.what());
   }
 }
@@ -173,6 +186,7 @@ int Server::wait() {
     spdlog::info("signal {}: draining in-flight requests", signo);
     break;
   }
+  phase_ = 2;
   for (auto& w : workers_) asio::post(w->ioc(), [wp = w.get()] { wp->begin_drain(); });
   auto deadline = std::chrono::steady_clock::now() + runtime()->config.limits.drain_timeout;
   while (open_connections.load() > 0 && std::chrono::steady_clock::now() < deadline) {

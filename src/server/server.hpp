@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "http/access_log.hpp"
+#include "metrics/metrics.hpp"
 #include "net/net.hpp"
 #include "server/runtime.hpp"
 
@@ -37,6 +38,11 @@ class Server {
 
   std::atomic<std::size_t> open_connections{0};
 
+  // Metrics and readiness (the admin listener). not_ready_reason(): "" once every listener is bound and until a drain
+  // begins; otherwise why not.
+  metrics::Metrics& metrics() { return metrics_; }
+  std::string not_ready_reason() const;
+
  private:
   void reload();
   void bind_worker(Worker& w);
@@ -51,6 +57,8 @@ class Server {
   asio::signal_set signals_;
   std::atomic<bool> stop_requested_{false};
   std::atomic<std::uint64_t> generation_{0};
+  metrics::Metrics metrics_;
+  std::atomic<int> phase_{0};  // 0 = starting, 1 = serving, 2 = draining
 };
 
 }  // namespace certgate::server

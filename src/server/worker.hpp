@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "net/deadline.hpp"
+#include "metrics/metrics.hpp"
 #include "net/net.hpp"
 #include "proxy/upstream.hpp"
 
@@ -21,8 +22,8 @@ struct ConnectionSlot {
 
 class Worker {
  public:
-  Worker(Server& server, int index)
-      : server_(server), index_(index), ioc_(std::make_unique<asio::io_context>(1)),
+  Worker(Server& server, int index, metrics::Metrics& metrics)
+      : server_(server), index_(index), metrics_(metrics), ioc_(std::make_unique<asio::io_context>(1)),
         deadlines_(std::make_unique<net::DeadlineWatch>(*ioc_)) {}
   // Order matters: listeners and pooled upstream sockets go first, then the io_context (whose destruction
   // ends suspended sessions, which still unregister from connections_ and from the deadline watch).
@@ -38,6 +39,7 @@ class Worker {
   int index() const { return index_; }
   proxy::UpstreamPool& pool() { return pool_; }
   net::DeadlineWatch& deadlines() { return *deadlines_; }
+  metrics::WorkerMetrics& metrics() { return metrics_; }
 
   std::list<ConnectionSlot*>& connections() { return connections_; }
   std::vector<std::unique_ptr<tcp_acceptor>>& acceptors() { return acceptors_; }
@@ -50,6 +52,7 @@ class Worker {
  private:
   Server& server_;
   int index_;
+  metrics::WorkerMetrics metrics_;
   std::list<ConnectionSlot*> connections_;
   std::unique_ptr<asio::io_context> ioc_;
   std::unique_ptr<net::DeadlineWatch> deadlines_;

@@ -9,7 +9,9 @@
     http      -> core, config, log                (HTTP/1.1 messages, the access log; no sockets, no Asio)
     proxy     -> core, config, tls, net, http     (upstream connections, body relay)
     client    -> core, config, tls, http          (the tools' blocking HTTPS client and the origin probe)
+    metrics   -> core                             (the Prometheus registry; no Asio, Beast, OpenSSL)
     server    -> everything above                 (workers, connections, the request phases)
+    admin     -> everything above                 (the admin listener: health, readiness, metrics)
     cli       -> everything                       (one file per subcommand)
 
 So there is no cycle between directories, and what decides (core) cannot depend on how bytes move."""
@@ -29,13 +31,16 @@ ALLOWED = {
     "http": {"core", "config", "log", "http"},
     "proxy": {"core", "config", "tls", "net", "http", "proxy"},
     "client": {"core", "config", "tls", "http", "client", "log"},
-    "server": {"core", "config", "tls", "net", "http", "proxy", "server", "log"},
-    "cli": {"core", "config", "tls", "net", "http", "proxy", "server", "log", "client", "cli"},
+    "metrics": {"core", "metrics"},
+    "server": {"core", "config", "tls", "net", "http", "proxy", "server", "log", "metrics"},
+    "admin": {"core", "config", "tls", "net", "http", "proxy", "server", "log", "metrics", "admin"},
+    "cli": {"core", "config", "tls", "net", "http", "proxy", "server", "log", "client", "metrics", "admin", "cli"},
 }
 # System headers a layer must not use.
 FORBIDDEN_SYSTEM = {
     "core": ("boost/", "openssl/", "spdlog/", "fmt/"),
     "log": ("boost/", "openssl/"),
+    "metrics": ("boost/", "openssl/"),
     "config": ("boost/asio", "boost/beast", "openssl/"),
     "http": ("boost/asio", "openssl/"),
 }

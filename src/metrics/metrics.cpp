@@ -1,0 +1,145 @@
+#include "metrics/metrics.hpp"
+
+#include <prometheus/text_serializer.h>
+
+#include <sstream>
+
+namespace certgate::metrics {
+
+std::string_view to_string(UpstreamError e) {
+  switch (e) {
+    case UpstreamError::refused: return "refused";
+    case UpstreamError::reset: return "reset";
+    case UpstreamError::timeout: return "timeout";
+    case UpstreamError::other: return "other";
+  }
+  return "other";
+}
+
+namespace {
+
+using prometheus::BuildCounter;
+using prometheus::BuildGauge;
+using prometheus::BuildHistogram;
+
+// Upstream response time, first byte of the response head after the request went out: 1 ms to 60 s.
+const prometheus::Histogram::BucketBoundaries response_buckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                                  0.25,  0.5,    1,     2.5,  5,     10,   30, 60};
+
+}  // namespace
+
+Metrics::Metrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      requests_(BuildCounter()
+                    .Name("certgate_requests_total")
+                    .Help("Requests answered (and refusals at the TLS handshake), by status, substatus and host block")
+                    .Register(*registry_)),
+      decisions_(BuildCounter()
+                     .Name("certgate_decisions_total")
+                     .Help("Admission decisions applied to a connection, by host block, mapping and result")
+                     .Register(*registry_)),
+      verify_failures_(BuildCounter()
+                           .Name("certgate_verify_failures_total")
+                           .Help("Client chains that failed verification, by reason")
+                           .Register(*registry_)),
+      upstream_errors_(BuildCounter()
+                           .Name("certgate_upstream_errors_total")
+                           .Help("Failed upstream exchanges, by kind")
+                           .Register(*registry_)),
+      handshakes_(BuildCounter()
+                      .Name("certgate_tls_handshakes_total")
+                      .Help("Completed TLS handshakes with clients, full or resumed")
+                      .Register(*registry_)),
+      chain_cache_(BuildCounter()
+                       .Name("certgate_verified_chain_cache_total")
+                       .Help("Full handshakes with a client certificate, by whether the verified-chain cache served it")
+                       .Register(*registry_)),
+      reloads_(BuildCounter()
+                   .Name("certgate_reloads_total")
+                   .Help("Configuration reloads (SIGHUP), by result")
+                   .Register(*registry_)) {
+  handshakes_full_ = &handshakes_.Add({{"kind", "full"}});
+  handshakes_resumed_ = &handshakes_.Add({{"kind", "resumed"}});
+  handshake_failures_ = &BuildCounter()
+                             .Name("certgate_tls_handshake_failures_total")
+                             .Help("TLS handshakes with clients that failed or were aborted")
+                             .Register(*registry_)
+                             .Add({});
+  chain_cache_hits_ = &chain_cache_.Add({{"result", "hit"}});
+  chain_cache_misses_ = &chain_cache_.Add({{"result", "miss"}});
+  reloads_ok_ = &reloads_.Add({{"result", "success"}});
+  reloads_failed_ = &reloads_.Add({{"result", "failure"}});
+  last_reload_ = &BuildGauge()
+                      .Name("certgate_last_reload_success_timestamp_seconds")
+                      .Help("Unix time of the last configuration load that took effect (start-up or reload)")
+                      .Register(*registry_)
+                      .Add({});
+  open_connections_ = &BuildGauge()
+                           .Name("certgate_open_client_connections")
+                           .Help("Client connections open now")
+                           .Register(*registry_)
+                           .Add({});
+  upstream_response_seconds_ = &BuildHistogram()
+                                    .Name("certgate_upstream_response_seconds")
+                                    .Help("Time from sending a request upstream to receiving its response head")
+                                    .Register(*registry_)
+                                    .Add({}, response_buckets);
+}
+
+void Metrics::reload_succeeded(double unix_seconds) {
+  reloads_ok_->Increment();
+  last_reload_->Set(unix_seconds);
+}
+
+void Metrics::reload_failed() { reloads_failed_->Increment(); }
+
+void Metrics::set_loaded(double unix_seconds) { last_reload_->Set(unix_seconds); }
+
+std::string Metrics::scrape(double open_connections) {
+  std::lock_guard lock(scrape_mutex_);
+  open_connections_->Set(open_connections);
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, registry_->Collect());
+  return out.str();
+}
+
+void WorkerMetrics::request(std::string_view host_block, int status, int substatus) {
+  auto block = requests_.find(host_block);
+  if (block == requests_.end()) block = requests_.emplace(std::string(host_block), std::map<int, prometheus::Counter*>{}).first;
+  const int key = status * 1000 + substatus;
+  auto it = block->second.find(key);
+  if (it == block->second.end()) {
+    auto& c = m_.requests().Add(
+        {{"status", std::to_string(status)}, {"substatus", std::to_string(substatus)}, {"host_block", block->first}});
+    it = block->second.emplace(key, &c).first;
+  }
+  it->second->Increment();
+}
+
+void WorkerMetrics::decision(std::string_view host_block, std::string_view mapping, bool admitted) {
+  auto block = decisions_.find(host_block);
+  if (block == decisions_.end()) block = decisions_.emplace(std::string(host_block), decltype(block->second){}).first;
+  auto it = block->second.find(mapping);
+  if (it == block->second.end()) {
+    std::array<prometheus::Counter*, 2> pair{};
+    pair[0] = &m_.decisions().Add({{"host_block", block->first}, {"mapping", std::string(mapping)}, {"result", "deny"}});
+    pair[1] = &m_.decisions().Add({{"host_block", block->first}, {"mapping", std::string(mapping)}, {"result", "allow"}});
+    it = block->second.emplace(std::string(mapping), pair).first;
+  }
+  it->second[admitted ? 1 : 0]->Increment();
+}
+
+void WorkerMetrics::verify_failure(std::string_view reason) {
+  auto it = verify_failures_.find(reason);
+  if (it == verify_failures_.end())
+    it = verify_failures_.emplace(std::string(reason), &m_.verify_failures().Add({{"reason", std::string(reason)}})).first;
+  it->second->Increment();
+}
+
+void WorkerMetrics::upstream_error(UpstreamError e) {
+  auto& c = upstream_errors_[static_cast<int>(e)];
+  if (!c) c = &m_.upstream_errors().Add({{"kind", std::string(to_string(e))}});
+  c->Increment();
+}
+
+}  // namespace certgate::metrics
