@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "server/connection.hpp"
+#include "server/service_notify.hpp"
 #include "server/worker.hpp"
 
 namespace certgate::server {
@@ -164,6 +165,9 @@ void Server::reload() {
 }
 
 int Server::wait() {
+  // wait() is called once every listener, the admin one included, is bound: the service manager may now
+  // start what depends on certgate.
+  notify_ready("serving on " + endpoints_text(bound_));
   for (;;) {
     if (stop_requested_) break;
     error_code ec;
@@ -176,7 +180,11 @@ int Server::wait() {
     signal_ioc_.run();
     if (stop_requested_ || ec) break;
     if (signo == SIGHUP) {
+      notify_reloading();
+      auto before = generation();
       reload();
+      notify_ready(generation() != before ? "serving, configuration generation " + std::to_string(generation())
+                                          : "serving; reload refused, see the log");
       continue;
     }
     if (signo == SIGUSR1) {
@@ -187,6 +195,7 @@ int Server::wait() {
     break;
   }
   phase_ = 2;
+  notify_stopping();
   for (auto& w : workers_) asio::post(w->ioc(), [wp = w.get()] { wp->begin_drain(); });
   auto deadline = std::chrono::steady_clock::now() + runtime()->config.limits.drain_timeout;
   while (open_connections.load() > 0 && std::chrono::steady_clock::now() < deadline) {
