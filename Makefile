@@ -3,7 +3,7 @@ BUILD      ?= build
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test unit e2e sanitize fuzz bench clean
+.PHONY: all deps build demo test unit e2e sanitize fuzz bench package clean
 
 all: build
 
@@ -38,6 +38,11 @@ fuzz: deps
 
 bench: deps
 	scripts/run-bench
+
+# The Debian package $(BUILD)/certgate_<version>_<arch>.deb: binary, systemd units, /etc/certgate, certgate(8),
+# logrotate snippet (packaging/, docs/operations.md "The Debian package").
+package: build
+	cd $(BUILD) && cpack -G DEB
 
 clean:
 	rm -rf $(BUILD) build-*

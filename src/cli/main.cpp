@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   CLI::App app{"certgate: admit only the CDN that should reach your origin (mTLS gateway with IIS-compatible "
                "certificate mapping)"};
   app.require_subcommand(1);
+  app.name("certgate");  // the usage lines (and certgate(8)) say certgate, not the path it was started by
   app.set_version_flag("--version", "certgate 0.1.0");
   int exit_code = certgate::cli::kExitOk;
   certgate::cli::register_all(app, &exit_code);

@@ -17,9 +17,17 @@ else()
     add_test(NAME e2e.${stem} COMMAND ${Python3_EXECUTABLE} ${script})
     set_tests_properties(e2e.${stem} PROPERTIES
       FIXTURES_REQUIRED e2e_pki
-      ENVIRONMENT "CERTGATE_BIN=$<TARGET_FILE:certgate>;CERTGATE_E2E_PKI=${CERTGATE_E2E_PKI_DIR};CERTGATE_TEST_DATA_DIR=${CMAKE_SOURCE_DIR}/tests/data;PYTHONPATH=${CERTGATE_E2E_DIR};PYTHONDONTWRITEBYTECODE=1"
+      ENVIRONMENT "CERTGATE_BIN=$<TARGET_FILE:certgate>;CERTGATE_BUILD_DIR=${CMAKE_BINARY_DIR};CERTGATE_E2E_PKI=${CERTGATE_E2E_PKI_DIR};CERTGATE_TEST_DATA_DIR=${CMAKE_SOURCE_DIR}/tests/data;PYTHONPATH=${CERTGATE_E2E_DIR};PYTHONDONTWRITEBYTECODE=1"
       TIMEOUT 120
       LABELS e2e
       SKIP_RETURN_CODE 77)
   endforeach()
+
+  # The package tests run cpack (strip, dpkg-shlibdeps) and dpkg; the container test builds an image. The
+  # installing test and the one running as the package's user take turns (one creates and removes that user).
+  set_tests_properties(e2e.deb_package_holds_binary_units_config_and_man_page PROPERTIES TIMEOUT 600)
+  set_tests_properties(e2e.deb_package_installs_checks_and_purges PROPERTIES TIMEOUT 900 RESOURCE_LOCK certgate_user)
+  set_tests_properties(e2e.binds_privileged_port_as_certgate_user_with_only_net_bind_service PROPERTIES
+    RESOURCE_LOCK certgate_user)
+  set_tests_properties(e2e.container_image_builds_and_serves PROPERTIES TIMEOUT 3600)
 endif()
