@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """crl_expired = "warn": a CRL past its nextUpdate still serves. A certificate it does not list is admitted, its
 access-log line says "CRL expired" and names the file, and the gateway logs a "CRL expired" warning; a
-certificate it lists is still refused 403.13. With the default (crl_expired = "refuse") the same CRL refuses
+certificate it lists is still refused 403.13; explain agrees. With the default (crl_expired = "refuse") the same CRL refuses
 with 403.16 and a reason that says "CRL expired". `certgate check` warns of it either way (CG108)."""
 import os
 import sys
@@ -43,6 +43,11 @@ def main():
 
             resp = request(gw, "/stale-lists-victim", cert="victim", pki=p)
             check_rejected(gw, up, resp, "/stale-lists-victim", 403, 13)
+
+            _, explained = run_json(["explain", "-c", gw.config_path, "--cert", p.pem("edge")], gw.dir)
+            check_eq(explained["decision"]["admitted"], True, "explain admits as serve does")
+            check(explained["verification"]["warning"].startswith("CRL expired: "),
+                  "explain says the CRL was expired: %r" % explained["verification"])
 
             _, report = run_json(["check", "-c", gw.config_path], gw.dir)
             cg108 = findings(report, "CG108")

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A CRL file replaced on disk (renamed over, no SIGHUP) is read again within crl_check_interval: a certificate
 the new CRL revokes gets 403.13 on a new connection and on the next request of a connection that was already
-open and admitted, and the gateway logs "CRLs reloaded: <file>"."""
+open and admitted, and the gateway logs "CRLs reloaded: <file>". The configuration applied is the running one, not
+the file, which may be half edited meanwhile."""
 import os
 import sys
 
@@ -33,6 +34,9 @@ def main():
                 check_eq(r.status, 200, "the open connection before the CRL changed", r)
                 check("close" not in r.connection_tokens(), "the connection should stay open", r)
 
+                # A half-finished edit of the configuration file is not what a CRL change applies.
+                with open(gw.config_path, "a") as f:
+                    f.write("\n[admin]\nlisten = 'half edited'\n")
                 revoke(p, "edge")
                 replace_by_rename(gencrl(p, os.path.join(directory, "new-crl.pem")), crl)
                 logged = wait_stderr(gw, "CRLs reloaded: " + crl)
