@@ -110,8 +110,9 @@ struct ExpiredCrls {
 };
 thread_local ExpiredCrls* forgiving_expired_crls = nullptr;
 
-// "CRL expired: the CRL issued by 'CN=a' (file) passed its nextUpdate at ..., ... before the check; ...".
-std::string expired_crl_warning(const TrustStore& trust, const std::vector<X509_CRL*>& forgiven, std::time_t at) {
+// "CRL expired: the CRL issued by 'CN=a' (file) passed its nextUpdate at ...; ...". No time relative to the check:
+// a verified chain cache keeps the result, and with it this text, for later handshakes.
+std::string expired_crl_warning(const TrustStore& trust, const std::vector<X509_CRL*>& forgiven) {
   std::string text;
   for (X509_CRL* crl : forgiven) {
     std::string file;
@@ -121,10 +122,10 @@ std::string expired_crl_warning(const TrustStore& trust, const std::vector<X509_
     const std::int64_t next = unix_seconds(X509_CRL_get0_nextUpdate(crl));
     const std::string one = "the CRL issued by '" + rfc4514_name(X509_CRL_get_issuer(crl)) + "'" +
                             (file.empty() ? "" : " (" + file + ")") + " passed its nextUpdate at " +
-                            core::format_utc(next) + ", " + core::duration_text(at - next) + " before the check";
+                            core::format_utc(next);
     if (text.find(one) == std::string::npos) text += (text.empty() ? "" : "; ") + one;
   }
-  return "CRL expired: " + text + "; admitted because crl_expired = \"warn\" (the revocations it lists still apply)";
+  return "CRL expired: " + text + "; accepted because crl_expired = \"warn\" (the revocations it lists still apply)";
 }
 
 }  // namespace
@@ -211,11 +212,7 @@ core::VerifyResult TrustStore::verify_chain(X509_STORE_CTX* ctx) const {
         chain_rule_violations(X509_STORE_CTX_get0_chain(ctx), X509_STORE_CTX_get_num_untrusted(ctx));
     if (violations.empty()) {
       core::VerifyResult ok = classify_verify_error(X509_V_OK, -1);
-      if (!expired.forgiven.empty()) {
-        X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx);
-        const bool fixed = (X509_VERIFY_PARAM_get_flags(param) & X509_V_FLAG_USE_CHECK_TIME) != 0;
-        ok.warning = expired_crl_warning(*this, expired.forgiven, fixed ? X509_VERIFY_PARAM_get_time(param) : std::time(nullptr));
-      }
+      if (!expired.forgiven.empty()) ok.warning = expired_crl_warning(*this, expired.forgiven);
       return ok;
     }
     const RuleViolation& first = violations.front();
