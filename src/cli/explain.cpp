@@ -68,7 +68,8 @@ int run_explain(const ExplainOptions& opts) {
   std::shared_ptr<const core::CompiledPolicy> compiled;
   tls::CertBundle bundle;
   try {
-    trust = tls::TrustStore::load(tls_settings.client_ca, tls_settings.crl, tls_settings.verify_depth);
+    trust = tls::TrustStore::load(tls_settings.client_ca, tls_settings.crl, tls_settings.verify_depth,
+                                  tls_settings.crl_expired == config::CrlExpired::warn);
     compiled = core::CompiledPolicy::compile(input.block->mapping, tls_settings.mode, tls::digest_of_der);
   } catch (const std::exception& e) {
     std::cerr << "certgate: " << e.what() << "\n";

@@ -64,7 +64,7 @@ std::string anchors_text(const ExplainInput& input) {
 }
 
 std::string verify_text(const core::VerifyResult& verify) {
-  if (verify.status == core::VerifyStatus::ok) return "ok";
+  if (verify.status == core::VerifyStatus::ok) return verify.warning.empty() ? "ok" : "ok, with a warning: " + verify.warning;
   std::string text = "FAILED, " + std::string(core::to_string(verify.status)) + ": " + verify.reason;
   if (verify.depth >= 0) text += " (depth " + std::to_string(verify.depth) + ")";
   text += " [OpenSSL error " + std::to_string(verify.code) + "]";
@@ -300,6 +300,7 @@ nlohmann::ordered_json explain_json(const ExplainInput& input) {
         {"code", input.verify.code},
         {"depth", input.verify.depth},
         {"reason", input.verify.reason},
+        {"warning", input.verify.warning},
         {"cause", cause_json(input.verify.cause)},
         {"chain", std::move(chain)},
         {"problems", std::move(problems)}}},

@@ -23,6 +23,7 @@ void inherit_tls(TlsSettings& tls, const TlsSettings& base, const ExplicitSettin
   if (!set.key) tls.key_file = base.key_file;
   if (!set.client_ca) tls.client_ca = base.client_ca;
   if (!set.crl) tls.crl = base.crl;
+  if (!set.crl_expired) tls.crl_expired = base.crl_expired;
   if (!set.mode) {
     tls.mode = base.mode;
     tls.mode_where = base.mode_where;

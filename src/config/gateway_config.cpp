@@ -27,4 +27,12 @@ std::string_view to_string(LogFormat f) {
   return "unknown";
 }
 
+std::string_view to_string(CrlExpired c) {
+  switch (c) {
+    case CrlExpired::refuse: return "refuse";
+    case CrlExpired::warn: return "warn";
+  }
+  return "unknown";
+}
+
 }  // namespace certgate::config

@@ -20,12 +20,17 @@ struct ListenAddress {
   core::SourcePos where;
 };
 
+// What a CRL past its nextUpdate does to the certificates it covers: refuse them (403.16, "CRL expired"), or
+// admit them with a warning (the revocations it lists still count). docs/config.md, crl_expired.
+enum class CrlExpired { refuse, warn };
+
 // TLS settings of one host block. Empty fields of a [[host]] block inherit from [tls].
 struct TlsSettings {
   std::string cert_file;                 // server certificate chain (PEM), leaf first
   std::string key_file;                  // server private key (PEM)
   std::vector<std::string> client_ca;    // trust anchors: PEM/DER files or directories of them
   std::vector<std::string> crl;          // CRL files (PEM or DER)
+  CrlExpired crl_expired = CrlExpired::refuse;
   core::ClientCertMode mode = core::ClientCertMode::require;
   core::SourcePos mode_where;            // what set the mode: the TOML key, --mode or <access sslFlags>; empty = default
   int verify_depth = 2;                  // intermediates allowed between leaf and anchor
@@ -86,6 +91,8 @@ struct Limits {
   std::size_t max_connections = 10'000;    // per process
   std::size_t session_cache = 20'480;      // TLS sessions kept per host block for resumption; 0 = none
   std::size_t verified_chain_cache = 256;  // client chains whose verification and decision a host block keeps; 0 = none
+  Millis crl_check_interval{5'000};        // how often the CRL files are looked at for changes; 0 = never
+  Millis crl_warn_before{86'400'000};      // warn this long before a CRL's nextUpdate; 0 = only once it passed
 };
 
 struct HeaderNames {
@@ -136,5 +143,6 @@ struct GatewayConfig {
 std::string_view to_string(RejectMode m);
 std::string_view to_string(DetailedErrors d);
 std::string_view to_string(LogFormat f);
+std::string_view to_string(CrlExpired c);
 
 }  // namespace certgate::config

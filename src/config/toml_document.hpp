@@ -16,6 +16,7 @@ struct ExplicitSettings {
   bool key = false;
   bool client_ca = false;
   bool crl = false;
+  bool crl_expired = false;
   bool mode = false;
   bool verify_depth = false;
   bool min_version = false;

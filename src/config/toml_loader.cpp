@@ -105,6 +105,12 @@ void read_limits(const TomlTable& limits, Limits& out) {
     out.max_requests_per_connection = static_cast<std::uint64_t>(*requests);
   }
   positive_duration("max_connection_age", out.max_connection_age);
+  if (auto interval = limits.duration("crl_check_interval")) {
+    // 0 = off; below 100ms the stat() calls would cost more than a change noticed that much sooner is worth.
+    if (interval->count() != 0 && interval->count() < 100) limits.fail("crl_check_interval", "must be 0 (off) or at least 100ms");
+    out.crl_check_interval = *interval;
+  }
+  if (auto before = limits.duration("crl_warn_before")) out.crl_warn_before = *before;
 }
 
 void read_upstream(const TomlTable& upstream, UpstreamConfig& out) {
@@ -199,6 +205,10 @@ void read_tls(const TomlTable& table, TlsSettings& tls, ExplicitSettings& set) {
   }
   paths("client_ca", tls.client_ca, set.client_ca);
   paths("crl", tls.crl, set.crl);
+  if (auto expired = table.choice<CrlExpired>("crl_expired", {{"refuse", CrlExpired::refuse}, {"warn", CrlExpired::warn}})) {
+    tls.crl_expired = *expired;
+    set.crl_expired = true;
+  }
   if (auto mode = table.choice<core::ClientCertMode>("mode", mode_names)) {
     tls.mode = *mode;
     tls.mode_where = table.where("mode");
@@ -216,7 +226,7 @@ void read_tls(const TomlTable& table, TlsSettings& tls, ExplicitSettings& set) {
 
 void read_host(const toml::table& table, const std::string& file, std::size_t index, TomlDocument& document) {
   TomlTable host(table, "[[host]]", file,
-                 {"names", "cert", "key", "client_ca", "crl", "mode", "verify_depth", "min_version", "mapping"});
+                 {"names", "cert", "key", "client_ca", "crl", "crl_expired", "mode", "verify_depth", "min_version", "mapping"});
   HostPolicy policy;
   ExplicitSettings set;
   policy.where = host.where();
@@ -290,7 +300,8 @@ TomlDocument read_toml_document(std::string_view text, const std::string& file) 
                           {"handshake_timeout", "header_timeout", "idle_timeout", "body_timeout",
                            "upstream_connect_timeout", "upstream_response_timeout", "drain_timeout", "max_header_bytes",
                            "max_body_bytes", "max_connections", "session_cache", "verified_chain_cache", "body_min_rate",
-                           "max_response_header_bytes", "max_requests_per_connection", "max_connection_age"}),
+                           "max_response_header_bytes", "max_requests_per_connection", "max_connection_age",
+                           "crl_check_interval", "crl_warn_before"}),
                 config.limits);
   }
   if (const toml::table* upstream = top.table("upstream")) {
@@ -304,7 +315,7 @@ TomlDocument read_toml_document(std::string_view text, const std::string& file) 
                  config.headers);
   }
   if (const toml::table* tls = top.table("tls")) {
-    TomlTable table(*tls, "[tls]", file, {"cert", "key", "client_ca", "crl", "mode", "verify_depth", "min_version"});
+    TomlTable table(*tls, "[tls]", file, {"cert", "key", "client_ca", "crl", "crl_expired", "mode", "verify_depth", "min_version"});
     read_tls(table, config.default_host.tls, document.default_block);
     config.default_host.where = table.where();
   }

@@ -402,7 +402,8 @@ Decision decide(const CompiledPolicy& policy, const CertDigest* cert, const Veri
   }
   if (trace.on()) {
     trace.add(TraceStep::Kind::verify, "verify", "ok", true,
-              "The certificate chain verified against a configured trust anchor.");
+              "The certificate chain verified against a configured trust anchor." +
+                  (verify.warning.empty() ? std::string() : " " + escape_control_characters(verify.warning) + "."));
   }
 
   // 4. Mapping: chain-only when chosen; no mappings at all and not chosen gives no identity.

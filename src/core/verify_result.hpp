@@ -22,6 +22,9 @@ struct VerifyResult {
   int depth = -1;      // chain depth where the error was found (0 = leaf), -1 when none
   std::string reason;  // OpenSSL's error text, e.g. "certificate has expired"
   Cause cause{};       // on failure: what is wrong in the operator's words, and the fix (src/tls/verify_cause.hpp)
+  // On success: what was forgiven, one line ("" when nothing was), e.g. a CRL past its nextUpdate under
+  // crl_expired = "warn". Logged with the request (access log reason) and shown by explain.
+  std::string warning{};
 };
 
 std::string_view to_string(VerifyStatus s);

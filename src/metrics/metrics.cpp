@@ -2,7 +2,10 @@
 
 #include <prometheus/text_serializer.h>
 
+#include <ctime>
 #include <sstream>
+
+#include "metrics/expiry_gauges.hpp"
 
 namespace certgate::metrics {
 
@@ -69,6 +72,12 @@ Metrics::Metrics()
   chain_cache_misses_ = &chain_cache_.Add({{"result", "miss"}});
   reloads_ok_ = &reloads_.Add({{"result", "success"}});
   reloads_failed_ = &reloads_.Add({{"result", "failure"}});
+  auto& crl_reloads = BuildCounter()
+                          .Name("certgate_crl_reloads_total")
+                          .Help("Rebuilds for CRL files that changed on disk, by result")
+                          .Register(*registry_);
+  crl_reloads_ok_ = &crl_reloads.Add({{"result", "success"}});
+  crl_reloads_failed_ = &crl_reloads.Add({{"result", "failure"}});
   last_reload_ = &BuildGauge()
                       .Name("certgate_last_reload_success_timestamp_seconds")
                       .Help("Unix time of the last configuration load that took effect (start-up or reload)")
@@ -95,11 +104,25 @@ void Metrics::reload_failed() { reloads_failed_->Increment(); }
 
 void Metrics::set_loaded(double unix_seconds) { last_reload_->Set(unix_seconds); }
 
+void Metrics::set_time_limits(std::vector<core::TimeLimit> limits) {
+  std::lock_guard lock(limits_mutex_);
+  time_limits_ = std::move(limits);
+}
+
 std::string Metrics::scrape(double open_connections) {
+  return scrape(open_connections, static_cast<std::int64_t>(std::time(nullptr)));
+}
+
+std::string Metrics::scrape(double open_connections, std::int64_t now) {
   std::lock_guard lock(scrape_mutex_);
   open_connections_->Set(open_connections);
+  std::vector<prometheus::MetricFamily> families = registry_->Collect();
+  {
+    std::lock_guard limits_lock(limits_mutex_);
+    for (prometheus::MetricFamily& family : expiry_families(time_limits_, now)) families.push_back(std::move(family));
+  }
   std::ostringstream out;
-  prometheus::TextSerializer().Serialize(out, registry_->Collect());
+  prometheus::TextSerializer().Serialize(out, families);
   return out.str();
 }
 

@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/time_limit.hpp"
+
 namespace certgate::metrics {
 
 enum class UpstreamError { refused, reset, timeout, other };
@@ -43,11 +45,18 @@ class Metrics {
 
   void reload_succeeded(double unix_seconds);
   void reload_failed();
+  // A rebuild for changed CRL files (server/crl_watch.hpp): took effect, or refused (the running CRLs kept).
+  void crl_reload_succeeded() { crl_reloads_ok_->Increment(); }
+  void crl_reload_failed() { crl_reloads_failed_->Increment(); }
+  // The running configuration's certificates and CRLs, for the expiry gauges (replaced at every swap).
+  void set_time_limits(std::vector<core::TimeLimit> limits);
   // The configuration the process started with took effect.
   void set_loaded(double unix_seconds);
 
   // The text exposition format (version 0.0.4), with the state gauges set from the arguments first.
   std::string scrape(double open_connections);
+  // The same at a given time (Unix seconds), which the expiry gauges count from.
+  std::string scrape(double open_connections, std::int64_t now);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -65,6 +74,10 @@ class Metrics {
   prometheus::Counter* chain_cache_misses_;
   prometheus::Counter* reloads_ok_;
   prometheus::Counter* reloads_failed_;
+  prometheus::Counter* crl_reloads_ok_;
+  prometheus::Counter* crl_reloads_failed_;
+  std::mutex limits_mutex_;
+  std::vector<core::TimeLimit> time_limits_;
   prometheus::Gauge* last_reload_;
   prometheus::Gauge* open_connections_;
   prometheus::Histogram* upstream_response_seconds_;

@@ -6,6 +6,7 @@
 
 #include "config/gateway_config.hpp"
 #include "http/request_check.hpp"
+#include "server/file_watch.hpp"
 #include "tls/openssl_ptr.hpp"
 #include "tls/server_tls.hpp"
 
@@ -17,6 +18,8 @@ struct Runtime {
   tls::SslCtxPtr upstream_tls;  // null for an http:// upstream
   h1::HeaderRules header_rules;  // reserved names and upgrades, compiled from [headers] and [upstream]
   std::uint64_t generation = 0;
+  // The CRL files as they were just before this runtime read them: the CRL watcher rebuilds when they move.
+  std::vector<WatchedFile> crl_files;
 };
 
 // Throws tls::LoadError / std::invalid_argument / std::runtime_error naming what is wrong.

@@ -8,6 +8,7 @@
 #include "server/connection.hpp"
 #include "server/service_notify.hpp"
 #include "server/worker.hpp"
+#include "tls/time_limits.hpp"
 
 namespace certgate::server {
 namespace {
@@ -70,9 +71,11 @@ Server::Server(std::shared_ptr<const Runtime> runtime, std::function<config::Gat
   generation_ = runtime_->generation;
   const auto& cfg = runtime_->config;
   access_log_ = std::make_unique<http_log::AccessLog>(cfg.access_log, cfg.log_format);
+  metrics_.set_time_limits(tls::time_limits(*runtime_->tls));
 }
 
 Server::~Server() {
+  crl_watch_.reset();
   for (auto& w : workers_) {
     w->ioc().stop();
     if (w->thread.joinable()) w->thread.join();
@@ -130,6 +133,9 @@ void Server::start() {
   }
   metrics_.set_loaded(static_cast<double>(std::time(nullptr)));
   phase_ = 1;
+  crl_watch_ = std::make_unique<CrlWatch>(CrlWatch::Hooks{
+      [this] { return runtime(); }, [this](const std::vector<std::string>& changed) { return reload_crls(changed); }});
+  crl_watch_->start();
 }
 
 std::string Server::not_ready_reason() const {
@@ -150,18 +156,43 @@ void Server::reload() {
     spdlog::warn("SIGHUP: reload not available (configured without a file)");
     return;
   }
+  std::lock_guard reloading(reload_mutex_);
   try {
     auto current = runtime();
     auto fresh = build_runtime(reload_fn_(), current->generation + 1);
-    std::lock_guard lock(runtime_mutex_);
-    runtime_ = std::move(fresh);
-    generation_.store(runtime_->generation, std::memory_order_release);
+    const std::uint64_t generation = fresh->generation;
+    install(std::move(fresh));
     metrics_.reload_succeeded(static_cast<double>(std::time(nullptr)));
-    spdlog::info("configuration reloaded (generation {}); listeners are unchanged", runtime_->generation);
+    spdlog::info("configuration reloaded (generation {}); listeners are unchanged", generation);
   } catch (const std::exception& e) {
     metrics_.reload_failed();
     spdlog::error("reload refused, keeping the current configuration: {}", e.what());
   }
+}
+
+bool Server::reload_crls(const std::vector<std::string>& changed) {
+  std::lock_guard reloading(reload_mutex_);
+  try {
+    // The running configuration, not the file: whatever else is being edited there waits for a SIGHUP.
+    auto current = runtime();
+    auto fresh = build_runtime(current->config, current->generation + 1);
+    const std::uint64_t generation = fresh->generation;
+    install(std::move(fresh));
+    metrics_.crl_reload_succeeded();
+    spdlog::info("CRLs reloaded: {} (generation {})", path_list(changed), generation);
+    return true;
+  } catch (const std::exception& e) {
+    metrics_.crl_reload_failed();
+    spdlog::error("CRL reload refused, keeping the current CRLs (tried again when the files change): {}", e.what());
+    return false;
+  }
+}
+
+void Server::install(std::shared_ptr<const Runtime> fresh) {
+  metrics_.set_time_limits(tls::time_limits(*fresh->tls));
+  std::lock_guard lock(runtime_mutex_);
+  runtime_ = std::move(fresh);
+  generation_.store(runtime_->generation, std::memory_order_release);
 }
 
 int Server::wait() {
@@ -196,6 +227,7 @@ int Server::wait() {
   }
   phase_ = 2;
   notify_stopping();
+  if (crl_watch_) crl_watch_->stop();
   for (auto& w : workers_) asio::post(w->ioc(), [wp = w.get()] { wp->begin_drain(); });
   auto deadline = std::chrono::steady_clock::now() + runtime()->config.limits.drain_timeout;
   while (open_connections.load() > 0 && std::chrono::steady_clock::now() < deadline) {

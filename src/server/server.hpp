@@ -1,6 +1,7 @@
 #pragma once
 // The gateway process: N workers (one io_context and thread each) with SO_REUSEPORT listeners, signal
-// handling (SIGTERM/SIGINT drain and exit 0, SIGHUP reload), the shared access log.
+// handling (SIGTERM/SIGINT drain and exit 0, SIGHUP reload), the CRL watcher (rebuilds when a CRL file
+// changes), the shared access log.
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -10,6 +11,7 @@
 #include "http/access_log.hpp"
 #include "metrics/metrics.hpp"
 #include "net/net.hpp"
+#include "server/crl_watch.hpp"
 #include "server/runtime.hpp"
 
 namespace certgate::server {
@@ -45,8 +47,13 @@ class Server {
 
  private:
   void reload();
+  // Rebuilds from the running configuration for CRL files that changed (the CRL watcher's thread).
+  bool reload_crls(const std::vector<std::string>& changed);
+  // Makes `fresh` the runtime new connections and the next request of each open one get. Under reload_mutex_.
+  void install(std::shared_ptr<const Runtime> fresh);
   void bind_worker(Worker& w);
 
+  std::mutex reload_mutex_;  // one rebuild at a time (SIGHUP and the CRL watcher), so generations only grow
   mutable std::mutex runtime_mutex_;
   std::shared_ptr<const Runtime> runtime_;
   std::function<config::GatewayConfig()> reload_fn_;
@@ -59,6 +66,7 @@ class Server {
   std::atomic<std::uint64_t> generation_{0};
   metrics::Metrics metrics_;
   std::atomic<int> phase_{0};  // 0 = starting, 1 = serving, 2 = draining
+  std::unique_ptr<CrlWatch> crl_watch_;  // last: stopped (by its destructor) before the rest goes
 };
 
 }  // namespace certgate::server

@@ -70,7 +70,8 @@ void check_block(const config::HostPolicy& block, std::int64_t now, std::vector<
   std::shared_ptr<const TrustStore> trust;
   if (anchors_loaded) {
     try {
-      trust = TrustStore::load(tls.client_ca, tls.crl, tls.verify_depth);  // as serve builds it
+      trust = TrustStore::load(tls.client_ca, tls.crl, tls.verify_depth,  // as serve builds it
+                               tls.crl_expired == config::CrlExpired::warn);
     } catch (const std::exception& e) {
       out.push_back(load_error(block.name, e));  // a CRL: the anchors loaded above
     }
@@ -90,7 +91,7 @@ void check_block(const config::HostPolicy& block, std::int64_t now, std::vector<
     } catch (const std::exception& e) {
       out.push_back(load_error(block.name, e));  // the file changed since the store read it
     }
-    append(out, lint_crls(crls, anchors, now, block.name));
+    append(out, lint_crls(crls, anchors, now, block.name, tls.crl_expired == config::CrlExpired::warn));
     if (tls.mode != core::ClientCertMode::ignore) {
       append(out, lint_mapped_issuers_without_crl(block.mapping, crls, anchors, block.name));
     }

@@ -50,7 +50,7 @@ TimeProblem time_problem(X509_CRL* crl, std::int64_t now) {
   if (next != 0 && now > next) {
     return {"passed its nextUpdate on " + core::format_utc(next) + " (" +
                 core::days_text(-core::days_until(now, next)) + " ago)",
-            "CRL has expired"};
+            "CRL expired"};
   }
   if (last > now) return {"is not valid before its lastUpdate " + core::format_utc(last), "CRL is not yet valid"};
   return {};
@@ -84,7 +84,7 @@ std::string crl_names(const std::vector<CrlRef>& crls) {
 }  // namespace
 
 std::vector<core::Finding> lint_crls(const std::vector<CrlRef>& crls, const std::vector<AnchorRef>& anchors,
-                                     std::int64_t now, const std::string& host) {
+                                     std::int64_t now, const std::string& host, bool stale_admits) {
   std::vector<core::Finding> out;
   for (const CrlRef& ref : crls) {
     const X509_NAME* issuer = X509_CRL_get_issuer(ref.crl);
@@ -98,12 +98,16 @@ std::vector<core::Finding> lint_crls(const std::vector<CrlRef>& crls, const std:
                current_at(other.crl, now);
       });
       if (!replaced) {
+        const bool admits = stale_admits && problem.openssl == "CRL expired";
         out.push_back(make("CG108", core::Severity::warning, ref.source, host,
                            "the CRL issued by " + issuer_text + " " + problem.text +
-                               ": every client certificate issued by " + issuer_text + " is refused (403.16, \"" +
-                               problem.openssl + "\")",
+                               ": every client certificate issued by " + issuer_text +
+                               (admits ? " is admitted without current revocation data (crl_expired = \"warn\"; the "
+                                         "revocations it lists still apply)"
+                                       : " is refused (403.16, \"" + problem.openssl + "\")"),
                            "download the CA's current CRL (its CRL distribution point), replace " + ref.source +
-                               " and reload (SIGHUP); renew it automatically before each nextUpdate"));
+                               " (serve reads it again within [limits] crl_check_interval, or at a reload by SIGHUP); renew it "
+                               "automatically before each nextUpdate"));
       }
     }
 

@@ -20,12 +20,13 @@ struct CrlRef {
 };
 
 // CG108 a CRL past its nextUpdate (or before its lastUpdate) at `now`, with no current CRL of the same issuer
-// loaded: every client certificate it covers is refused (403.16, "CRL has expired");
+// loaded: every client certificate it covers is refused (403.16, "CRL expired"), or with stale_admits
+// (crl_expired = "warn") admitted without current revocation data;
 // CG109 a CRL issued by no trust anchor of the block (it can only apply to an intermediate CA that clients
 // send), or one that names an anchor as its issuer but is not signed by that anchor's key (every client under
 // the anchor is refused: "CRL signature failure").
 std::vector<core::Finding> lint_crls(const std::vector<CrlRef>& crls, const std::vector<AnchorRef>& anchors,
-                                     std::int64_t now, const std::string& host);
+                                     std::int64_t now, const std::string& host, bool stale_admits = false);
 
 // CG123 CRLs are configured, and an enabled allow mapping admits only certificates whose issuer CN matches a
 // value that is the CN of no trust anchor and of no loaded CRL's issuer: those certificates come from an

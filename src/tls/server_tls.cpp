@@ -318,7 +318,8 @@ std::shared_ptr<const ServerTls> ServerTls::build(const config::GatewayConfig& c
     host->policy = *policies[i];
     host->index = static_cast<int>(i);
     host->sid_ctx = "certgate:" + std::to_string(generation) + ":" + std::to_string(i);
-    host->trust = TrustStore::load(host->policy.tls.client_ca, host->policy.tls.crl, host->policy.tls.verify_depth);
+    host->trust = TrustStore::load(host->policy.tls.client_ca, host->policy.tls.crl, host->policy.tls.verify_depth,
+                                   host->policy.tls.crl_expired == config::CrlExpired::warn);
     host->compiled = core::CompiledPolicy::compile(host->policy.mapping, host->policy.tls.mode, digest_of_der);
     host->verify_mode = verify_mode_for(host->policy.tls.mode, cfg.reject);
     host->chain_cache = std::make_unique<VerifiedChainCache>(cfg.limits.verified_chain_cache, *host->trust);

@@ -10,6 +10,7 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include "core/time_text.hpp"
 #include "tls/cert_info.hpp"
 #include "tls/cert_loader.hpp"
 #include "tls/chain_rules.hpp"
@@ -101,12 +102,40 @@ bool is_leaf(X509* cert) {
   return info.ca != true && !info.self_signed;
 }
 
+// The CRLs past their nextUpdate that the current thread's verify_chain() forgave (crl_expired = "warn"); null
+// outside verify_chain() or when its store refuses them. X509_verify_cert() runs the verify callback on the
+// calling thread, before it returns.
+struct ExpiredCrls {
+  std::vector<X509_CRL*> forgiven;
+};
+thread_local ExpiredCrls* forgiving_expired_crls = nullptr;
+
+// "CRL expired: the CRL issued by 'CN=a' (file) passed its nextUpdate at ...; ...". No time relative to the check:
+// a verified chain cache keeps the result, and with it this text, for later handshakes.
+std::string expired_crl_warning(const TrustStore& trust, const std::vector<X509_CRL*>& forgiven) {
+  std::string text;
+  for (X509_CRL* crl : forgiven) {
+    std::string file;
+    for (std::size_t i = 0; i < trust.crls().size() && i < trust.crl_files().size(); ++i) {
+      if (trust.crls()[i].get() == crl) file = trust.crl_files()[i];
+    }
+    const std::int64_t next = unix_seconds(X509_CRL_get0_nextUpdate(crl));
+    const std::string one = "the CRL issued by '" + rfc4514_name(X509_CRL_get_issuer(crl)) + "'" +
+                            (file.empty() ? "" : " (" + file + ")") + " passed its nextUpdate at " +
+                            core::format_utc(next);
+    if (text.find(one) == std::string::npos) text += (text.empty() ? "" : "; ") + one;
+  }
+  return "CRL expired: " + text + "; accepted because crl_expired = \"warn\" (the revocations it lists still apply)";
+}
+
 }  // namespace
 
 std::shared_ptr<const TrustStore> TrustStore::load(const std::vector<std::string>& client_ca,
-                                                   const std::vector<std::string>& crl, int verify_depth) {
+                                                   const std::vector<std::string>& crl, int verify_depth,
+                                                   bool accept_expired_crls) {
   auto ts = std::shared_ptr<TrustStore>(new TrustStore());
   ts->verify_depth_ = verify_depth;
+  ts->accept_expired_crls_ = accept_expired_crls;
   ts->store_.reset(X509_STORE_new());
   if (!ts->store_) throw LoadError("trust store: " + take_openssl_errors());
 
@@ -128,6 +157,7 @@ std::shared_ptr<const TrustStore> TrustStore::load(const std::vector<std::string
           throw LoadError(file + ": certificate could not be added to the trust store: " + take_openssl_errors());
         }
         ts->anchors_.push_back(std::move(cert));
+        ts->anchor_files_.push_back(file);
       }
       if (kept == 0) {
         throw LoadError(file + ": the PKCS#7 bundle holds no CA certificate, only the certificate " + skipped +
@@ -173,11 +203,18 @@ void TrustStore::configure(X509_STORE_CTX* ctx) const {
 
 core::VerifyResult TrustStore::verify_chain(X509_STORE_CTX* ctx) const {
   configure(ctx);
+  ExpiredCrls expired;
+  if (accept_expired_crls_) forgiving_expired_crls = &expired;
   const int ret = X509_verify_cert(ctx);
+  forgiving_expired_crls = nullptr;
   if (ret == 1) {
     const std::vector<RuleViolation> violations =
         chain_rule_violations(X509_STORE_CTX_get0_chain(ctx), X509_STORE_CTX_get_num_untrusted(ctx));
-    if (violations.empty()) return classify_verify_error(X509_V_OK, -1);
+    if (violations.empty()) {
+      core::VerifyResult ok = classify_verify_error(X509_V_OK, -1);
+      if (!expired.forgiven.empty()) ok.warning = expired_crl_warning(*this, expired.forgiven);
+      return ok;
+    }
     const RuleViolation& first = violations.front();
     X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
     X509_STORE_CTX_set_error_depth(ctx, first.depth);
@@ -197,6 +234,9 @@ core::VerifyResult TrustStore::verify_chain(X509_STORE_CTX* ctx) const {
   X509* cert = X509_STORE_CTX_get_current_cert(ctx);
   if (cert != nullptr && code == X509_V_ERR_UNABLE_TO_GET_CRL) {
     r.reason += ": no CRL issued by '" + rfc4514_name(X509_get_issuer_name(cert)) + "' is loaded";
+  } else if (cert != nullptr && code == X509_V_ERR_CRL_HAS_EXPIRED) {
+    // Said as the operator looks for it (crl_expired, "CRL expired" in the docs), not OpenSSL's "CRL has expired".
+    r.reason = "CRL expired (the CRL issued by '" + rfc4514_name(X509_get_issuer_name(cert)) + "' is past its nextUpdate)";
   } else if (cert != nullptr && is_crl_error(code)) {
     r.reason += " (the CRL issued by '" + rfc4514_name(X509_get_issuer_name(cert)) + "')";
   }
@@ -251,7 +291,15 @@ unsigned long verify_flags(bool have_crls) {
 }
 
 int anchor_crl_exemption(int ok, X509_STORE_CTX* ctx) {
-  if (ok == 1 || X509_STORE_CTX_get_error(ctx) != X509_V_ERR_UNABLE_TO_GET_CRL) return ok;
+  if (ok == 1) return ok;
+  if (X509_STORE_CTX_get_error(ctx) == X509_V_ERR_CRL_HAS_EXPIRED && forgiving_expired_crls != nullptr) {
+    // crl_expired = "warn": OpenSSL goes on to check the certificate against this CRL (ossl_x509_check_crl_time
+    // runs before cert_crl), so a revocation it lists still refuses.
+    if (X509_CRL* crl = X509_STORE_CTX_get0_current_crl(ctx)) forgiving_expired_crls->forgiven.push_back(crl);
+    X509_STORE_CTX_set_error(ctx, X509_V_OK);
+    return 1;
+  }
+  if (X509_STORE_CTX_get_error(ctx) != X509_V_ERR_UNABLE_TO_GET_CRL) return ok;
   // The chain's first num_untrusted certificates came from the client; the others from the trust store.
   if (X509_STORE_CTX_get_error_depth(ctx) < X509_STORE_CTX_get_num_untrusted(ctx)) return ok;
   // An anchor whose issuer is not in the trust store: OpenSSL cannot use (or verify) a CRL of that issuer.

@@ -18,11 +18,16 @@ class TrustStore {
   // *.der *.p7b file in them); crl: PEM/DER CRL files. A file holding a private key is refused; of a PKCS#7
   // bundle only the CA certificates are anchors (skipped() lists the others). verify_depth = intermediates allowed between leaf and anchor.
   // Throws LoadError naming the file (missing, unreadable, no certificate in it, bad CRL).
+  // accept_expired_crls ([tls] crl_expired = "warn"): a CRL past its nextUpdate still serves (the revocations
+  // it lists count) instead of failing the chain; the result's warning says so.
   static std::shared_ptr<const TrustStore> load(const std::vector<std::string>& client_ca,
-                                                const std::vector<std::string>& crl, int verify_depth);
+                                                const std::vector<std::string>& crl, int verify_depth,
+                                                bool accept_expired_crls = false);
 
   X509_STORE* store() const { return store_.get(); }
   const std::vector<X509Ptr>& anchors() const { return anchors_; }
+  const std::vector<std::string>& anchor_files() const { return anchor_files_; }  // the file of each of anchors()
+  bool accepts_expired_crls() const { return accept_expired_crls_; }
   const std::vector<X509CrlPtr>& crls() const { return crls_; }
   // Certificates of a PKCS#7 bundle (.p7b) in client_ca that are not CAs (the exported leaf): not anchors.
   struct SkippedCert {
@@ -59,7 +64,9 @@ class TrustStore {
   std::vector<X509CrlPtr> crls_;
   std::vector<SkippedCert> skipped_;
   std::vector<std::string> crl_files_;
+  std::vector<std::string> anchor_files_;
   int verify_depth_ = 2;
+  bool accept_expired_crls_ = false;
 };
 
 // X509_V_ERR_* code (and depth) -> classified result with OpenSSL's text.
@@ -73,7 +80,9 @@ unsigned long verify_flags(bool have_crls);
 // anchor itself, issued by the anchor's own issuer, which for an intermediate configured as an anchor is not
 // in the trust store (OpenSSL cannot even verify such a CRL). An anchor is trusted as configured (RFC 5280
 // 6.1: validation starts below it), so a certificate from the trust store needs no CRL; one that a loaded
-// CRL of its issuer lists is refused as revoked. Every other error stands.
+// CRL of its issuer lists is refused as revoked. Within TrustStore::verify_chain() of a store that accepts
+// expired CRLs, X509_V_ERR_CRL_HAS_EXPIRED is forgiven too (and noted); OpenSSL then goes on to look the
+// certificate up in that CRL. Every other error stands.
 int anchor_crl_exemption(int ok, X509_STORE_CTX* ctx);
 
 }  // namespace certgate::tls

@@ -294,7 +294,8 @@ core::Cause crl_problem(X509_STORE_CTX* ctx, const TrustStore& trust, const Fail
                       core::duration_text(at - next) + " before the time of the check (" + core::format_utc(at) +
                       "), so the revocation of the certificates it covers is unknown";
         cause.fix = "refresh the CRL file: download the current CRL of " + ca +
-                    ", replace the file and reload (SIGHUP); automate it before each nextUpdate";
+                    " and replace the file (serve reads it again within [limits] crl_check_interval, or at a "
+                    "reload); automate it before each nextUpdate";
       } else {
         const std::int64_t last = c.crl != nullptr ? unix_seconds(X509_CRL_get0_lastUpdate(c.crl)) : 0;
         cause.text += "is not valid yet: its lastUpdate is " + core::format_utc(last) + ", " +

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A CRL past its nextUpdate: check warns (CG108, exit 1) before every client is refused, at the CRL file,
-naming its issuer, the nextUpdate date, what clients get (403.16, "CRL has expired") and the fix (the CA's
+naming its issuer, the nextUpdate date, what clients get (403.16, "CRL expired") and the fix (the CA's
 current CRL, reload). explain agrees that the edge client is refused that way. A current CRL of the same CA
 next to it is what OpenSSL uses: no finding. --at before the nextUpdate: no finding either."""
 import os
@@ -32,7 +32,7 @@ def main():
     check_eq(f["position"], stale, "the CRL file is the position", r)
     check("the CRL issued by 'CN=tools test CA,O=Example' passed its nextUpdate on %s-" % stamp(-10)[:4]
           in f["message"], "issuer and nextUpdate: %r" % f["message"], r)
-    check("403.16" in f["message"] and "CRL has expired" in f["message"], "what clients get: %r" % f["message"], r)
+    check("403.16" in f["message"] and "CRL expired" in f["message"], "what clients get: %r" % f["message"], r)
     check("current CRL" in f["fix"] and stale in f["fix"] and "SIGHUP" in f["fix"], "the fix: %r" % f["fix"], r)
 
     r, explained = run_json(["explain", "-c", "stale.toml", "--cert", p.pem("edge")], d)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""A configured CRL whose nextUpdate has passed (OpenSSL: "CRL has expired"): every client under that CA gets
-403.16, and the cause names the CA, the CRL file and when it went out of date, with the fix (refresh the CRL
-file), in explain and in the access log."""
+"""A configured CRL whose nextUpdate has passed (crl_expired = "refuse", the default): every client under that
+CA gets 403.16 with a reason that says "CRL expired", and the cause names the CA, the CRL file and when it went
+out of date, with the fix (refresh the CRL file), in explain and in the access log."""
 import os
 import sys
 
@@ -10,7 +10,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness.causes import check_cause_has, check_logged_cause, explain_cause
 from harness.checks import check_rejected
 from harness.client import request
-from harness.common import check_eq, run_test, subdir
+from harness.common import check, check_eq, run_test, subdir
 from harness.gateway import Gateway, base_config
 from harness.tools import ToolPki, stamp
 from harness.upstream import Upstream
@@ -37,6 +37,7 @@ def main():
             resp = request(gw, "/stale-crl", cert="edge", pki=p)
             entry = check_rejected(gw, up, resp, "/stale-crl", 403, 16)
             check_logged_cause(entry, text, fix, resp)
+            check("CRL expired" in resp.text, "the reason says \"CRL expired\"", resp)
 
 
 if __name__ == "__main__":

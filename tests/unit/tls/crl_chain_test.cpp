@@ -95,7 +95,45 @@ TEST_F(CrlChainTest, ExpiredIntermediateCrlIsUntrustedAndNamesTheCrl) {
   core::VerifyResult r = verify(*store({&root}, {root_crl.get(), stale.get()}), leaf);
   EXPECT_EQ(r.status, VerifyStatus::untrusted);
   EXPECT_EQ(r.code, X509_V_ERR_CRL_HAS_EXPIRED);
-  EXPECT_EQ(r.reason, "CRL has expired (the CRL issued by 'CN=CRL Intermediate,O=Certgate Test')");
+  EXPECT_EQ(r.reason, "CRL expired (the CRL issued by 'CN=CRL Intermediate,O=Certgate Test' is past its nextUpdate)");
+  EXPECT_TRUE(r.warning.empty());
+}
+
+// crl_expired = "warn": the stale CRL still serves, and says so.
+TEST_F(CrlChainTest, ExpiredCrlAdmitsWithAWarningWhenAccepted) {
+  X509CrlPtr root_crl = make_crl(root, {});
+  X509CrlPtr stale = make_crl(inter, {}, std::time(nullptr) - 3600);
+  const std::string stale_file = dir.write("stale.pem", pem_of(stale.get()));
+  const std::string root_file = dir.write("root-crl.pem", pem_of(root_crl.get()));
+  auto ts = TrustStore::load({dir.write("root.pem", pem_of(root.cert.get()))}, {root_file, stale_file}, 2, true);
+  EXPECT_TRUE(ts->accepts_expired_crls());
+  core::VerifyResult r = verify(*ts, leaf);
+  EXPECT_EQ(r.status, VerifyStatus::ok) << r.reason;
+  EXPECT_EQ(r.code, X509_V_OK);
+  EXPECT_NE(r.warning.find("CRL expired: the CRL issued by 'CN=CRL Intermediate,O=Certgate Test' (" + stale_file +
+                           ") passed its nextUpdate at "),
+            std::string::npos)
+      << r.warning;
+  EXPECT_NE(r.warning.find("crl_expired = \"warn\""), std::string::npos) << r.warning;
+  // A current CRL forgives nothing: no warning.
+  X509CrlPtr fresh = make_crl(inter, {});
+  auto current = TrustStore::load({dir.write("root2.pem", pem_of(root.cert.get()))},
+                                  {root_file, dir.write("fresh.pem", pem_of(fresh.get()))}, 2, true);
+  core::VerifyResult ok = verify(*current, leaf);
+  EXPECT_EQ(ok.status, VerifyStatus::ok) << ok.reason;
+  EXPECT_TRUE(ok.warning.empty()) << ok.warning;
+}
+
+TEST_F(CrlChainTest, ARevocationOnAnAcceptedExpiredCrlStillRefuses) {
+  X509CrlPtr root_crl = make_crl(root, {});
+  X509CrlPtr stale = make_crl(inter, {leaf.cert.get()}, std::time(nullptr) - 60);
+  auto ts = TrustStore::load({dir.write("root.pem", pem_of(root.cert.get()))},
+                             {dir.write("root-crl.pem", pem_of(root_crl.get())), dir.write("stale.pem", pem_of(stale.get()))},
+                             2, true);
+  core::VerifyResult r = verify(*ts, leaf);
+  EXPECT_EQ(r.status, VerifyStatus::revoked) << r.reason;
+  EXPECT_EQ(r.code, X509_V_ERR_CERT_REVOKED);
+  EXPECT_EQ(r.depth, 0);
 }
 
 TEST_F(CrlChainTest, AnIntermediateAnchorNeedsNoCrlForItself) {

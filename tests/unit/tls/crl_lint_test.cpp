@@ -43,8 +43,14 @@ TEST_F(CrlLint, CrlPastItsNextUpdateRefusesEveryClient) {
   EXPECT_EQ(findings[0].hosts, std::vector<std::string>{"default"});
   EXPECT_NE(findings[0].message.find("'CN=CRL Lint Root,O=Certgate Test' passed its nextUpdate on "), std::string::npos)
       << findings[0].message;
-  EXPECT_NE(findings[0].message.find("403.16, \"CRL has expired\""), std::string::npos) << findings[0].message;
+  EXPECT_NE(findings[0].message.find("403.16, \"CRL expired\""), std::string::npos) << findings[0].message;
   EXPECT_NE(findings[0].fix.find("root.crl"), std::string::npos) << findings[0].fix;
+  // crl_expired = "warn": the same finding says that it admits instead.
+  const auto warned = lint_crls({{"root.crl", crl.get()}}, anchors, later, "default", true);
+  ASSERT_EQ(codes(warned), std::vector<std::string>{"CG108"});
+  EXPECT_NE(warned[0].message.find("is admitted without current revocation data (crl_expired = \"warn\""),
+            std::string::npos)
+      << warned[0].message;
 
   // A current CRL of the same issuer next to it: OpenSSL uses that one.
   CrlSpec fresh;
