@@ -3,6 +3,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "config/config_error.hpp"
 #include "core/compiled_policy.hpp"
 #include "core/policy_lint.hpp"
 #include "tls/anchor_lint.hpp"
@@ -10,6 +11,7 @@
 #include "tls/crl_lint.hpp"
 #include "tls/server_cert_lint.hpp"
 #include "tls/server_credentials.hpp"
+#include "tls/ticket_keys.hpp"
 #include "tls/trust_store.hpp"
 
 namespace certgate::tls {
@@ -124,6 +126,12 @@ std::vector<core::Finding> check_config(const config::GatewayConfig& config, std
   std::vector<core::Finding> out;
   check_block(config.default_host, now, out);
   for (const config::HostPolicy& host : config.hosts) check_block(host, now, out);
+  try {
+    TicketKeys::load(config.session_ticket_keys);  // as serve reads them
+  } catch (const config::ConfigError& e) {
+    out.push_back(error("CG002", e.where(), config.default_host.name, e.message(),
+                        "give files of 80 random bytes (openssl rand 80 > FILE), each with its own key"));
+  }
   return core::merge_findings(std::move(out));
 }
 
