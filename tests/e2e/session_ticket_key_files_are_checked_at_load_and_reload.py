@@ -2,7 +2,8 @@
 """[tls] session_ticket_keys is refused whole when a file cannot be a key: of the wrong size, missing, a key name
 given twice (the same key copied), a path listed twice; so is the key in a [[host]] block (one key set serves
 every block). At start-up: exit code 2, stderr names file:line:column of the entry and the key file. On SIGHUP:
-the reload is refused with the same position, and the running keys stay (a session made before still resumes)."""
+the reload is refused with the same position, and the running keys stay (a session made before still resumes).
+`certgate check` names the same errors, and warns (CG130) about a key file that group or others can read."""
 import os
 import signal
 import sys
@@ -65,6 +66,19 @@ def main():
         c = run_certgate(["check", "-c", name], cwd=d)
         check(c.code != 0, "%s: check should fail" % name, c)
         check(where in c.stdout + c.stderr, "%s: check should name %s" % (name, where), c)
+
+    # A key others can read: serve takes it, check warns (CG130) at its entry.
+    readable = new_key_file("readable.key")
+    os.chmod(readable, 0o644)
+    text = config_text(p, port, [readable])
+    with open(os.path.join(d, "readable.toml"), "w") as f:
+        f.write(text)
+    c = run_certgate(["check", "-c", "readable.toml"], cwd=d)
+    check_eq(c.code, 1, "check exit code for a key readable by others (a warning)", c)
+    out = c.stdout + c.stderr
+    check("CG130" in out and position_of(text, '"%s"' % readable, "readable.toml") in out,
+          "check warns CG130 at the key's entry", c)
+    check("CG130" not in run_certgate(["check", "-c", "short.toml"], cwd=d).stdout, "no CG130 for a 0600 key")
 
     text = config_text(p, port, [good], host_entries=good)
     with open(os.path.join(d, "host.toml"), "w") as f:
