@@ -119,6 +119,12 @@ struct AdminConfig {
   core::SourcePos where;
 };
 
+// One file of [tls] session_ticket_keys, with the position of its entry (errors name both).
+struct TicketKeyFile {
+  std::string path;
+  core::SourcePos where;
+};
+
 enum class RejectMode { http, handshake };
 enum class DetailedErrors { local, on, off };
 enum class LogFormat { text, json };
@@ -138,6 +144,9 @@ struct GatewayConfig {
   std::string log_level = "info";
   std::string source_file;  // the TOML file, "" when configured by flags alone
   AdminConfig admin;
+  // [tls] session_ticket_keys: TLS session ticket keys shared by every instance (nginx's ssl_session_ticket_key
+  // files); the first encrypts, all decrypt. Empty: no tickets, a per-process session cache.
+  std::vector<TicketKeyFile> session_ticket_keys;
 };
 
 std::string_view to_string(RejectMode m);

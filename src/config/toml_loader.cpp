@@ -1,5 +1,6 @@
 // The TOML configuration file: every table and key of docs/config.md, typed and positioned.
 #include <algorithm>
+#include <filesystem>
 #include <limits>
 
 #include "config/admin_config.hpp"
@@ -224,6 +225,25 @@ void read_tls(const TomlTable& table, TlsSettings& tls, ExplicitSettings& set) {
   }
 }
 
+// [tls] session_ticket_keys: one set for the whole process (tickets are encrypted before SNI picks a block), so
+// [[host]] blocks have no such key. The files are read where the TLS contexts are built (tls/ticket_keys.hpp).
+void read_session_ticket_keys(const TomlTable& table, std::vector<TicketKeyFile>& out) {
+  auto list = table.strings("session_ticket_keys");
+  if (!list) return;
+  out.clear();
+  for (const auto& entry : *list) {
+    if (entry.value.empty()) table.fail_at(entry.where, "[tls] session_ticket_keys: empty path");
+    std::string path = resolve_path(entry.value, table.file());
+    for (const auto& earlier : out) {
+      if (std::filesystem::path(earlier.path).lexically_normal() == std::filesystem::path(path).lexically_normal()) {
+        table.fail_at(entry.where, "[tls] session_ticket_keys: '" + entry.value + "' is already listed at " +
+                                       earlier.where.to_string());
+      }
+    }
+    out.push_back(TicketKeyFile{std::move(path), entry.where});
+  }
+}
+
 void read_host(const toml::table& table, const std::string& file, std::size_t index, TomlDocument& document) {
   TomlTable host(table, "[[host]]", file,
                  {"names", "cert", "key", "client_ca", "crl", "crl_expired", "mode", "verify_depth", "min_version", "mapping"});
@@ -315,8 +335,11 @@ TomlDocument read_toml_document(std::string_view text, const std::string& file) 
                  config.headers);
   }
   if (const toml::table* tls = top.table("tls")) {
-    TomlTable table(*tls, "[tls]", file, {"cert", "key", "client_ca", "crl", "crl_expired", "mode", "verify_depth", "min_version"});
+    TomlTable table(*tls, "[tls]", file,
+                    {"cert", "key", "client_ca", "crl", "crl_expired", "mode", "verify_depth", "min_version",
+                     "session_ticket_keys"});
     read_tls(table, config.default_host.tls, document.default_block);
+    read_session_ticket_keys(table, config.session_ticket_keys);
     config.default_host.where = table.where();
   }
   if (const toml::table* mapping = top.table("mapping")) {

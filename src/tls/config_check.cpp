@@ -1,8 +1,12 @@
 #include "tls/config_check.hpp"
 
+#include <sys/stat.h>
+
+#include <cstdio>
 #include <memory>
 #include <stdexcept>
 
+#include "config/config_error.hpp"
 #include "core/compiled_policy.hpp"
 #include "core/policy_lint.hpp"
 #include "tls/anchor_lint.hpp"
@@ -10,6 +14,7 @@
 #include "tls/crl_lint.hpp"
 #include "tls/server_cert_lint.hpp"
 #include "tls/server_credentials.hpp"
+#include "tls/ticket_keys.hpp"
 #include "tls/trust_store.hpp"
 
 namespace certgate::tls {
@@ -37,6 +42,25 @@ core::Finding load_error(const std::string& host, const std::exception& e) {
     return error("CG002", {}, host, load->problem(), load->fix());
   }
   return error("CG002", {}, host, e.what(), "fix the path or the file (PEM, DER, PKCS#7, PKCS#12 or IIS blob)");
+}
+
+// CG130: a ticket key anyone else on the host can read lets them resume a session as any client certificate.
+std::vector<core::Finding> lint_ticket_key_modes(const std::vector<config::TicketKeyFile>& files,
+                                                 const std::string& host) {
+  std::vector<core::Finding> out;
+  for (const config::TicketKeyFile& file : files) {
+    struct stat st {};
+    if (::stat(file.path.c_str(), &st) != 0 || (st.st_mode & 077) == 0) continue;
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    core::Finding finding = error("CG130", file.where, host,
+                                  "session ticket key file '" + file.path + "' is readable by group or others (mode " +
+                                      mode + "): whoever reads it can resume a session as any client certificate",
+                                  "chmod 600 " + file.path + " (owned by the user certgate runs as)");
+    finding.severity = core::Severity::warning;
+    out.push_back(std::move(finding));
+  }
+  return out;
 }
 
 void check_block(const config::HostPolicy& block, std::int64_t now, std::vector<core::Finding>& out) {
@@ -125,6 +149,13 @@ std::vector<core::Finding> check_config(const config::GatewayConfig& config, std
   std::vector<core::Finding> out;
   check_block(config.default_host, now, out);
   for (const config::HostPolicy& host : config.hosts) check_block(host, now, out);
+  try {
+    TicketKeys::load(config.session_ticket_keys);  // as serve reads them
+  } catch (const config::ConfigError& e) {
+    out.push_back(error("CG002", e.where(), config.default_host.name, e.message(),
+                        "give files of 80 random bytes (openssl rand 80 > FILE), each with its own key"));
+  }
+  append(out, lint_ticket_key_modes(config.session_ticket_keys, config.default_host.name));
   return core::merge_findings(std::move(out));
 }
 

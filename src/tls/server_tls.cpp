@@ -1,6 +1,7 @@
 #include "tls/server_tls.hpp"
 
 #include <openssl/err.h>
+#include <openssl/sha.h>
 #include <openssl/tls1.h>
 #include <openssl/x509v3.h>
 
@@ -13,6 +14,8 @@
 #include "tls/cert_loader.hpp"
 #include "tls/server_credentials.hpp"
 #include "tls/digest.hpp"
+#include "tls/ticket_chain.hpp"
+#include "tls/ticket_keys.hpp"
 
 namespace certgate::tls {
 namespace {
@@ -130,12 +133,68 @@ void cap_session_lifetime(SSL_SESSION* sess, X509* leaf) {
   if (left < SSL_SESSION_get_timeout(sess)) SSL_SESSION_set_timeout(sess, left);
 }
 
-// Called for every TLS 1.3 ticket, before its session enters the cache; a ticket issued on a resumption
-// restarts the session's clock, so the cap is computed again from now.
-int ticket_gen_cb(SSL* ssl, void*) {
-  SSL_SESSION* sess = SSL_get0_session(ssl);
-  if (sess != nullptr) cap_session_lifetime(sess, SSL_SESSION_get0_peer(sess));
+// ex_data slot on SSL_SESSION: the intermediates a session ticket carried (ticket_chain.hpp), set when the
+// ticket is decrypted. OpenSSL restores the client's certificate from a ticket but not the rest of its chain
+// (SSL_get_peer_cert_chain is empty), which verifying the session again needs.
+void ticket_chain_free(void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) {
+  sk_X509_pop_free(static_cast<STACK_OF(X509)*>(ptr), X509_free);
+}
+int ticket_chain_dup(CRYPTO_EX_DATA*, const CRYPTO_EX_DATA*, void** from_d, int, long, void*) {
+  // TLS 1.3 issues the tickets of a resumed connection from copies of its session.
+  auto* held = static_cast<STACK_OF(X509)*>(*from_d);
+  if (held != nullptr) *from_d = X509_chain_up_ref(held);
   return 1;
+}
+int ticket_chain_index() {
+  static const int index = SSL_SESSION_get_ex_new_index(0, nullptr, nullptr, ticket_chain_dup, ticket_chain_free);
+  return index;
+}
+
+// What the client sent after its certificate: from the handshake, or from the ticket the session was resumed from.
+STACK_OF(X509) * presented_intermediates(SSL* ssl) {
+  STACK_OF(X509)* sent = SSL_get_peer_cert_chain(ssl);
+  if (sent != nullptr && sk_X509_num(sent) > 0) return sent;
+  SSL_SESSION* sess = SSL_get0_session(ssl);
+  auto* carried = sess ? static_cast<STACK_OF(X509)*>(SSL_SESSION_get_ex_data(sess, ticket_chain_index())) : nullptr;
+  return carried != nullptr ? carried : sent;
+}
+
+// Called for every ticket (TLS 1.3, and TLS 1.2 with ticket keys), before it is encrypted or its session enters
+// the cache; a ticket issued on a resumption restarts the session's clock, so the cap is computed again from now.
+// With ticket keys (arg != null) the ticket of a full handshake also carries the client's intermediates; one of
+// a resumed session keeps the ones it already carries (OpenSSL copies them with the session).
+int ticket_gen_cb(SSL* ssl, void* arg) {
+  SSL_SESSION* sess = SSL_get0_session(ssl);
+  if (sess == nullptr) return 1;
+  X509* peer = SSL_SESSION_get0_peer(sess);
+  cap_session_lifetime(sess, peer);
+  if (arg != nullptr && peer != nullptr && SSL_session_reused(ssl) != 1) {
+    // Too large a chain gets no data: the dec callback then ignores the ticket and a full handshake decides.
+    if (std::optional<std::string> data = encode_ticket_chain(peer, SSL_get_peer_cert_chain(ssl))) {
+      if (SSL_SESSION_set1_ticket_appdata(sess, data->data(), data->size()) != 1) return 0;
+    }
+  }
+  return 1;
+}
+
+// With ticket keys, for every ticket OpenSSL decrypted (or could not). A session with a client certificate is
+// used only with the intermediates certgate put in it, kept on the session for finish(); a ticket under a key no
+// longer listed, or without that data (another server's), is ignored: a full handshake, and a new ticket.
+// Nothing in the ticket is taken as a decision: finish() verifies and decides again.
+SSL_TICKET_RETURN ticket_dec_cb(SSL*, SSL_SESSION* sess, const unsigned char*, size_t, SSL_TICKET_STATUS status,
+                                void*) {
+  if (status != SSL_TICKET_SUCCESS && status != SSL_TICKET_SUCCESS_RENEW) return SSL_TICKET_RETURN_IGNORE_RENEW;
+  if (SSL_SESSION_get0_peer(sess) != nullptr) {
+    void* data = nullptr;
+    size_t size = 0;
+    if (SSL_SESSION_get0_ticket_appdata(sess, &data, &size) != 1) return SSL_TICKET_RETURN_IGNORE_RENEW;
+    X509StackPtr chain = decode_ticket_chain(data, size);
+    if (!chain) return SSL_TICKET_RETURN_IGNORE_RENEW;
+    ticket_chain_free(nullptr, SSL_SESSION_get_ex_data(sess, ticket_chain_index()), nullptr, 0, 0, nullptr);
+    if (SSL_SESSION_set_ex_data(sess, ticket_chain_index(), chain.get()) != 1) return SSL_TICKET_RETURN_IGNORE_RENEW;
+    chain.release();
+  }
+  return status == SSL_TICKET_SUCCESS_RENEW ? SSL_TICKET_RETURN_USE_RENEW : SSL_TICKET_RETURN_USE;
 }
 
 // The chain cache's part of the verify callback. A hit gives the store context what a successful
@@ -236,7 +295,8 @@ int verify_mode_for(core::ClientCertMode mode, config::RejectMode reject) {
   return SSL_VERIFY_PEER;
 }
 
-SslCtxPtr make_ctx(const HostRuntime& host, const ServerTls* owner, std::size_t session_cache) {
+SslCtxPtr make_ctx(const HostRuntime& host, const ServerTls* owner, std::size_t session_cache,
+                   const TicketKeys* ticket_keys) {
   const config::TlsSettings& t = host.policy.tls;
   SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
   if (!ctx) throw LoadError("cannot create TLS context: " + take_openssl_errors());
@@ -267,17 +327,29 @@ SslCtxPtr make_ctx(const HostRuntime& host, const ServerTls* owner, std::size_t 
   // context and OpenSSL keeps its sessions in that context's cache whichever block SNI selects (SSL_set_SSL_CTX
   // keeps the session context): one cache for all blocks, kept apart by their session id contexts. The other
   // blocks' contexts get the same cache and ticket settings, which OpenSSL does not consult.
-  SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);
-  if (session_cache > 0) {
-    SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_SERVER);
-    SSL_CTX_sess_set_cache_size(ctx.get(), static_cast<long>(session_cache));
-    SSL_CTX_set_num_tickets(ctx.get(), 1);
-  } else {
+  //
+  // With [tls] session_ticket_keys, sessions are stateless tickets under those keys instead (TLS 1.2 and 1.3), so
+  // that every instance sharing the keys resumes them, and no server-side cache is kept: a resumption is verified
+  // and decided again from the certificates in the ticket (finish()). session_cache = 0 still turns it off.
+  if (ticket_keys != nullptr && session_cache > 0) {
+    SSL_CTX_clear_options(ctx.get(), SSL_OP_NO_TICKET);
     SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
-    SSL_CTX_set_num_tickets(ctx.get(), 0);
+    SSL_CTX_set_num_tickets(ctx.get(), 1);
+    use_ticket_keys(ctx.get(), ticket_keys);
+    SSL_CTX_set_session_ticket_cb(ctx.get(), ticket_gen_cb, ticket_dec_cb, const_cast<TicketKeys*>(ticket_keys));
+  } else {
+    SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);
+    if (session_cache > 0) {
+      SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_SERVER);
+      SSL_CTX_sess_set_cache_size(ctx.get(), static_cast<long>(session_cache));
+      SSL_CTX_set_num_tickets(ctx.get(), 1);
+    } else {
+      SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
+      SSL_CTX_set_num_tickets(ctx.get(), 0);
+    }
+    SSL_CTX_set_session_ticket_cb(ctx.get(), ticket_gen_cb, nullptr, nullptr);
   }
   SSL_CTX_set_timeout(ctx.get(), kSessionLifetimeSeconds);
-  SSL_CTX_set_session_ticket_cb(ctx.get(), ticket_gen_cb, nullptr, nullptr);
   SSL_CTX_set_session_id_context(ctx.get(), reinterpret_cast<const unsigned char*>(host.sid_ctx.data()),
                                  static_cast<unsigned>(host.sid_ctx.size()));
   SSL_CTX_set_verify(ctx.get(), host.verify_mode, nullptr);
@@ -291,6 +363,56 @@ SslCtxPtr make_ctx(const HostRuntime& host, const ServerTls* owner, std::size_t 
     SSL_CTX_set_client_CA_list(ctx.get(), names);
   }
   return ctx;
+}
+
+// The session id context of a block when sessions are tickets: the same on every instance whose block serves the
+// same names (and after a reload), different for every other block (names are unique across blocks; the default
+// block has none). At most SSL_MAX_SID_CTX_LENGTH (32) bytes: a SHA-256.
+std::string ticket_sid_ctx(const config::HostPolicy& block) {
+  std::vector<std::string> names = block.server_names;
+  std::sort(names.begin(), names.end());
+  std::string input = "certgate session tickets";
+  for (const std::string& name : names) input += '\0' + name;
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
+  return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
+}
+
+// A resumed session whose outcome this process does not hold (a ticket made by another instance, or before a
+// reload): its certificate and the intermediates it came with are verified now against this block's anchors and
+// CRLs and decided by its policy, as a full handshake presenting them would be, through the block's chain cache
+// (the same chain key: the leaf, then what followed it in the Certificate message).
+void verify_resumed(const HostRuntime& host, SSL* ssl, X509* leaf, HandshakeOutcome& out) {
+  X509StackPtr presented(sk_X509_new_null());
+  STACK_OF(X509)* intermediates = presented_intermediates(ssl);
+  bool built = presented && X509_up_ref(leaf) == 1 && sk_X509_push(presented.get(), leaf) > 0;
+  for (int i = 0; built && i < sk_X509_num(intermediates); ++i) {
+    X509* cert = sk_X509_value(intermediates, i);
+    built = X509_up_ref(cert) == 1 && sk_X509_push(presented.get(), cert) > 0;
+  }
+  if (!built) {
+    evaluate_peer(host, leaf, classify_verify_error(X509_V_ERR_OUT_OF_MEM, 0), out);
+    return;
+  }
+  std::optional<ChainKey> key;
+  if (host.chain_cache->capacity() > 0) key = chain_key(leaf, presented.get());
+  if (std::shared_ptr<const CachedVerification> hit = key ? host.chain_cache->find(*key) : nullptr) {
+    out.verify = hit->verify;
+    out.cert = hit->cert;
+    out.decision = hit->decision;
+    out.evaluated = true;
+    out.chain_cached = true;
+    return;
+  }
+  X509StoreCtxPtr store_ctx(X509_STORE_CTX_new());
+  if (!store_ctx || X509_STORE_CTX_init(store_ctx.get(), host.trust->store(), leaf, presented.get()) != 1) {
+    evaluate_peer(host, leaf, classify_verify_error(X509_V_ERR_UNSPECIFIED, 0), out);
+    ERR_clear_error();
+    return;
+  }
+  evaluate_peer(host, leaf, host.trust->verify_chain(store_ctx.get()), out);
+  if (key) remember_chain(host, *key, store_ctx.get(), leaf, out);
+  ERR_clear_error();
 }
 
 }  // namespace
@@ -311,19 +433,21 @@ void evaluate_peer(const HostRuntime& host, X509* leaf, const core::VerifyResult
 std::shared_ptr<const ServerTls> ServerTls::build(const config::GatewayConfig& cfg, std::uint64_t generation) {
   std::shared_ptr<ServerTls> tls(new ServerTls());
   tls->reject_ = cfg.reject;
+  tls->ticket_keys_ = TicketKeys::load(cfg.session_ticket_keys);  // before anything else: the keys' errors first
   std::vector<const config::HostPolicy*> policies{&cfg.default_host};
   for (const auto& h : cfg.hosts) policies.push_back(&h);
   for (std::size_t i = 0; i < policies.size(); ++i) {
     auto host = std::make_unique<HostRuntime>();
     host->policy = *policies[i];
     host->index = static_cast<int>(i);
-    host->sid_ctx = "certgate:" + std::to_string(generation) + ":" + std::to_string(i);
+    host->sid_ctx = tls->ticket_keys_ ? ticket_sid_ctx(host->policy)
+                                      : "certgate:" + std::to_string(generation) + ":" + std::to_string(i);
     host->trust = TrustStore::load(host->policy.tls.client_ca, host->policy.tls.crl, host->policy.tls.verify_depth,
                                    host->policy.tls.crl_expired == config::CrlExpired::warn);
     host->compiled = core::CompiledPolicy::compile(host->policy.mapping, host->policy.tls.mode, digest_of_der);
     host->verify_mode = verify_mode_for(host->policy.tls.mode, cfg.reject);
     host->chain_cache = std::make_unique<VerifiedChainCache>(cfg.limits.verified_chain_cache, *host->trust);
-    host->ctx = make_ctx(*host, tls.get(), cfg.limits.session_cache);
+    host->ctx = make_ctx(*host, tls.get(), cfg.limits.session_cache, tls->ticket_keys_.get());
     tls->hosts_.push_back(std::move(host));
   }
   for (const auto& host : tls->hosts_) {
@@ -351,8 +475,9 @@ void ServerTls::finish(SSL* ssl, HandshakeOutcome& out) const {
   if (out.host == nullptr) out.host = &default_host();
   out.resumed = SSL_session_reused(ssl) == 1;
   if (out.evaluated && !out.resumed) return;
-  // Resumed session (the verify callback did not run) or no certificate presented: the session carries
-  // the peer certificate and the verify result of the original handshake, so the decision is the same.
+  // Resumed session (the verify callback did not run) or no certificate presented. A session this process made
+  // carries the outcome of its full handshake, so the decision is the same; any other resumed session (a ticket)
+  // carries only certificates, which are verified and decided again here.
   X509* peer = out.host->policy.tls.mode == core::ClientCertMode::ignore ? nullptr : SSL_get0_peer_certificate(ssl);
   if (peer != nullptr) {
     if (const CachedVerification* kept = remembered_outcome(SSL_get0_session(ssl))) {
@@ -360,6 +485,10 @@ void ServerTls::finish(SSL* ssl, HandshakeOutcome& out) const {
       out.verify = kept->verify;
       out.decision = kept->decision;
       out.evaluated = true;
+      return;
+    }
+    if (out.resumed) {
+      verify_resumed(*out.host, ssl, peer, out);
       return;
     }
   }
@@ -383,7 +512,7 @@ void ServerTls::redecide(SSL* ssl, HandshakeOutcome& out) const {
   out.host = &host;
   X509* peer = host.policy.tls.mode == core::ClientCertMode::ignore ? nullptr : SSL_get0_peer_certificate(ssl);
   core::VerifyResult verify;
-  if (peer != nullptr) verify = host.trust->verify(peer, SSL_get_peer_cert_chain(ssl));
+  if (peer != nullptr) verify = host.trust->verify(peer, presented_intermediates(ssl));
   evaluate_peer(host, peer, verify, out);
 }
 
@@ -394,7 +523,7 @@ std::time_t decision_expiry(SSL* ssl, const HostRuntime& host) {
   // the clock is reached (notBefore/notAfter of the chain and the block's anchors, thisUpdate/nextUpdate of
   // its CRLs). A time already past changes nothing any more, so an expired anchor or CRL elsewhere in the
   // block does not make every request decide again; a CRL issued ahead of its thisUpdate does re-decide.
-  return host.chain_cache->valid_until(peer, SSL_get_peer_cert_chain(ssl), SSL_get0_verified_chain(ssl));
+  return host.chain_cache->valid_until(peer, presented_intermediates(ssl), SSL_get0_verified_chain(ssl));
 }
 
 }  // namespace certgate::tls

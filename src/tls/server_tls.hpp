@@ -19,6 +19,8 @@
 
 namespace certgate::tls {
 
+class TicketKeys;
+
 // Everything a host block needs at run time, built once at load and never mutated (but for the chain cache,
 // which locks itself).
 struct HostRuntime {
@@ -30,7 +32,10 @@ struct HostRuntime {
   // and no other block can read it.
   std::unique_ptr<VerifiedChainCache> chain_cache;
   SslCtxPtr ctx;
-  std::string sid_ctx;  // session id context: generation + host index, so sessions never cross policies or reloads
+  // Session id context: without ticket keys "certgate:<generation>:<index>", so in-memory sessions never cross
+  // blocks, policies or reloads; with them the SHA-256 of the block's names (the same on every instance), so
+  // tickets cross instances and reloads but never blocks, and are decided again where they resume.
+  std::string sid_ctx;
   int verify_mode = 0;
   int index = 0;        // 0 = default block
 };
@@ -70,9 +75,12 @@ class ServerTls {
   const HostRuntime& host_for(std::string_view name) const;
   const std::vector<std::unique_ptr<HostRuntime>>& hosts() const { return hosts_; }
   config::RejectMode reject_mode() const { return reject_; }
+  // [tls] session_ticket_keys were given: sessions are stateless tickets, decided again on every resumption.
+  bool uses_ticket_keys() const { return ticket_keys_ != nullptr; }
 
  private:
   ServerTls() = default;
+  std::shared_ptr<const TicketKeys> ticket_keys_;  // null: a server-side session cache
   std::vector<std::unique_ptr<HostRuntime>> hosts_;  // [0] = default block
   core::HostIndex index_;  // server name -> index into hosts_
   config::RejectMode reject_ = config::RejectMode::http;

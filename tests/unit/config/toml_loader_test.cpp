@@ -332,6 +332,26 @@ ca = "up/ca.pem"
   EXPECT_EQ(here.default_host.tls.cert_file, "server.pem");
 }
 
+TEST(TomlLoader, SessionTicketKeysAreFilesWithTheirPositions) {
+  GatewayConfig none = parse_toml("", "/etc/certgate/certgate.toml");
+  EXPECT_TRUE(none.session_ticket_keys.empty());
+  GatewayConfig cfg = parse_toml("[tls]\nsession_ticket_keys = [\"ticket.key\", \"/keys/old.key\"]\n",
+                                 "/etc/certgate/certgate.toml");
+  ASSERT_EQ(cfg.session_ticket_keys.size(), 2u);
+  EXPECT_EQ(cfg.session_ticket_keys[0].path, "/etc/certgate/ticket.key");
+  EXPECT_EQ(cfg.session_ticket_keys[0].where.line, 2);
+  EXPECT_EQ(cfg.session_ticket_keys[0].where.column, 24);
+  EXPECT_EQ(cfg.session_ticket_keys[1].path, "/keys/old.key");
+  EXPECT_EQ(cfg.session_ticket_keys[1].where.column, 38);
+
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[tls]\nsession_ticket_keys = [\"a.key\", \"\"]\n", "c.toml"), 2, 33, "empty path");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[tls]\nsession_ticket_keys = [\"a.key\", \"./a.key\"]\n", "c.toml"), 2, 33,
+                         "already listed at c.toml:2:24");
+  // One key set for the process: a [[host]] block has no such key.
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[[host]]\nnames = [\"b.test\"]\nsession_ticket_keys = [\"a.key\"]\n", "c.toml"), 3,
+                         1, "session_ticket_keys");
+}
+
 TEST(TomlLoader, HostsInheritWhatTheyDoNotSet) {
   std::string toml = R"([tls]
 cert = "/c/default.pem"
