@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "server/connection.hpp"
+#include "server/health_checks.hpp"
 #include "server/worker.hpp"
 
 namespace certgate::server {
@@ -114,6 +115,7 @@ void Server::start() {
     workers_.push_back(std::make_unique<Worker>(*this, i, metrics_));
     bind_worker(*workers_.back());
   }
+  start_health_checks(*this, *workers_.front(), runtime_);
   for (auto& w : workers_) {
     for (auto& acc : w->acceptors()) asio::co_spawn(w->ioc(), accept_loop(w.get(), acc.get()), log_exception);
     Worker* wp = w.get();
@@ -129,6 +131,17 @@ void Server::start() {
   }
   metrics_.set_loaded(static_cast<double>(std::time(nullptr)));
   phase_ = 1;
+}
+
+void Server::update_upstream_gauges() {
+  auto rt = runtime();
+  const std::int64_t now = proxy::UpstreamGroup::now();
+  for (const auto& group : rt->upstreams) {
+    for (std::size_t i = 0; i < group->size(); ++i) {
+      const proxy::UpstreamServerState& s = group->server(i);
+      metrics_.upstream_up().Add({{"upstream", group->config().name}, {"server", s.label()}}).Set(s.available(now) ? 1 : 0);
+    }
+  }
 }
 
 std::string Server::not_ready_reason() const {
@@ -156,6 +169,10 @@ void Server::reload() {
     runtime_ = std::move(fresh);
     generation_.store(runtime_->generation, std::memory_order_release);
     metrics_.reload_succeeded(static_cast<double>(std::time(nullptr)));
+    if (!workers_.empty()) {
+      asio::post(workers_.front()->ioc(),
+                 [this, w = workers_.front().get(), rt = runtime_] { start_health_checks(*this, *w, rt); });
+    }
     spdlog::info("configuration reloaded (generation {}); listeners are unchanged", runtime_->generation);
   } catch (const std::exception& e) {
     metrics_.reload_failed();
