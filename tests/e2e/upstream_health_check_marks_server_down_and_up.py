@@ -40,6 +40,9 @@ def main():
             check_eq(one.requests_for("/_health")[0]["method"], "GET", "the check is a GET")
             one.health_status = 503
             wait_up(port, one_label, 0)
+            deadline = time.monotonic() + 5  # the server log is written by a thread of its own
+            while "failed its health check" not in gw.stderr_text() and time.monotonic() < deadline:
+                time.sleep(0.05)
             check("failed its health check" in gw.stderr_text(), "the log says the check failed")
             for i in range(4):
                 check_eq(request(gw, "/down-%d" % i, name="a.test").status, 200, "a request while one is down")
