@@ -241,7 +241,7 @@ void check_rendered(const std::string& wire, const http::request_header<>& in, c
   std::size_t id_at = 0;
   // The rest: the client's end-to-end fields in order, then certgate's own.
   std::vector<fuzz::HeadLine> forwarded;
-  std::size_t xff = 0, xfp = 0, via = 0, upgrade = 0, connection = 0;
+  std::size_t xff = 0, xfp = 0, via = 0, upgrade = 0, connection = 0, real_ip = 0;
   for (const auto& f : out.fields) {
     const std::string folded = fold_name(f.name);
     if (std::find(s.identity_names.begin(), s.identity_names.end(), folded) != s.identity_names.end()) {
@@ -253,6 +253,11 @@ void check_rendered(const std::string& wire, const http::request_header<>& in, c
     }
     if (folded == "host" || folded == "content-length" || folded == "transfer-encoding") continue;  // checked above
     if (folded == "x-forwarded-for") { ++xff; continue; }
+    if (folded == "x-real-ip") {
+      ++real_ip;
+      CERTGATE_FUZZ_REQUIRE(f.value == kClientIp, "X-Real-IP is not the client's address" + ctx);
+      continue;
+    }
     if (folded == "x-forwarded-proto") {
       ++xfp;
       CERTGATE_FUZZ_REQUIRE(f.value == "https", "X-Forwarded-Proto is not https" + ctx);
@@ -263,13 +268,15 @@ void check_rendered(const std::string& wire, const http::request_header<>& in, c
     if (folded == "connection") { ++connection; continue; }
     CERTGATE_FUZZ_REQUIRE(!s.spec_reserved(f.name) && !s.rules.is_reserved(f.name),
                           "reserved name " + std::string(f.name) + " reached the origin" + ctx);
+    CERTGATE_FUZZ_REQUIRE(!s.rules.is_client_ip_field(f.name),
+                          "client_ip_from " + std::string(f.name) + " reached the origin from a client" + ctx);
     CERTGATE_FUZZ_REQUIRE(!s.rules.drops_underscores() || f.name.find('_') == std::string_view::npos,
                           "a name with '_' reached the origin: " + std::string(f.name) + ctx);
     forwarded.push_back(f);
   }
   CERTGATE_FUZZ_REQUIRE(id_at == identity.size(), "identity fields missing" + ctx);
-  CERTGATE_FUZZ_REQUIRE(xff == 1 && xfp == 1 && via == 1,
-                        "not exactly one X-Forwarded-For, X-Forwarded-Proto and Via" + ctx);
+  CERTGATE_FUZZ_REQUIRE(xff == 1 && xfp == 1 && via == 1 && real_ip == 1,
+                        "not exactly one X-Forwarded-For, X-Real-IP, X-Forwarded-Proto and Via" + ctx);
 
   // X-Forwarded-For: the client's (exact name) then the client's address; Via: the client's then certgate's.
   std::string want_xff, want_via;

@@ -26,7 +26,10 @@ void log_exception(std::exception_ptr e) {
 AdminSources sources_of(server::Server& server) {
   AdminSources s;
   s.not_ready_reason = [&server] { return server.not_ready_reason(); };
-  s.scrape = [&server] { return server.metrics().scrape(static_cast<double>(server.open_connections.load())); };
+  s.scrape = [&server] {
+    server.update_upstream_gauges();
+    return server.metrics().scrape(static_cast<double>(server.open_connections.load()));
+  };
   return s;
 }
 

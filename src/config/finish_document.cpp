@@ -2,6 +2,7 @@
 #include "config/admin_config.hpp"
 #include "config/load.hpp"
 #include "config/toml_document.hpp"
+#include "config/upstreams_config.hpp"
 
 namespace certgate::config {
 namespace {
@@ -50,6 +51,7 @@ GatewayConfig finish_document(TomlDocument document) {
       host.notes = base.notes;
     }
   }
+  finish_upstreams(config);
   check_admin_address(config);
   return std::move(config);
 }

@@ -35,4 +35,12 @@ std::string_view to_string(CrlExpired c) {
   return "unknown";
 }
 
+std::string_view to_string(Balance b) {
+  switch (b) {
+    case Balance::round_robin: return "round_robin";
+    case Balance::least_conn: return "least_conn";
+  }
+  return "unknown";
+}
+
 }  // namespace certgate::config

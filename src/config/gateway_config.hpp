@@ -56,14 +56,40 @@ struct HostPolicy {
   core::MappingPolicy mapping;
   std::optional<IisSource> iis;           // mapping (and mode, from sslFlags) read from IIS XML
   std::vector<ConfigNote> notes;          // how the IIS files were read (fragments, location chosen, merge)
+  std::string upstream;                   // [[host]] upstream: a name of [upstreams.NAME]; "" = [upstream]
+  core::SourcePos upstream_where;
   core::SourcePos where;
 };
 
-struct UpstreamConfig {
-  std::string url;          // "http://host:port" or "https://host:port"
-  bool tls = false;
-  std::string host;
+// One server of an upstream: "http://host:port" or "https://host:port" (upstream_url.hpp).
+struct UpstreamServer {
+  std::string url;
+  std::string host;         // IPv6 without brackets
   std::uint16_t port = 0;
+  core::SourcePos where;
+};
+
+enum class Balance { round_robin, least_conn };
+
+// The optional active check of an upstream's servers: GET path, expecting 2xx.
+struct HealthCheck {
+  std::string path = "/";
+  Millis interval{5'000};
+  Millis timeout{2'000};
+};
+
+// [upstream] (the default upstream, name "default") or one [upstreams.NAME].
+struct UpstreamConfig {
+  std::string name = "default";
+  std::string url;          // the first server's URL: "http://host:port" or "https://host:port"
+  bool tls = false;         // every server has the scheme of the first
+  std::string host;         // the first server's
+  std::uint16_t port = 0;
+  std::vector<UpstreamServer> servers;  // [upstream] url is one server; filled by finish_document
+  Balance balance = Balance::round_robin;
+  Millis fail_timeout{10'000};  // a server that failed max_fails times in a row is skipped this long
+  int max_fails = 1;
+  std::optional<HealthCheck> health_check;
   std::string ca_file;      // https: trust anchors for the upstream's certificate ("" = system default)
   bool verify = true;       // https: verify the upstream certificate
   std::string server_name;  // https: SNI and name to verify ("" = host)
@@ -77,7 +103,9 @@ struct UpstreamConfig {
 struct Limits {
   Millis handshake_timeout{10'000};
   Millis header_timeout{10'000};           // time to receive a complete request head
-  Millis idle_timeout{60'000};             // keep-alive wait between requests
+  // Keep-alive wait between requests: longer than the 900 s Cloudflare keeps an idle connection to an origin,
+  // so that the edge never sends a request on a connection certgate is closing (a 520 for the visitor).
+  Millis idle_timeout{930'000};
   Millis body_timeout{60'000};             // no progress on a body for this long -> 408 / abort
   std::uint64_t body_min_rate = 1024;      // bytes/s a body must average after its first body_timeout; 0 = off
   Millis upstream_connect_timeout{5'000};
@@ -109,6 +137,10 @@ struct HeaderNames {
   // verified edge ("" = always generated).
   std::string request_id = "X-Request-Id";
   std::string request_id_from = "CF-Ray";
+  // The client address of a verified edge (the visitor's, as the edge saw it): from this field, when it holds
+  // one IP address, written to X-Forwarded-For and X-Real-IP. From anyone else the field is stripped and the
+  // TCP peer's address is written. "" = always the TCP peer's.
+  std::string client_ip_from = "CF-Connecting-IP";
   std::vector<std::string> strip;           // more names no client may send upstream (compared folded)
   bool keep_underscores = false;            // false: every inbound name with '_' is dropped (as nginx does)
 };
@@ -135,6 +167,7 @@ struct GatewayConfig {
   HostPolicy default_host;
   std::vector<HostPolicy> hosts;
   UpstreamConfig upstream;
+  std::vector<UpstreamConfig> upstreams;  // [upstreams.NAME], in the file's order
   Limits limits;
   HeaderNames headers;
   RejectMode reject = RejectMode::http;
@@ -153,5 +186,6 @@ std::string_view to_string(RejectMode m);
 std::string_view to_string(DetailedErrors d);
 std::string_view to_string(LogFormat f);
 std::string_view to_string(CrlExpired c);
+std::string_view to_string(Balance b);
 
 }  // namespace certgate::config

@@ -46,6 +46,7 @@ void apply_overrides(const Overrides& flags, TomlDocument& document) {
       fail_flag("--upstream", "'" + *flags.upstream + "': " + error);
     }
     config.upstream.where = core::SourcePos{"--upstream"};
+    config.upstream.servers.clear();  // the flag's URL is the one server (finish_document)
   }
   if (!flags.iis_config.empty()) {
     for (const std::string& file : flags.iis_config) {

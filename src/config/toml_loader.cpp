@@ -11,7 +11,7 @@
 #include "config/toml_document.hpp"
 #include "config/toml_mapping.hpp"
 #include "config/toml_table.hpp"
-#include "config/upstream_url.hpp"
+#include "config/upstreams_config.hpp"
 #include "core/ascii.hpp"
 #include "core/header_names.hpp"
 
@@ -114,31 +114,6 @@ void read_limits(const TomlTable& limits, Limits& out) {
   if (auto before = limits.duration("crl_warn_before")) out.crl_warn_before = *before;
 }
 
-void read_upstream(const TomlTable& upstream, UpstreamConfig& out) {
-  out.where = upstream.where();
-  if (auto url = upstream.string("url")) {
-    if (std::string error = parse_upstream_url(*url, out); !error.empty()) upstream.fail("url", "'" + *url + "': " + error);
-  }
-  if (auto ca = upstream.path("ca")) out.ca_file = *ca;
-  if (auto verify = upstream.boolean("verify")) out.verify = *verify;
-  if (auto name = upstream.printable_string("server_name")) out.server_name = *name;
-  if (auto idle = upstream.integer("max_idle_per_worker", 0, 100'000)) out.max_idle_per_worker = static_cast<std::size_t>(*idle);
-  if (auto protocols = upstream.strings("upgrade")) {
-    out.upgrade.clear();
-    for (const auto& p : *protocols) {
-      if (!is_header_name(p.value)) upstream.fail_at(p.where, "[upstream] upgrade: '" + p.value + "' is not a protocol name");
-      const std::string name = core::ascii::lower_copy(p.value);
-      // h2c turns the connection into HTTP/2 frames certgate does not read: every later request would skip
-      // the checks (request smuggling by upgrade).
-      if (name == "h2c" || name == "h2") {
-        upstream.fail_at(p.where, "[upstream] upgrade: '" + p.value + "' cannot be tunnelled: requests inside it would "
-                                  "bypass certgate's checks");
-      }
-      out.upgrade.push_back(name);
-    }
-  }
-}
-
 void read_headers(const TomlTable& headers, HeaderNames& out) {
   std::vector<std::pair<std::string_view, std::string*>> fields = {
       {"verify", &out.verify},   {"identity", &out.identity},       {"mapping", &out.mapping},
@@ -155,6 +130,20 @@ void read_headers(const TomlTable& headers, HeaderNames& out) {
     // "" never takes the id from a request.
     if (!from->empty() && !is_header_name(*from)) headers.fail("request_id_from", "'" + *from + "' is not a valid header name");
     out.request_id_from = *from;
+  }
+  if (auto from = headers.string("client_ip_from")) {
+    // "" always writes the TCP peer's address.
+    if (!from->empty() && !is_header_name(*from)) headers.fail("client_ip_from", "'" + *from + "' is not a valid header name");
+    const std::string folded = core::fold_header_name(*from);
+    for (std::string_view written : core::names_certgate_writes()) {
+      if (folded == written) headers.fail("client_ip_from", "header name '" + *from + "' is one certgate writes itself");
+    }
+    for (const auto& [key, field] : fields) {
+      if (!field->empty() && folded == core::fold_header_name(*field)) {
+        headers.fail("client_ip_from", "header name '" + *from + "' is already used by [headers] " + std::string(key));
+      }
+    }
+    out.client_ip_from = *from;
   }
   if (auto strip = headers.strings("strip")) {
     for (const auto& name : *strip) {
@@ -246,7 +235,8 @@ void read_session_ticket_keys(const TomlTable& table, std::vector<TicketKeyFile>
 
 void read_host(const toml::table& table, const std::string& file, std::size_t index, TomlDocument& document) {
   TomlTable host(table, "[[host]]", file,
-                 {"names", "cert", "key", "client_ca", "crl", "crl_expired", "mode", "verify_depth", "min_version", "mapping"});
+                 {"names", "cert", "key", "client_ca", "crl", "crl_expired", "mode", "verify_depth", "min_version", "mapping",
+                  "upstream"});
   HostPolicy policy;
   ExplicitSettings set;
   policy.where = host.where();
@@ -270,6 +260,7 @@ void read_host(const toml::table& table, const std::string& file, std::size_t in
     policy.server_names.push_back(std::move(name));
   }
   policy.name = policy.server_names.front();
+  check_host_upstream(host, document.config, policy);
   read_tls(host, policy.tls, set);
   // A host's certificate and key go together: half of a pair inherited from [tls] would not match.
   if (set.cert != set.key) {
@@ -308,7 +299,7 @@ TomlDocument read_toml_document(std::string_view text, const std::string& file) 
   TomlDocument document = new_document(file);
   GatewayConfig& config = document.config;
 
-  TomlTable top(root, "", file, {"server", "limits", "upstream", "headers", "tls", "mapping", "host", "admin"});
+  TomlTable top(root, "", file, {"server", "limits", "upstream", "upstreams", "headers", "tls", "mapping", "host", "admin"});
   if (const toml::table* server = top.table("server")) {
     TomlTable table(*server, "[server]", file,
                     {"listen", "workers", "reject", "detailed_errors", "access_log", "log_format", "log_level"});
@@ -325,13 +316,13 @@ TomlDocument read_toml_document(std::string_view text, const std::string& file) 
                 config.limits);
   }
   if (const toml::table* upstream = top.table("upstream")) {
-    read_upstream(TomlTable(*upstream, "[upstream]", file, {"url", "ca", "verify", "server_name", "max_idle_per_worker", "upgrade"}),
-                  config.upstream);
+    read_upstream(TomlTable(*upstream, "[upstream]", file, kUpstreamKeys), config.upstream, false);
   }
+  if (const toml::table* upstreams = top.table("upstreams")) read_named_upstreams(*upstreams, file, config);
   if (const toml::table* headers = top.table("headers")) {
     read_headers(TomlTable(*headers, "[headers]", file,
                            {"verify", "identity", "mapping", "subject", "issuer", "fingerprint", "serial", "client_cert",
-                            "strip", "underscores", "request_id", "request_id_from"}),
+                            "strip", "underscores", "request_id", "request_id_from", "client_ip_from"}),
                  config.headers);
   }
   if (const toml::table* tls = top.table("tls")) {

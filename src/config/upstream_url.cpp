@@ -5,14 +5,13 @@
 
 namespace certgate::config {
 
-std::string parse_upstream_url(std::string_view url, UpstreamConfig& upstream) {
+std::string parse_server_url(std::string_view url, UpstreamServer& server, bool& tls) {
   auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return "expected http://host:port or https://host:port";
   std::string scheme = core::ascii::lower_copy(url.substr(0, scheme_end));
   if (scheme != "http" && scheme != "https") {
     return "unsupported scheme '" + scheme + "' (expected http or https)";
   }
-  bool tls = scheme == "https";
   std::string_view rest = url.substr(scheme_end + 3);
   std::size_t authority_end = rest.find_first_of("/?#");
   std::string_view authority = rest.substr(0, authority_end);
@@ -26,10 +25,22 @@ std::string parse_upstream_url(std::string_view url, UpstreamConfig& upstream) {
   if (authority.empty()) return "missing host";
   auto parsed = core::parse_host_port(authority);
   if (!parsed) return "bad host or port '" + std::string(authority) + "': " + parsed.error;
-  upstream.url = std::string(url);
+  tls = scheme == "https";
+  server.url = std::string(url);
+  server.host = parsed.value->host;
+  server.port = parsed.value->port.value_or(tls ? 443 : 80);
+  return {};
+}
+
+std::string parse_upstream_url(std::string_view url, UpstreamConfig& upstream) {
+  UpstreamServer server;
+  bool tls = false;
+  std::string error = parse_server_url(url, server, tls);
+  if (!error.empty()) return error;
+  upstream.url = server.url;
   upstream.tls = tls;
-  upstream.host = parsed.value->host;
-  upstream.port = parsed.value->port.value_or(tls ? 443 : 80);
+  upstream.host = server.host;
+  upstream.port = server.port;
   return {};
 }
 

@@ -7,8 +7,11 @@
 
 namespace certgate::config {
 
-// Fills url, tls, host (IPv6 without brackets) and port (default 80/443) of `upstream`.
+// Fills url, host (IPv6 without brackets) and port (default 80/443) of `server`, and `tls` from the scheme.
 // Returns "" on success, otherwise what is wrong with the URL.
+std::string parse_server_url(std::string_view url, UpstreamServer& server, bool& tls);
+
+// The same, into url, tls, host and port of `upstream` (its first server).
 std::string parse_upstream_url(std::string_view url, UpstreamConfig& upstream);
 
 }  // namespace certgate::config

@@ -7,7 +7,7 @@ namespace {
 constexpr std::string_view kWritten[] = {"content-length", "transfer-encoding", "host",    "connection",
                                          "keep-alive",     "proxy-connection",  "te",      "trailer",
                                          "upgrade",        "http2-settings",    "expect",  "via",
-                                         "x-forwarded-for", "x-forwarded-proto"};
+                                         "x-forwarded-for", "x-forwarded-proto", "x-real-ip"};
 }  // namespace
 
 std::string fold_header_name(std::string_view name) {

@@ -109,7 +109,7 @@ std::string AccessLog::format_text(const AccessRecord& r) {
                         logging::text_escape_unquoted(clip(r.path, kMaxValueBytes)) + "\"";
   return iso_time(r.time) + " " + text(r.client) + " sni=" + text(r.sni) + " host=" + text(r.host) + " " + request +
          " " + status + " identity=" + text(r.identity) + " mapping=" + text(r.mapping) + " verify=" + text(r.verify) +
-         " fp=" + text(r.fingerprint) + " upstream=" + up + " upstream_ms=" + ms +
+         " fp=" + text(r.fingerprint) + " upstream=" + up + " upstream_ms=" + ms + " upstream_addr=" + text(r.upstream_addr) +
          " bytes=" + std::to_string(r.bytes_sent) + (r.resumed ? " resumed" : "") +
          (r.chain_cached ? " chain_cached" : "") + " request_id=" + text(r.request_id) + " reason=" + text(r.reason);
 }
@@ -124,7 +124,7 @@ std::string AccessLog::format_json(const AccessRecord& r) {
                   ",\"fingerprint\":" + json(r.fingerprint) + ",\"upstream_status\":" + std::to_string(r.upstream_status);
   if (r.upstream_ms >= 0) std::snprintf(num, sizeof num, "%.3f", r.upstream_ms);
   else std::snprintf(num, sizeof num, "null");
-  s += ",\"upstream_ms\":" + std::string(num) + ",\"bytes_sent\":" + std::to_string(r.bytes_sent) +
+  s += ",\"upstream_ms\":" + std::string(num) + ",\"upstream_addr\":" + json(r.upstream_addr) + ",\"bytes_sent\":" + std::to_string(r.bytes_sent) +
        ",\"resumed\":" + (r.resumed ? "true" : "false") +
        ",\"chain_cached\":" + (r.chain_cached ? "true" : "false") + ",\"request_id\":" + json(r.request_id) + "}";
   return s;

@@ -33,6 +33,7 @@ struct AccessRecord {
   std::string request_id;   // taken from the verified edge or generated (http/request_id.hpp); "-" when empty
   int upstream_status = 0;  // 0 = no upstream response
   double upstream_ms = -1;  // -1 = upstream not contacted
+  std::string upstream_addr;  // the upstream server tried last, "host:port"; "-" when none
   std::uint64_t bytes_sent = 0;
   bool resumed = false;
   bool chain_cached = false;  // the full handshake's chain verification and decision came from the chain cache

@@ -128,6 +128,8 @@ HeaderRules HeaderRules::build(const config::HeaderNames& names, const std::vect
   for (std::string_view n : kRivalNames) add(n);
   for (const std::string& n : names.strip) add(n);
   rules.drop_underscores_ = !names.keep_underscores;
+  if (!names.client_ip_from.empty()) rules.client_ip_from_ = core::fold_header_name(names.client_ip_from);
+  rules.client_ip_from_name_ = names.client_ip_from;
   for (const std::string& p : upgrades) rules.upgrades_.push_back(core::ascii::lower_copy(p));
   return rules;
 }

@@ -29,6 +29,9 @@
 
 namespace certgate::h1 {
 
+// Name compared with an already folded name (lower case, '-'), folding `name` on the fly.
+bool folded_equals(std::string_view name, std::string_view folded);
+
 // Header names certgate owns or that frame a message, compared after folding case and '_' to '-' (the way CGI,
 // PHP, WSGI and IIS server variables read a name). Built once per configuration.
 class HeaderRules {
@@ -42,8 +45,15 @@ class HeaderRules {
   bool drops_underscores() const { return drop_underscores_; }
   // Whether `protocol` ("websocket", "WebSocket/13") may be upgraded to.
   bool upgrade_allowed(std::string_view protocol) const;
+  // [headers] client_ip_from, in any spelling: forwarded only from a verified edge whose value was taken.
+  bool is_client_ip_field(std::string_view name) const {
+    return !client_ip_from_.empty() && folded_equals(name, client_ip_from_);
+  }
+  const std::string& client_ip_from() const { return client_ip_from_name_; }  // as configured
 
  private:
+  std::string client_ip_from_;         // folded; "" = none
+  std::string client_ip_from_name_;
   std::vector<std::string> reserved_;  // folded
   std::vector<std::string> upgrades_;  // lower case
   bool drop_underscores_ = true;
@@ -86,7 +96,5 @@ RequestCheck check_request(const boost::beast::http::request_header<>& head, con
 bool beast_agrees(const boost::beast::http::request_parser<boost::beast::http::buffer_body>& parser,
                   const CheckedRequest& req);
 
-// Name compared with an already folded name (lower case, '-'), folding `name` on the fly.
-bool folded_equals(std::string_view name, std::string_view folded);
 
 }  // namespace certgate::h1

@@ -30,7 +30,8 @@ void append_joined(std::string& out, const http::request_header<>& head, std::st
 
 void render_upstream_request(std::string& out, const CheckedRequest& req, const http::request_header<>& head,
                              const HeaderRules& rules, std::string_view identity_block, std::string_view client_ip,
-                             std::string_view request_id_name, std::string_view request_id) {
+                             std::string_view request_id_name, std::string_view request_id,
+                             bool keep_client_ip_field) {
   out.clear();
   out.append(req.method);
   out.push_back(' ');
@@ -44,6 +45,12 @@ void render_upstream_request(std::string& out, const CheckedRequest& req, const 
     const std::string_view name = f.name_string();
     if (rules.drops_underscores() && name.find('_') != std::string_view::npos) continue;
     if (rules.is_reserved(name)) continue;
+    // The field the edge's address was taken from passes under its exact name only (any case): another spelling
+    // would be a second value to a back end that folds names.
+    if (rules.is_client_ip_field(name) &&
+        (!keep_client_ip_field || !boost::beast::iequals(name, rules.client_ip_from()))) {
+      continue;
+    }
     if (!listed.empty() && listed_in(listed, name)) continue;
     append_field(out, name, f.value());
   }
@@ -51,6 +58,8 @@ void render_upstream_request(std::string& out, const CheckedRequest& req, const 
   if (!request_id_name.empty() && !request_id.empty()) append_field(out, request_id_name, request_id);
   out.append("X-Forwarded-For: ");
   append_joined(out, head, "X-Forwarded-For");
+  out.append(client_ip);
+  out.append("\r\nX-Real-IP: ");
   out.append(client_ip);
   out.append("\r\nX-Forwarded-Proto: https\r\nVia: ");
   append_joined(out, head, "Via");

@@ -10,6 +10,7 @@
 //   <identity block>                    the connection's identity headers
 //   X-Request-Id: <id>                  [headers] request_id, when named (the id is a safe token: http/request_id.hpp)
 //   X-Forwarded-For: <client's>, <ip>   the client's values (the exact name only) then the client's address
+//   X-Real-IP: <ip>                     the client's address
 //   X-Forwarded-Proto: https
 //   Via: <client's>, 1.1 certgate       (RFC 9110 7.6.3)
 //   Content-Length: N | Transfer-Encoding: chunked    from the framing certgate parsed; nothing when no body
@@ -23,9 +24,12 @@
 
 namespace certgate::h1 {
 
-// Into `out` (replaced).
+// Into `out` (replaced). `client_ip`: the TCP peer's address, or the verified edge's [headers] client_ip_from
+// value (server/client_address.hpp); `keep_client_ip_field`: that field is forwarded (only when its value was
+// taken), otherwise it is dropped like a reserved name.
 void render_upstream_request(std::string& out, const CheckedRequest& req, const boost::beast::http::request_header<>& head,
                              const HeaderRules& rules, std::string_view identity_block, std::string_view client_ip,
-                             std::string_view request_id_name = {}, std::string_view request_id = {});
+                             std::string_view request_id_name = {}, std::string_view request_id = {},
+                             bool keep_client_ip_field = false);
 
 }  // namespace certgate::h1

@@ -49,6 +49,18 @@ Metrics::Metrics()
                            .Name("certgate_upstream_errors_total")
                            .Help("Failed upstream exchanges, by kind")
                            .Register(*registry_)),
+      upstream_server_errors_(BuildCounter()
+                                  .Name("certgate_upstream_server_errors_total")
+                                  .Help("Failed upstream exchanges and connections, by upstream, server and kind")
+                                  .Register(*registry_)),
+      upstream_idle_(BuildGauge()
+                         .Name("certgate_upstream_idle_connections")
+                         .Help("Idle keep-alive connections pooled for reuse, by upstream and server (all workers)")
+                         .Register(*registry_)),
+      upstream_up_(BuildGauge()
+                       .Name("certgate_upstream_server_up")
+                       .Help("1 when the upstream server takes requests, 0 while it is skipped (failures, health check)")
+                       .Register(*registry_)),
       handshakes_(BuildCounter()
                       .Name("certgate_tls_handshakes_total")
                       .Help("Completed TLS handshakes with clients, full or resumed")
@@ -163,6 +175,21 @@ void WorkerMetrics::upstream_error(UpstreamError e) {
   auto& c = upstream_errors_[static_cast<int>(e)];
   if (!c) c = &m_.upstream_errors().Add({{"kind", std::string(to_string(e))}});
   c->Increment();
+}
+
+UpstreamServerMetrics& WorkerMetrics::upstream_server(const std::string& key, const std::string& upstream,
+                                                      const std::string& server) {
+  auto it = upstream_servers_.find(key);
+  if (it == upstream_servers_.end()) {
+    UpstreamServerMetrics m;
+    m.idle = &m_.upstream_idle().Add({{"upstream", upstream}, {"server", server}});
+    for (int k = 0; k < 4; ++k) {
+      m.errors[k] = &m_.upstream_server_errors().Add(
+          {{"upstream", upstream}, {"server", server}, {"kind", std::string(to_string(static_cast<UpstreamError>(k)))}});
+    }
+    it = upstream_servers_.emplace(key, m).first;
+  }
+  return it->second;
 }
 
 }  // namespace certgate::metrics

@@ -36,6 +36,9 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& decisions() { return decisions_; }
   prometheus::Family<prometheus::Counter>& verify_failures() { return verify_failures_; }
   prometheus::Family<prometheus::Counter>& upstream_errors() { return upstream_errors_; }
+  prometheus::Family<prometheus::Counter>& upstream_server_errors() { return upstream_server_errors_; }
+  prometheus::Family<prometheus::Gauge>& upstream_idle() { return upstream_idle_; }
+  prometheus::Family<prometheus::Gauge>& upstream_up() { return upstream_up_; }
   prometheus::Counter& handshakes_full() { return *handshakes_full_; }
   prometheus::Counter& handshakes_resumed() { return *handshakes_resumed_; }
   prometheus::Counter& handshake_failures() { return *handshake_failures_; }
@@ -64,6 +67,9 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& decisions_;
   prometheus::Family<prometheus::Counter>& verify_failures_;
   prometheus::Family<prometheus::Counter>& upstream_errors_;
+  prometheus::Family<prometheus::Counter>& upstream_server_errors_;
+  prometheus::Family<prometheus::Gauge>& upstream_idle_;
+  prometheus::Family<prometheus::Gauge>& upstream_up_;
   prometheus::Family<prometheus::Counter>& handshakes_;
   prometheus::Family<prometheus::Counter>& chain_cache_;
   prometheus::Family<prometheus::Counter>& reloads_;
@@ -84,6 +90,12 @@ class Metrics {
   std::mutex scrape_mutex_;
 };
 
+// The children of one upstream server (labels upstream, server), shared by every worker.
+struct UpstreamServerMetrics {
+  prometheus::Gauge* idle = nullptr;                // idle pooled connections, every worker's
+  std::array<prometheus::Counter*, 4> errors{};     // by UpstreamError
+};
+
 // One worker's resolved label children. Used by that worker's thread only.
 class WorkerMetrics {
  public:
@@ -94,6 +106,8 @@ class WorkerMetrics {
   void decision(std::string_view host_block, std::string_view mapping, bool admitted);
   void verify_failure(std::string_view reason);
   void upstream_error(UpstreamError e);
+  // Resolved once per server (the key is the server's pool key, unique per upstream and server).
+  UpstreamServerMetrics& upstream_server(const std::string& key, const std::string& upstream, const std::string& server);
 
  private:
   Metrics& m_;
@@ -103,6 +117,7 @@ class WorkerMetrics {
   std::map<std::string, std::map<std::string, std::array<prometheus::Counter*, 2>, std::less<>>, std::less<>> decisions_;
   std::map<std::string, prometheus::Counter*, std::less<>> verify_failures_;
   std::array<prometheus::Counter*, 4> upstream_errors_{};
+  std::map<std::string, UpstreamServerMetrics, std::less<>> upstream_servers_;
 };
 
 }  // namespace certgate::metrics

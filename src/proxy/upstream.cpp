@@ -2,6 +2,8 @@
 
 #include <poll.h>
 
+#include <prometheus/gauge.h>
+
 #include "tls/upstream_tls.hpp"
 
 namespace certgate::proxy {
@@ -16,11 +18,24 @@ bool looks_alive(UpstreamConnection& c) {
 }
 }  // namespace
 
+void UpstreamPool::counted(long delta) {
+  if (gauge_ == nullptr || delta == 0) return;
+  if (delta > 0) gauge_->Increment(static_cast<double>(delta));
+  else gauge_->Decrement(static_cast<double>(-delta));
+}
+
+void UpstreamPool::drop_other_generations(std::uint64_t generation) {
+  const std::size_t before = idle_.size();
+  std::erase_if(idle_, [&](const std::unique_ptr<UpstreamConnection>& c) { return c->generation != generation; });
+  counted(-static_cast<long>(before - idle_.size()));
+}
+
 std::unique_ptr<UpstreamConnection> UpstreamPool::take(std::uint64_t generation, bool probe) {
   auto now = std::chrono::steady_clock::now();
   while (!idle_.empty()) {
     std::unique_ptr<UpstreamConnection> c = std::move(idle_.back());
     idle_.pop_back();
+    counted(-1);
     if (c->generation != generation) continue;
     if (now - c->idle_since > std::chrono::seconds(30)) continue;
     if (!c->socket().is_open() || (probe && !looks_alive(*c))) continue;
@@ -35,26 +50,31 @@ void UpstreamPool::give_back(std::unique_ptr<UpstreamConnection> conn, std::size
   conn->idle_since = std::chrono::steady_clock::now();
   conn->deadline().expires_never();
   idle_.push_back(std::move(conn));
-  while (idle_.size() > max_idle) idle_.pop_front();
+  counted(1);
+  while (idle_.size() > max_idle) {
+    idle_.pop_front();
+    counted(-1);
+  }
 }
 
-UpstreamError classify_upstream_error(const error_code& ec, const char* during) {
+UpstreamError classify_upstream_error(const error_code& ec, const char* during, std::string_view server) {
   UpstreamError e;
+  const std::string who = "upstream " + std::string(server);
   if (ec == beast::error::timeout) {
     e.status = 504;
     e.kind = UpstreamError::Kind::timeout;
-    e.reason = std::string("upstream timed out ") + during;
+    e.reason = who + " timed out " + during;
   } else if (ec == asio::error::connection_refused) {
     e.kind = UpstreamError::Kind::refused;
-    e.reason = std::string("upstream refused the connection");
+    e.reason = who + " refused the connection";
   } else if (ec == asio::error::connection_reset || ec == asio::error::broken_pipe) {
     e.kind = UpstreamError::Kind::reset;
-    e.reason = std::string("upstream reset the connection ") + during;
+    e.reason = who + " reset the connection " + during;
   } else if (ec == http::error::end_of_stream || ec == asio::error::eof) {
     e.kind = UpstreamError::Kind::reset;
-    e.reason = std::string("upstream closed the connection ") + during;
+    e.reason = who + " closed the connection " + during;
   } else {
-    e.reason = std::string("upstream error ") + during + ": " + ec.message();
+    e.reason = who + " error " + during + ": " + ec.message();
   }
   return e;
 }
@@ -62,11 +82,12 @@ UpstreamError classify_upstream_error(const error_code& ec, const char* during) 
 awaitable<std::unique_ptr<UpstreamConnection>> connect_upstream(UpstreamTarget target, UpstreamError* err) {
   auto ex = co_await asio::this_coro::executor;
   const config::UpstreamConfig& cfg = *target.config;
+  const config::UpstreamServer& server = *target.server;
 
   tcp_resolver resolver(ex);
-  auto [rec, results] = co_await resolver.async_resolve(cfg.host, std::to_string(cfg.port), use_tuple);
+  auto [rec, results] = co_await resolver.async_resolve(server.host, std::to_string(server.port), use_tuple);
   if (rec) {
-    *err = UpstreamError{502, "cannot resolve upstream host " + cfg.host + ": " + rec.message()};
+    *err = UpstreamError{502, "cannot resolve upstream host " + server.host + ": " + rec.message()};
     co_return nullptr;
   }
   // Each resolved address in turn, all within one connect_timeout.
@@ -82,7 +103,7 @@ awaitable<std::unique_ptr<UpstreamConnection>> connect_upstream(UpstreamTarget t
     if (!cec || cec == beast::error::timeout) break;
   }
   if (cec) {
-    *err = classify_upstream_error(cec, "while connecting");
+    *err = classify_upstream_error(cec, "while connecting", *target.label);
     co_return nullptr;
   }
   plain->socket().set_option(tcp::no_delay(true), cec);
@@ -91,14 +112,15 @@ awaitable<std::unique_ptr<UpstreamConnection>> connect_upstream(UpstreamTarget t
     plain->deadline().expires_never();
     conn = std::make_unique<UpstreamConnection>(std::move(plain));
   } else {
-    auto tls = std::make_unique<TlsSocket>(std::move(plain->socket()), tls::new_upstream_ssl(target.tls_ctx, cfg),
+    auto tls = std::make_unique<TlsSocket>(std::move(plain->socket()), tls::new_upstream_ssl(target.tls_ctx, cfg, server.host),
                                            *target.deadlines, false);
     plain.reset();
     tls->deadline().expires_after(target.connect_timeout);
     auto [hec] = co_await tls->async_handshake(use_tuple);
     if (hec) {
-      *err = hec == beast::error::timeout ? classify_upstream_error(hec, "during the TLS handshake")
-                                          : UpstreamError{502, "upstream TLS handshake failed: " + hec.message()};
+      *err = hec == beast::error::timeout
+                 ? classify_upstream_error(hec, "during the TLS handshake", *target.label)
+                 : UpstreamError{502, "upstream " + *target.label + " TLS handshake failed: " + hec.message()};
       co_return nullptr;
     }
     tls->deadline().expires_never();

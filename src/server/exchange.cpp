@@ -8,6 +8,7 @@
 #include "http/upstream_request.hpp"
 #include "proxy/relay.hpp"
 #include "proxy/upstream.hpp"
+#include "proxy/upstream_group.hpp"
 #include "server/own_response.hpp"
 #include "server/server.hpp"
 #include "server/worker.hpp"
@@ -18,7 +19,17 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using ResponseParser = http::response_parser<http::buffer_body>;
 
-void count_upstream_error(ConnectionState& cs, const proxy::UpstreamError& e) {
+// The server a request went to.
+struct Chosen {
+  const proxy::UpstreamGroup* group = nullptr;
+  std::size_t index = 0;
+  proxy::UpstreamServerState* server = nullptr;
+  metrics::UpstreamServerMetrics* metrics = nullptr;
+};
+
+// Counted by kind and by server. `health`: the failure also counts against the server (passive health): every
+// failure to connect, and a refusal, reset or timeout of an exchange (not a response certgate refused to relay).
+void count_upstream_error(ConnectionState& cs, const proxy::UpstreamError& e, const Chosen& to, bool health) {
   using Kind = proxy::UpstreamError::Kind;
   metrics::UpstreamError kind = metrics::UpstreamError::other;
   switch (e.kind) {
@@ -28,6 +39,12 @@ void count_upstream_error(ConnectionState& cs, const proxy::UpstreamError& e) {
     case Kind::other: break;
   }
   cs.worker->metrics().upstream_error(kind);
+  to.metrics->errors[static_cast<int>(kind)]->Increment();
+  if (health) to.group->failed(to.index, e.reason);
+}
+
+void count_exchange_error(ConnectionState& cs, const proxy::UpstreamError& e, const Chosen& to) {
+  count_upstream_error(cs, e, to, e.kind != proxy::UpstreamError::Kind::other);
 }
 
 // A misbehaving upstream cannot keep the client waiting forever with interim responses.
@@ -139,14 +156,16 @@ awaitable<bool> relay_request_body(ConnectionState& cs, RequestParser& parser, c
 }
 
 template <class Upstream>
-awaitable<Outcome> exchange(ConnectionState& cs, RequestParser& parser, const h1::CheckedRequest& req, bool last,
-                            proxy::UpstreamConnection& up_conn, Upstream& up, http_log::AccessRecord& rec) {
+awaitable<Outcome> exchange(ConnectionState& cs, RequestParser& parser, const h1::CheckedRequest& req,
+                            const ClientAddress& client, bool last, proxy::UpstreamConnection& up_conn, Upstream& up,
+                            const Chosen& to, http_log::AccessRecord& rec) {
+  const std::string& label = to.server->label();
   const config::Limits& limits = cs.rt->config.limits;
   Outcome out;
   std::string& head = *cs.head;
   const bool may_retry = up_conn.reused && req.retry_safe;
-  h1::render_upstream_request(head, req, parser.get(), cs.rt->header_rules, cs.identity_block, cs.client_ip,
-                              cs.rt->config.headers.request_id, rec.request_id);
+  h1::render_upstream_request(head, req, parser.get(), cs.rt->header_rules, cs.identity_block, client.ip,
+                              cs.rt->config.headers.request_id, rec.request_id, client.from_edge_field);
   const auto started = Clock::now();
 
   // 1. The request: head, then the body (watching for an early answer).
@@ -157,8 +176,8 @@ awaitable<Outcome> exchange(ConnectionState& cs, RequestParser& parser, const h1
   if (hec) {
     out.retry = may_retry;
     if (!out.retry) {
-      auto e = proxy::classify_upstream_error(hec, "while sending the request");
-      count_upstream_error(cs, e);
+      auto e = proxy::classify_upstream_error(hec, "while sending the request", label);
+      count_exchange_error(cs, e, to);
       co_await send_refusal(cs, req.version, e.status, 0, e.reason, rec);
     }
     co_return out;
@@ -190,8 +209,8 @@ awaitable<Outcome> exchange(ConnectionState& cs, RequestParser& parser, const h1
         early_response = !heads.ec;
       }
       if (!early_response) {
-        auto e = proxy::classify_upstream_error(body.write_error, "while sending the request");
-        count_upstream_error(cs, e);
+        auto e = proxy::classify_upstream_error(body.write_error, "while sending the request", label);
+        count_exchange_error(cs, e, to);
       co_await send_refusal(cs, req.version, e.status, 0, e.reason, rec);
         co_return out;
       }
@@ -210,15 +229,17 @@ awaitable<Outcome> exchange(ConnectionState& cs, RequestParser& parser, const h1
                 (ec == http::error::end_of_stream || ec == asio::error::connection_reset);
     if (!out.retry) {
       proxy::UpstreamError e = ec == http::error::header_limit
-                                   ? proxy::UpstreamError{502, "upstream response head exceeds max_response_header_bytes"}
-                                   : proxy::classify_upstream_error(ec, "while waiting for the response");
-      count_upstream_error(cs, e);
+                                   ? proxy::UpstreamError{502, "upstream " + label +
+                                                                   " response head exceeds max_response_header_bytes"}
+                                   : proxy::classify_upstream_error(ec, "while waiting for the response", label);
+      count_exchange_error(cs, e, to);
       co_await send_refusal(cs, req.version, e.status, 0, e.reason, rec);
     }
     co_return out;
   }
   std::optional<ResponseParser>& res_parser = heads.parser;
   auto& res = res_parser->get();
+  to.group->succeeded(to.index);
   rec.upstream_status = res.result_int();
   rec.upstream_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   cs.worker->metrics().all().upstream_response_seconds().Observe(rec.upstream_ms / 1000.0);
@@ -261,7 +282,7 @@ awaitable<Outcome> exchange(ConnectionState& cs, RequestParser& parser, const h1
                                           framing.framing == h1::BodyFraming::chunked, body_times(limits, BodyFrom::upstream));
   rec.bytes_sent = rbody.bytes;
   if (rbody.read_error) {
-    rec.reason = proxy::classify_upstream_error(rbody.read_error, "while sending the response body").reason;
+    rec.reason = proxy::classify_upstream_error(rbody.read_error, "while sending the response body", label).reason;
     co_return out;  // the client sees a truncated body and a closed connection
   }
   if (rbody.write_error) {
@@ -275,38 +296,66 @@ awaitable<Outcome> exchange(ConnectionState& cs, RequestParser& parser, const h1
 
 }  // namespace
 
+// A request goes to the server its upstream's balancing chooses. A server that cannot be connected to (nothing
+// of the request was sent) is marked failed and the next one is tried, until every server was; once bytes went
+// out, a failure is answered (502/504 naming the server), never sent elsewhere. A stale pooled connection is
+// retried on a new connection to the same server (retry_safe requests only).
 awaitable<ExchangeResult> forward_request(ConnectionState& cs, RequestParser& parser, const h1::CheckedRequest& req,
-                                          bool last, http_log::AccessRecord& rec) {
+                                          const ClientAddress& client, bool last, http_log::AccessRecord& rec) {
   const Runtime& rt = *cs.rt;
   const bool upgrade = !req.upgrade.empty();
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    std::unique_ptr<proxy::UpstreamConnection> conn;
-    // A request that cannot be retried (a body, or a method that is not idempotent) takes only a pooled
-    // connection that still looks alive.
-    if (!upgrade && attempt == 0) conn = cs.worker->pool().take(rt.generation, !req.retry_safe);
-    if (!conn) {
-      proxy::UpstreamError err;
-      conn = co_await proxy::connect_upstream(
-          proxy::UpstreamTarget{&rt.config.upstream, rt.upstream_tls.get(), rt.generation,
-                                rt.config.limits.upstream_connect_timeout, &cs.worker->deadlines()},
-          &err);
+  const proxy::UpstreamGroup& group = rt.upstream_for(cs.outcome->host);
+  const config::UpstreamConfig& ucfg = group.config();
+  cs.worker->sweep_pools(rt.generation);
+  std::uint64_t tried = 0;
+  for (;;) {
+    const std::optional<std::size_t> pick = group.choose(tried);
+    if (!pick) co_return ExchangeResult{};  // (not reached: the last server's failure is answered below)
+    tried |= std::uint64_t{1} << *pick;
+    Chosen to{&group, *pick, &group.server(*pick), nullptr};
+    to.metrics = &cs.worker->metrics().upstream_server(to.server->pool_key(), ucfg.name, to.server->label());
+    rec.upstream_addr = to.server->label();
+    // In flight on this server (least_conn), until the exchange ends.
+    struct Active {
+      std::atomic<std::uint32_t>& n;
+      explicit Active(std::atomic<std::uint32_t>& c) : n(c) { n.fetch_add(1, std::memory_order_relaxed); }
+      ~Active() { n.fetch_sub(1, std::memory_order_relaxed); }
+    } active(to.server->active);
+    proxy::UpstreamPool& pool = cs.worker->pool(to.server->pool_key(), to.metrics->idle);
+    bool next_server = false;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      std::unique_ptr<proxy::UpstreamConnection> conn;
+      // A request that cannot be retried (a body, or a method that is not idempotent) takes only a pooled
+      // connection that still looks alive.
+      if (!upgrade && attempt == 0) conn = pool.take(rt.generation, !req.retry_safe);
       if (!conn) {
-        rec.upstream_ms = 0;
-        count_upstream_error(cs, err);
-        co_await send_refusal(cs, req.version, err.status, 0, err.reason, rec);
-        co_return ExchangeResult{};
+        proxy::UpstreamError err;
+        conn = co_await proxy::connect_upstream(
+            proxy::UpstreamTarget{&ucfg, &to.server->server(), &to.server->label(), group.tls_ctx(), rt.generation,
+                                  rt.config.limits.upstream_connect_timeout, &cs.worker->deadlines()},
+            &err);
+        if (!conn) {
+          count_upstream_error(cs, err, to, true);
+          const std::uint64_t all = group.size() >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << group.size()) - 1;
+          if ((tried & all) != all) {
+            spdlog::debug("upstream {}: {}; trying another server", ucfg.name, err.reason);
+            next_server = true;
+            break;
+          }
+          rec.upstream_ms = 0;
+          co_await send_refusal(cs, req.version, err.status, 0, err.reason, rec);
+          co_return ExchangeResult{};
+        }
       }
+      Outcome out;
+      if (conn->tls()) out = co_await exchange(cs, parser, req, client, last, *conn, *conn->tls(), to, rec);
+      else out = co_await exchange(cs, parser, req, client, last, *conn, *conn->plain(), to, rec);
+      if (out.upstream_reusable && !upgrade) pool.give_back(std::move(conn), ucfg.max_idle_per_worker);
+      if (!out.retry) co_return out.result;
+      spdlog::debug("upstream keep-alive connection was stale; retrying on a new one");
     }
-    Outcome out;
-    if (conn->tls()) out = co_await exchange(cs, parser, req, last, *conn, *conn->tls(), rec);
-    else out = co_await exchange(cs, parser, req, last, *conn, *conn->plain(), rec);
-    if (out.upstream_reusable && !upgrade) {
-      cs.worker->pool().give_back(std::move(conn), rt.config.upstream.max_idle_per_worker);
-    }
-    if (!out.retry) co_return out.result;
-    spdlog::debug("upstream keep-alive connection was stale; retrying on a new one");
+    if (!next_server) co_return ExchangeResult{};
   }
-  co_return ExchangeResult{};
 }
 
 }  // namespace certgate::server

@@ -12,8 +12,11 @@
 //   relayed or the final response comes); 100 Continue is certgate's own.
 // - A request without a body and with an idempotent method goes again on a new connection when a pooled one
 //   turns out to have been closed by the upstream.
+// - The server is the one the host block's upstream chooses (proxy/upstream_group.hpp); one that cannot be
+//   connected to is skipped for the next, since nothing was sent yet.
 #include "http/access_log.hpp"
 #include "http/request_check.hpp"
+#include "server/client_address.hpp"
 #include "server/connection_state.hpp"
 #include "server/read_head.hpp"
 
@@ -23,8 +26,9 @@ struct ExchangeResult {
   bool keep_alive = false;  // the client connection may serve another request
 };
 
-// `last`: this is the connection's last request (limits, draining): the client is told Connection: close.
+// `client`: the address written to X-Forwarded-For and X-Real-IP. `last`: this is the connection's last request
+// (limits, draining): the client is told Connection: close.
 awaitable<ExchangeResult> forward_request(ConnectionState& cs, RequestParser& parser, const h1::CheckedRequest& req,
-                                          bool last, http_log::AccessRecord& rec);
+                                          const ClientAddress& client, bool last, http_log::AccessRecord& rec);
 
 }  // namespace certgate::server

@@ -1,6 +1,7 @@
 #include "server/request.hpp"
 
 #include "http/request_id.hpp"
+#include "server/client_address.hpp"
 #include "server/connection_decision.hpp"
 #include "server/exchange.hpp"
 #include "server/own_response.hpp"
@@ -10,12 +11,11 @@
 namespace certgate::server {
 namespace {
 
-// Taken from the client only on the verified edge: a certificate that verified and was admitted.
-std::string request_id_of(const ConnectionState& cs, const boost::beast::http::request_header<>& head) {
+// The verified edge: a certificate that verified and was admitted. Only it may name the request id and the
+// client's address.
+bool verified_edge(const ConnectionState& cs) {
   const tls::HandshakeOutcome& o = *cs.outcome;
-  const bool verified_edge =
-      o.decision.admitted && o.cert.has_value() && o.verify.status == core::VerifyStatus::ok;
-  return http_id::request_id_for(head, cs.rt->config.headers.request_id_from, verified_edge);
+  return o.decision.admitted && o.cert.has_value() && o.verify.status == core::VerifyStatus::ok;
 }
 
 }  // namespace
@@ -33,7 +33,8 @@ awaitable<bool> serve_request(ConnectionState& cs, RequestParser& parser) {
     describe_request(rec, head);
   }
   const tls::HandshakeOutcome& o = *cs.outcome;
-  rec.request_id = request_id_of(cs, head);
+  const bool edge = verified_edge(cs);
+  rec.request_id = http_id::request_id_for(head, cs.rt->config.headers.request_id_from, edge);
   h1::RequestCheck check = h1::check_request(head, cs.rt->header_rules, cs.rt->config.limits.max_body_bytes, o.sni);
   if (!check.request) {
     co_await send_refusal(cs, head.version(), check.refusal.status, 0, check.refusal.reason, rec);
@@ -50,7 +51,9 @@ awaitable<bool> serve_request(ConnectionState& cs, RequestParser& parser) {
     bool go = true;
     if (check.request->expect_continue) go = co_await send_continue(cs);
     if (go) {
-      ExchangeResult ex = co_await forward_request(cs, parser, *check.request, last_request_on_connection(cs), rec);
+      const ClientAddress client = client_address_of(cs, head, edge);
+      ExchangeResult ex =
+          co_await forward_request(cs, parser, *check.request, client, last_request_on_connection(cs), rec);
       keep = ex.keep_alive;
     } else {
       rec.reason = "client went away before 100 Continue";

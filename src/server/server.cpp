@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "server/connection.hpp"
+#include "server/health_checks.hpp"
 #include "server/service_notify.hpp"
 #include "server/worker.hpp"
 #include "tls/time_limits.hpp"
@@ -118,6 +119,7 @@ void Server::start() {
     workers_.push_back(std::make_unique<Worker>(*this, i, metrics_));
     bind_worker(*workers_.back());
   }
+  start_health_checks(*this, *workers_.front(), runtime_);
   for (auto& w : workers_) {
     for (auto& acc : w->acceptors()) asio::co_spawn(w->ioc(), accept_loop(w.get(), acc.get()), log_exception);
     Worker* wp = w.get();
@@ -136,6 +138,17 @@ void Server::start() {
   crl_watch_ = std::make_unique<CrlWatch>(CrlWatch::Hooks{
       [this] { return runtime(); }, [this](const std::vector<std::string>& changed) { return reload_crls(changed); }});
   crl_watch_->start();
+}
+
+void Server::update_upstream_gauges() {
+  auto rt = runtime();
+  const std::int64_t now = proxy::UpstreamGroup::now();
+  for (const auto& group : rt->upstreams) {
+    for (std::size_t i = 0; i < group->size(); ++i) {
+      const proxy::UpstreamServerState& s = group->server(i);
+      metrics_.upstream_up().Add({{"upstream", group->config().name}, {"server", s.label()}}).Set(s.available(now) ? 1 : 0);
+    }
+  }
 }
 
 std::string Server::not_ready_reason() const {
@@ -190,9 +203,17 @@ bool Server::reload_crls(const std::vector<std::string>& changed) {
 
 void Server::install(std::shared_ptr<const Runtime> fresh) {
   metrics_.set_time_limits(tls::time_limits(*fresh->tls));
-  std::lock_guard lock(runtime_mutex_);
-  runtime_ = std::move(fresh);
-  generation_.store(runtime_->generation, std::memory_order_release);
+  {
+    std::lock_guard lock(runtime_mutex_);
+    runtime_ = fresh;
+    generation_.store(runtime_->generation, std::memory_order_release);
+  }
+  // The active checks of the old runtime stop when they see the new generation (a SIGHUP or a CRL rebuild
+  // alike): the new runtime's start here.
+  if (!workers_.empty()) {
+    asio::post(workers_.front()->ioc(),
+               [this, w = workers_.front().get(), rt = std::move(fresh)] { start_health_checks(*this, *w, rt); });
+  }
 }
 
 int Server::wait() {

@@ -43,6 +43,8 @@ class Server {
   // Metrics and readiness (the admin listener). not_ready_reason(): "" once every listener is bound and until a drain
   // begins; otherwise why not.
   metrics::Metrics& metrics() { return metrics_; }
+  // certgate_upstream_server_up of the current configuration's servers, before a scrape.
+  void update_upstream_gauges();
   std::string not_ready_reason() const;
 
  private:

@@ -1,7 +1,9 @@
 #pragma once
 // A worker: one thread, one io_context, its own SO_REUSEPORT listeners and upstream pool.
 #include <list>
+#include <map>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -29,7 +31,7 @@ class Worker {
   // ends suspended sessions, which still unregister from connections_ and from the deadline watch).
   ~Worker() {
     acceptors_.clear();
-    pool_.clear();
+    for (auto& [key, pool] : pools_) pool.clear();
     deadlines_->stop();
     ioc_.reset();
     deadlines_.reset();
@@ -37,7 +39,18 @@ class Worker {
   asio::io_context& ioc() { return *ioc_; }
   Server& server() { return server_; }
   int index() const { return index_; }
-  proxy::UpstreamPool& pool() { return pool_; }
+  // The pool of one server's idle connections (UpstreamServerState::pool_key); `idle` is its gauge.
+  proxy::UpstreamPool& pool(const std::string& key, prometheus::Gauge* idle) {
+    auto it = pools_.find(key);
+    if (it == pools_.end()) it = pools_.try_emplace(key, 32, idle).first;
+    return it->second;
+  }
+  // Once per configuration generation: idle connections opened under an older one are closed.
+  void sweep_pools(std::uint64_t generation) {
+    if (generation == pools_generation_) return;
+    pools_generation_ = generation;
+    for (auto& [key, pool] : pools_) pool.drop_other_generations(generation);
+  }
   net::DeadlineWatch& deadlines() { return *deadlines_; }
   metrics::WorkerMetrics& metrics() { return metrics_; }
 
@@ -56,7 +69,8 @@ class Worker {
   std::list<ConnectionSlot*> connections_;
   std::unique_ptr<asio::io_context> ioc_;
   std::unique_ptr<net::DeadlineWatch> deadlines_;
-  proxy::UpstreamPool pool_;
+  std::map<std::string, proxy::UpstreamPool, std::less<>> pools_;
+  std::uint64_t pools_generation_ = 0;
   std::vector<std::unique_ptr<tcp_acceptor>> acceptors_;
   bool draining_ = false;
 };

@@ -28,10 +28,10 @@ SslCtxPtr make_upstream_ctx(const config::UpstreamConfig& upstream) {
   return ctx;
 }
 
-SslPtr new_upstream_ssl(SSL_CTX* ctx, const config::UpstreamConfig& upstream) {
+SslPtr new_upstream_ssl(SSL_CTX* ctx, const config::UpstreamConfig& upstream, const std::string& host) {
   SslPtr ssl(SSL_new(ctx));
   if (!ssl) throw std::runtime_error("SSL_new failed: " + take_openssl_errors());
-  const std::string& name = upstream.server_name.empty() ? upstream.host : upstream.server_name;
+  const std::string& name = upstream.server_name.empty() ? host : upstream.server_name;
   ASN1_OCTET_STRING* ip = a2i_IPADDRESS(name.c_str());
   if (ip == nullptr) SSL_set_tlsext_host_name(ssl.get(), name.c_str());  // no SNI for IP literals
   if (upstream.verify) {

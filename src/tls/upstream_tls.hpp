@@ -7,7 +7,8 @@ namespace certgate::tls {
 
 // Throws LoadError naming the CA file when it cannot be read.
 SslCtxPtr make_upstream_ctx(const config::UpstreamConfig& upstream);
-// A new client SSL with SNI and (when verify is on) host-name verification set.
-SslPtr new_upstream_ssl(SSL_CTX* ctx, const config::UpstreamConfig& upstream);
+// A new client SSL towards `host` (one server of `upstream`), with SNI and (when verify is on) host-name
+// verification set: the name is server_name, else the host.
+SslPtr new_upstream_ssl(SSL_CTX* ctx, const config::UpstreamConfig& upstream, const std::string& host);
 
 }  // namespace certgate::tls

@@ -13,7 +13,7 @@ from harness.gateway import Gateway, base_config
 from harness.upstream import Upstream
 
 FIELDS = ["time", "client", "sni", "host", "method", "path", "status", "substatus", "identity", "mapping", "verify",
-          "reason", "fingerprint", "upstream_status", "upstream_ms", "bytes_sent", "request_id"]
+          "reason", "fingerprint", "upstream_status", "upstream_ms", "upstream_addr", "bytes_sent", "request_id"]
 
 
 def check_fields(entry, what):
@@ -43,6 +43,7 @@ def main():
         check_eq(e["fingerprint"], edge["fingerprint"], "fingerprint")
         check_eq(e["upstream_status"], 200, "upstream_status")
         check(isinstance(e["upstream_ms"], (int, float)) and e["upstream_ms"] >= 0, "upstream_ms %r" % e["upstream_ms"])
+        check_eq(e["upstream_addr"], "127.0.0.1:%d" % up.port, "upstream_addr")
         check(e["bytes_sent"] >= len(r.body), "bytes_sent %r < body %d" % (e["bytes_sent"], len(r.body)))
 
         r = request(gw, "/logged-rogue", cert="rogue")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Forwarding headers certgate does not write (X-Forwarded-Host, Forwarded, X-Real-IP, Client-Cert-Chain and
-their relatives) never reach the origin from a client, in any spelling, and neither does any name with '_'
-(the default [headers] underscores = "drop"); other headers pass."""
+"""Forwarding headers certgate does not write (X-Forwarded-Host, Forwarded, Client-Cert-Chain and their relatives)
+and a client's X-Real-IP (certgate writes its own) never reach the origin from a client, in any spelling, and
+neither does any name with '_' (the default [headers] underscores = "drop"); other headers pass."""
 import os
 import sys
 

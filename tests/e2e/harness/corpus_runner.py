@@ -114,8 +114,8 @@ def certgate_policy(facts):
         exact={"X-Client-Verify": "SUCCESS", "X-Client-Identity": "edge-user", "X-Client-Mapping": "edge",
                "X-Client-Cert-Subject": facts["subject"], "X-Client-Cert-Issuer": facts["issuer"],
                "X-Client-Cert-Fingerprint": facts["fingerprint"], "X-Client-Cert-Serial": facts["serial"],
-               "Client-Cert": facts["client_cert"], "X-Forwarded-Proto": "https"},
-        absent=["Client-Cert-Chain", "X-Forwarded-Host", "Forwarded", "X-Real-IP"])
+               "Client-Cert": facts["client_cert"], "X-Forwarded-Proto": "https", "X-Real-IP": CLIENT_IP},
+        absent=["Client-Cert-Chain", "X-Forwarded-Host", "Forwarded"])
 
 
 def nothing_vouched():

@@ -8,6 +8,7 @@
                                  connection closes
   GET /slow/S                 -> the echo, after sleeping S seconds
   GET /reset                  -> the connection is closed abruptly (RST: SO_LINGER 0), no response
+  GET /_health                -> Upstream.health_status (200 unless a test sets another), empty body
   GET /ws (Upgrade)           -> RFC 6455 handshake, then text/binary frames are echoed, ping answered, close
 Every request head is recorded in Upstream.requests (in arrival order, before its body is read).
 """
@@ -82,6 +83,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.close_connection = True
             self.connection.close()  # the descriptor closes (RST) when the handler's files are closed
+            return
+        if path == "/_health":
+            self.send_response(self.server.health_status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
             return
         if path == "/ws" and self.headers.get("Upgrade", "").lower() == "websocket":
             self._websocket()
@@ -297,6 +303,7 @@ class Upstream:
             ctx.load_cert_chain(tls_cert, tls_key)
             self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
         self.server.requests = []
+        self.server.health_status = 200
         self.server.lock = threading.Lock()
         self.server.cond = threading.Condition(self.server.lock)
         self.port = self.server.server_address[1]
@@ -304,6 +311,15 @@ class Upstream:
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
         self.thread.start()
         common.register(self)
+
+    @property
+    def health_status(self):
+        return self.server.health_status
+
+    @health_status.setter
+    def health_status(self, status):
+        """What GET /_health answers from now on."""
+        self.server.health_status = status
 
     @property
     def requests(self):

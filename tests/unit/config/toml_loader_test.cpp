@@ -259,7 +259,7 @@ TEST(TomlLoader, DefaultsOfAnEmptyFile) {
   EXPECT_EQ(config.log_level, "info");
   EXPECT_EQ(config.limits.handshake_timeout, Millis{10'000});
   EXPECT_EQ(config.limits.header_timeout, Millis{10'000});
-  EXPECT_EQ(config.limits.idle_timeout, Millis{60'000});
+  EXPECT_EQ(config.limits.idle_timeout, Millis{930'000});  // beyond Cloudflare's 900 s
   EXPECT_EQ(config.limits.body_timeout, Millis{60'000});
   EXPECT_EQ(config.limits.upstream_connect_timeout, Millis{5'000});
   EXPECT_EQ(config.limits.upstream_response_timeout, Millis{60'000});

@@ -128,7 +128,7 @@ void expect_text_round_trip(const http_log::AccessRecord& r) {
   std::string line = http_log::AccessLog::format_text(r);
   for (unsigned char c : line) ASSERT_TRUE(c >= 0x20 && c < 0x7f) << "not printable ASCII: " << int(c);
   auto f = split_fields(line);
-  ASSERT_EQ(f.size(), 15u + (r.resumed ? 1u : 0u) + (r.chain_cached ? 1u : 0u)) << line.substr(0, 2000);
+  ASSERT_EQ(f.size(), 16u + (r.resumed ? 1u : 0u) + (r.chain_cached ? 1u : 0u)) << line.substr(0, 2000);
   auto expected = [](const std::string& s) { return logging::clip(s, http_log::AccessLog::kMaxValueBytes); };
   EXPECT_EQ(f[0], "2023-11-14T22:13:20.123Z");
   EXPECT_EQ(unescape_text(f[1]), expected(r.client));
@@ -149,7 +149,8 @@ void expect_text_round_trip(const http_log::AccessRecord& r) {
   EXPECT_EQ(value_after(f[9], "fp"), expected(r.fingerprint));
   EXPECT_EQ(f[10], "upstream=-");
   EXPECT_EQ(f[11], "upstream_ms=-");
-  EXPECT_EQ(f[12], "bytes=0");
+  EXPECT_EQ(f[12], "upstream_addr=-");
+  EXPECT_EQ(f[13], "bytes=0");
   EXPECT_EQ(value_after(f[f.size() - 2], "request_id"), expected(r.request_id));
   EXPECT_EQ(value_after(f.back(), "reason"), expected(r.reason));
 }

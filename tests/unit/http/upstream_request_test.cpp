@@ -97,7 +97,7 @@ TEST(UpstreamRequest, InboundIdentityHeadersAreReplacedUnderEverySpelling) {
   EXPECT_EQ(values(r.head, "X-Client-Verify"), Strings{"SUCCESS"});
   EXPECT_EQ(values(r.head, "X-Forwarded-Host"), Strings{});
   EXPECT_EQ(values(r.head, "Forwarded"), Strings{});
-  EXPECT_EQ(values(r.head, "X-Real-IP"), Strings{});
+  EXPECT_EQ(values(r.head, "X-Real-IP"), Strings{"10.0.0.1"});  // certgate's own
   EXPECT_EQ(values(r.head, "X_Forwarded_For"), Strings{});
   EXPECT_EQ(values(r.head, "X-Forwarded-For"), Strings{"10.0.0.1"});
   EXPECT_EQ(values(r.head, "X-Forwarded-Proto"), Strings{"https"});
@@ -192,6 +192,30 @@ TEST(UpstreamRequest, UpgradeOnlyForAllowedProtocols) {
   EXPECT_TRUE(values(h2c.head, "Upgrade").empty());
   EXPECT_TRUE(values(h2c.head, "HTTP2-Settings").empty());
   EXPECT_TRUE(values(h2c.head, "Connection").empty());
+}
+
+// [headers] client_ip_from: forwarded, and its address written, only when the caller (the verified edge) took it.
+TEST(UpstreamRequest, ClientIpFieldOnlyFromTheVerifiedEdge) {
+  config::HeaderNames names;
+  names.keep_underscores = true;  // the other spelling is dropped as the field's, not for its '_'
+  const HeaderRules rules = HeaderRules::build(names, {});
+  const auto head = parse_request_head("GET / HTTP/1.1\r\nHost: a\r\nCF-Connecting-IP: 203.0.113.7\r\n"
+                                       "cf_connecting_ip: 198.51.100.1\r\nX-Real-IP: 192.0.2.1\r\n\r\n");
+  RequestCheck check = check_request(head, rules, 1 << 20, "a");
+  ASSERT_TRUE(check.request);
+  std::string wire;
+  render_upstream_request(wire, *check.request, head, rules, "", "10.0.0.1");
+  auto other = reparse_rendered(wire);
+  EXPECT_EQ(values(other, "CF-Connecting-IP"), Strings{});
+  EXPECT_EQ(values(other, "cf_connecting_ip"), Strings{});
+  EXPECT_EQ(values(other, "X-Real-IP"), Strings{"10.0.0.1"});
+  EXPECT_EQ(values(other, "X-Forwarded-For"), Strings{"10.0.0.1"});
+  render_upstream_request(wire, *check.request, head, rules, "", "203.0.113.7", {}, {}, true);
+  auto edge = reparse_rendered(wire);
+  EXPECT_EQ(values(edge, "CF-Connecting-IP"), Strings{"203.0.113.7"});
+  EXPECT_EQ(values(edge, "cf_connecting_ip"), Strings{});
+  EXPECT_EQ(values(edge, "X-Real-IP"), Strings{"203.0.113.7"});  // the inbound X-Real-IP never passes
+  EXPECT_EQ(values(edge, "X-Forwarded-For"), Strings{"203.0.113.7"});
 }
 
 }  // namespace
