@@ -27,4 +27,21 @@ std::string_view to_string(LogFormat f) {
   return "unknown";
 }
 
+std::string_view to_string(OcspMode m) {
+  switch (m) {
+    case OcspMode::off: return "off";
+    case OcspMode::leaf: return "leaf";
+    case OcspMode::chain: return "chain";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(OcspFail f) {
+  switch (f) {
+    case OcspFail::closed: return "closed";
+    case OcspFail::open: return "open";
+  }
+  return "unknown";
+}
+
 }  // namespace certgate::config

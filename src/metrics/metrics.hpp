@@ -34,6 +34,7 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& decisions() { return decisions_; }
   prometheus::Family<prometheus::Counter>& verify_failures() { return verify_failures_; }
   prometheus::Family<prometheus::Counter>& upstream_errors() { return upstream_errors_; }
+  prometheus::Family<prometheus::Counter>& ocsp_lookups() { return ocsp_lookups_; }
   prometheus::Counter& handshakes_full() { return *handshakes_full_; }
   prometheus::Counter& handshakes_resumed() { return *handshakes_resumed_; }
   prometheus::Counter& handshake_failures() { return *handshake_failures_; }
@@ -55,6 +56,7 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& decisions_;
   prometheus::Family<prometheus::Counter>& verify_failures_;
   prometheus::Family<prometheus::Counter>& upstream_errors_;
+  prometheus::Family<prometheus::Counter>& ocsp_lookups_;
   prometheus::Family<prometheus::Counter>& handshakes_;
   prometheus::Family<prometheus::Counter>& chain_cache_;
   prometheus::Family<prometheus::Counter>& reloads_;
@@ -81,6 +83,8 @@ class WorkerMetrics {
   void decision(std::string_view host_block, std::string_view mapping, bool admitted);
   void verify_failure(std::string_view reason);
   void upstream_error(UpstreamError e);
+  // One certificate's OCSP status: result good / revoked / unknown / error, from the block's cache or a responder.
+  void ocsp_lookup(std::string_view result, bool cached);
 
  private:
   Metrics& m_;
@@ -90,6 +94,7 @@ class WorkerMetrics {
   std::map<std::string, std::map<std::string, std::array<prometheus::Counter*, 2>, std::less<>>, std::less<>> decisions_;
   std::map<std::string, prometheus::Counter*, std::less<>> verify_failures_;
   std::array<prometheus::Counter*, 4> upstream_errors_{};
+  std::map<std::string, prometheus::Counter*, std::less<>> ocsp_lookups_;  // "result/source"
 };
 
 }  // namespace certgate::metrics

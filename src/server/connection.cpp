@@ -5,6 +5,7 @@
 #include "http/request_id.hpp"
 #include "server/connection_decision.hpp"
 #include "server/connection_metrics.hpp"
+#include "server/connection_ocsp.hpp"
 #include "server/connection_state.hpp"
 #include "server/request.hpp"
 #include "server/request_log.hpp"
@@ -99,6 +100,7 @@ awaitable<void> serve_connection(Worker* worker, std::shared_ptr<const Runtime> 
   cs.client_ip = peer.address().to_string();
   cs.loopback = is_loopback(peer.address());
   cs.accepted_at = ConnectionState::Clock::now();
+  co_await check_ocsp(cs);  // before the first request is decided: the handshake could not wait for a responder
   adopt_decision(cs);
 
   for (;;) {

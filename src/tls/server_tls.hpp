@@ -19,6 +19,8 @@
 
 namespace certgate::tls {
 
+struct OcspBlock;  // tls/ocsp_block.hpp
+
 // Everything a host block needs at run time, built once at load and never mutated (but for the chain cache,
 // which locks itself).
 struct HostRuntime {
@@ -29,6 +31,7 @@ struct HostRuntime {
   // block of this ServerTls and dies with it: a reload (new anchors, CRLs, settings or mappings) starts empty,
   // and no other block can read it.
   std::unique_ptr<VerifiedChainCache> chain_cache;
+  std::shared_ptr<OcspBlock> ocsp;  // null unless the block checks OCSP (ocsp = "leaf" / "chain")
   SslCtxPtr ctx;
   std::string sid_ctx;  // session id context: generation + host index, so sessions never cross policies or reloads
   int verify_mode = 0;
