@@ -18,7 +18,7 @@ from harness.upstream import Upstream
 
 def main():
     p = OcspPki(subdir("ocsp-pki"))
-    with OcspResponder(p, extra=["-nmin", "1"]) as responder, Upstream() as up:
+    with OcspResponder(p, next_update=["-nmin", "1"]) as responder, Upstream() as up:
         cfg = ocsp_config(p, up.url)
         cfg["limits"] = {"idle_timeout": "2m"}  # the connection waits a minute between requests
         with Gateway(cfg) as gw:

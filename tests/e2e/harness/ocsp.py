@@ -111,16 +111,16 @@ class OcspPki:
 
 
 class OcspResponder:
-    """Answers POSTed OCSP requests for the CA `ca` on 127.0.0.1:pki.ports[ca] with `openssl ocsp` (-ndays 1:
-    nextUpdate a day ahead), from that CA's index, signing with `signer` (default: the CA's delegated OCSP
-    signer). requests: how many it answered."""
+    """Answers POSTed OCSP requests for the CA `ca` on 127.0.0.1:pki.ports[ca] with `openssl ocsp`, from that
+    CA's index, signing with `signer` (default: the CA's delegated OCSP signer). next_update: the openssl ocsp
+    options that set it (default a day ahead). requests: how many it answered."""
 
-    def __init__(self, pki, signer=None, extra=(), ca="ca"):
+    def __init__(self, pki, signer=None, next_update=("-ndays", "1"), ca="ca"):
         self.pki = pki
         self.ca = ca
         self.port = pki.ports[ca]
         self.signer = signer or ("signer" if ca == "ca" else ca + "-signer")
-        self.extra = list(extra)
+        self.next_update = list(next_update)
         self.requests = 0
         self.errors = []
         self.dir = common.subdir("ocsp-responder")
@@ -154,7 +154,7 @@ class OcspResponder:
             f.write(request)
         proc = subprocess.run(["openssl", "ocsp", "-index", self.pki.index_of(self.ca), "-CA", self.pki.pem(self.ca),
                                "-rsigner", self.pki.pem(self.signer), "-rkey", self.pki.key(self.signer),
-                               "-reqin", reqin, "-respout", respout, "-ndays", "1"] + self.extra,
+                               "-reqin", reqin, "-respout", respout] + self.next_update,
                               capture_output=True, text=True, timeout=30)
         if proc.returncode != 0 or not os.path.exists(respout):
             self.errors.append("request %d: openssl ocsp failed: %s" % (n, proc.stderr))
