@@ -33,6 +33,11 @@ void adopt_decision(ConnectionState& cs) {
   }
 }
 
+awaitable<void> complete_decision(ConnectionState& cs) {
+  co_await check_ocsp(cs);
+  adopt_decision(cs);
+}
+
 awaitable<bool> refresh_decision(ConnectionState& cs) {
   Server& server = cs.worker->server();
   const bool reloaded = server.generation() != cs.rt->generation;

@@ -13,6 +13,10 @@ namespace certgate::server {
 // After the handshake: renders the identity headers of the decision and sets when it expires.
 void adopt_decision(ConnectionState& cs);
 
+// After the handshake, before the first request: the OCSP check of the block (check_ocsp: the handshake could
+// not wait for a responder), then adopt_decision().
+awaitable<void> complete_decision(ConnectionState& cs);
+
 // Before each request: decides again when the decision is stale (OCSP included, check_ocsp). True when it was
 // taken again.
 awaitable<bool> refresh_decision(ConnectionState& cs);
