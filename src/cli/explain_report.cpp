@@ -60,6 +60,8 @@ std::string anchors_text(const ExplainInput& input) {
   if (!sources.empty()) text += " from " + sources;
   text += "; verify_depth " + std::to_string(tls.verify_depth);
   text += "; " + std::to_string(input.trust->crls().size()) + " CRL" + (input.trust->crls().size() == 1 ? "" : "s");
+  // The server asks OCSP responders after the handshake; explain decides offline.
+  if (tls.ocsp != config::OcspMode::off) text += "; ocsp " + std::string(config::to_string(tls.ocsp)) + " (not asked here)";
   return text;
 }
 

@@ -31,6 +31,10 @@ void inherit_tls(TlsSettings& tls, const TlsSettings& base, const ExplicitSettin
   }
   if (!set.verify_depth) tls.verify_depth = base.verify_depth;
   if (!set.min_version) tls.min_version = base.min_version;
+  if (!set.ocsp) tls.ocsp = base.ocsp;
+  if (!set.ocsp_responder) tls.ocsp_responder = base.ocsp_responder;
+  if (!set.ocsp_fail) tls.ocsp_fail = base.ocsp_fail;
+  if (!set.ocsp_timeout) tls.ocsp_timeout = base.ocsp_timeout;
 }
 
 }  // namespace

@@ -35,10 +35,27 @@ std::string_view to_string(CrlExpired c) {
   return "unknown";
 }
 
+std::string_view to_string(OcspMode m) {
+  switch (m) {
+    case OcspMode::off: return "off";
+    case OcspMode::leaf: return "leaf";
+    case OcspMode::chain: return "chain";
+  }
+  return "unknown";
+}
+
 std::string_view to_string(Balance b) {
   switch (b) {
     case Balance::round_robin: return "round_robin";
     case Balance::least_conn: return "least_conn";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(OcspFail f) {
+  switch (f) {
+    case OcspFail::closed: return "closed";
+    case OcspFail::open: return "open";
   }
   return "unknown";
 }

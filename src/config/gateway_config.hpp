@@ -24,6 +24,11 @@ struct ListenAddress {
 // admit them with a warning (the revocations it lists still count). docs/config.md, crl_expired.
 enum class CrlExpired { refuse, warn };
 
+// Online revocation checking of client certificates (OCSP, RFC 6960): which certificates of a verified chain
+// are asked about, and what an answer that cannot be had means.
+enum class OcspMode { off, leaf, chain };
+enum class OcspFail { closed, open };
+
 // TLS settings of one host block. Empty fields of a [[host]] block inherit from [tls].
 struct TlsSettings {
   std::string cert_file;                 // server certificate chain (PEM), leaf first
@@ -35,6 +40,10 @@ struct TlsSettings {
   core::SourcePos mode_where;            // what set the mode: the TOML key, --mode or <access sslFlags>; empty = default
   int verify_depth = 2;                  // intermediates allowed between leaf and anchor
   std::string min_version = "1.2";       // "1.2" or "1.3"
+  OcspMode ocsp = OcspMode::off;
+  std::string ocsp_responder;            // "http://host[:port][/path]"; "" = each certificate's AIA
+  OcspFail ocsp_fail = OcspFail::closed;
+  Millis ocsp_timeout{3'000};            // one lookup: connect, request and response
   core::SourcePos where;
 };
 
@@ -183,6 +192,8 @@ struct GatewayConfig {
 };
 
 std::string_view to_string(RejectMode m);
+std::string_view to_string(OcspMode m);
+std::string_view to_string(OcspFail f);
 std::string_view to_string(DetailedErrors d);
 std::string_view to_string(LogFormat f);
 std::string_view to_string(CrlExpired c);

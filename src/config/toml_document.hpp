@@ -20,6 +20,10 @@ struct ExplicitSettings {
   bool mode = false;
   bool verify_depth = false;
   bool min_version = false;
+  bool ocsp = false;
+  bool ocsp_responder = false;
+  bool ocsp_fail = false;
+  bool ocsp_timeout = false;
   bool mapping = false;  // the block has its own [mapping] / [host.mapping]
 };
 

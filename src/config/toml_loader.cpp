@@ -14,6 +14,7 @@
 #include "config/upstreams_config.hpp"
 #include "core/ascii.hpp"
 #include "core/header_names.hpp"
+#include "core/http_url.hpp"
 
 namespace certgate::config {
 namespace {
@@ -172,6 +173,34 @@ void read_headers(const TomlTable& headers, HeaderNames& out) {
   }
 }
 
+// The OCSP keys of [tls] or a [[host]] block.
+void read_ocsp(const TomlTable& table, TlsSettings& tls, ExplicitSettings& set) {
+  if (auto mode = table.choice<OcspMode>("ocsp", {{"off", OcspMode::off}, {"leaf", OcspMode::leaf},
+                                                  {"chain", OcspMode::chain}})) {
+    tls.ocsp = *mode;
+    set.ocsp = true;
+  }
+  if (auto responder = table.string("ocsp_responder")) {
+    if (!responder->empty()) {
+      if (auto url = core::parse_http_url(*responder); !url) {
+        table.fail("ocsp_responder", "'" + *responder + "': " + url.error);
+      }
+    }
+    tls.ocsp_responder = *responder;
+    set.ocsp_responder = true;
+  }
+  if (auto fail = table.choice<OcspFail>("ocsp_fail", {{"closed", OcspFail::closed}, {"open", OcspFail::open}})) {
+    tls.ocsp_fail = *fail;
+    set.ocsp_fail = true;
+  }
+  if (auto timeout = table.duration("ocsp_timeout")) {
+    // The lookup holds the connection's first request: more than a minute is a responder that is down.
+    if (timeout->count() == 0 || *timeout > Millis(60'000)) table.fail("ocsp_timeout", "must be between 1ms and 60s");
+    tls.ocsp_timeout = *timeout;
+    set.ocsp_timeout = true;
+  }
+}
+
 // [tls] or the TLS keys of a [[host]] block.
 void read_tls(const TomlTable& table, TlsSettings& tls, ExplicitSettings& set) {
   tls.where = table.where();
@@ -212,6 +241,7 @@ void read_tls(const TomlTable& table, TlsSettings& tls, ExplicitSettings& set) {
     tls.min_version = std::string(*version);
     set.min_version = true;
   }
+  read_ocsp(table, tls, set);
 }
 
 // [tls] session_ticket_keys: one set for the whole process (tickets are encrypted before SNI picks a block), so
@@ -235,8 +265,8 @@ void read_session_ticket_keys(const TomlTable& table, std::vector<TicketKeyFile>
 
 void read_host(const toml::table& table, const std::string& file, std::size_t index, TomlDocument& document) {
   TomlTable host(table, "[[host]]", file,
-                 {"names", "cert", "key", "client_ca", "crl", "crl_expired", "mode", "verify_depth", "min_version", "mapping",
-                  "upstream"});
+                 {"names", "cert", "key", "client_ca", "crl", "crl_expired", "mode", "verify_depth", "min_version", "ocsp",
+                  "ocsp_responder", "ocsp_fail", "ocsp_timeout", "mapping", "upstream"});
   HostPolicy policy;
   ExplicitSettings set;
   policy.where = host.where();
@@ -327,8 +357,8 @@ TomlDocument read_toml_document(std::string_view text, const std::string& file) 
   }
   if (const toml::table* tls = top.table("tls")) {
     TomlTable table(*tls, "[tls]", file,
-                    {"cert", "key", "client_ca", "crl", "crl_expired", "mode", "verify_depth", "min_version",
-                     "session_ticket_keys"});
+                    {"cert", "key", "client_ca", "crl", "crl_expired", "mode", "verify_depth", "min_version", "ocsp",
+                     "ocsp_responder", "ocsp_fail", "ocsp_timeout", "session_ticket_keys"});
     read_tls(table, config.default_host.tls, document.default_block);
     read_session_ticket_keys(table, config.session_ticket_keys);
     config.default_host.where = table.where();

@@ -61,6 +61,10 @@ Metrics::Metrics()
                        .Name("certgate_upstream_server_up")
                        .Help("1 when the upstream server takes requests, 0 while it is skipped (failures, health check)")
                        .Register(*registry_)),
+      ocsp_lookups_(BuildCounter()
+                        .Name("certgate_ocsp_lookups_total")
+                        .Help("OCSP statuses of client certificates, by result and by where they came from")
+                        .Register(*registry_)),
       handshakes_(BuildCounter()
                       .Name("certgate_tls_handshakes_total")
                       .Help("Completed TLS handshakes with clients, full or resumed")
@@ -168,6 +172,17 @@ void WorkerMetrics::verify_failure(std::string_view reason) {
   auto it = verify_failures_.find(reason);
   if (it == verify_failures_.end())
     it = verify_failures_.emplace(std::string(reason), &m_.verify_failures().Add({{"reason", std::string(reason)}})).first;
+  it->second->Increment();
+}
+
+void WorkerMetrics::ocsp_lookup(std::string_view result, bool cached) {
+  const std::string_view source = cached ? "cache" : "responder";
+  std::string key = std::string(result) + "/" + std::string(source);
+  auto it = ocsp_lookups_.find(key);
+  if (it == ocsp_lookups_.end()) {
+    prometheus::Counter* c = &m_.ocsp_lookups().Add({{"result", std::string(result)}, {"source", std::string(source)}});
+    it = ocsp_lookups_.emplace(std::move(key), c).first;
+  }
   it->second->Increment();
 }
 

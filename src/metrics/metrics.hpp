@@ -39,6 +39,7 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& upstream_server_errors() { return upstream_server_errors_; }
   prometheus::Family<prometheus::Gauge>& upstream_idle() { return upstream_idle_; }
   prometheus::Family<prometheus::Gauge>& upstream_up() { return upstream_up_; }
+  prometheus::Family<prometheus::Counter>& ocsp_lookups() { return ocsp_lookups_; }
   prometheus::Counter& handshakes_full() { return *handshakes_full_; }
   prometheus::Counter& handshakes_resumed() { return *handshakes_resumed_; }
   prometheus::Counter& handshake_failures() { return *handshake_failures_; }
@@ -70,6 +71,7 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& upstream_server_errors_;
   prometheus::Family<prometheus::Gauge>& upstream_idle_;
   prometheus::Family<prometheus::Gauge>& upstream_up_;
+  prometheus::Family<prometheus::Counter>& ocsp_lookups_;
   prometheus::Family<prometheus::Counter>& handshakes_;
   prometheus::Family<prometheus::Counter>& chain_cache_;
   prometheus::Family<prometheus::Counter>& reloads_;
@@ -108,6 +110,8 @@ class WorkerMetrics {
   void upstream_error(UpstreamError e);
   // Resolved once per server (the key is the server's pool key, unique per upstream and server).
   UpstreamServerMetrics& upstream_server(const std::string& key, const std::string& upstream, const std::string& server);
+  // One certificate's OCSP status: result good / revoked / unknown / error, from the block's cache or a responder.
+  void ocsp_lookup(std::string_view result, bool cached);
 
  private:
   Metrics& m_;
@@ -118,6 +122,7 @@ class WorkerMetrics {
   std::map<std::string, prometheus::Counter*, std::less<>> verify_failures_;
   std::array<prometheus::Counter*, 4> upstream_errors_{};
   std::map<std::string, UpstreamServerMetrics, std::less<>> upstream_servers_;
+  std::map<std::string, prometheus::Counter*, std::less<>> ocsp_lookups_;  // "result/source"
 };
 
 }  // namespace certgate::metrics

@@ -2,9 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "http/identity.hpp"
 #include "http/identity_headers.hpp"
 #include "server/connection_metrics.hpp"
+#include "server/connection_ocsp.hpp"
 #include "server/server.hpp"
 #include "server/worker.hpp"
 
@@ -15,7 +18,7 @@ void adopt_decision(ConnectionState& cs) {
   count_decision(cs.worker->metrics(), o);
   cs.identity_block =
       h1::render_identity_block(cs.rt->config.headers, http_id::identity_values(o.decision, o.cert, o.verify));
-  cs.decision_valid_until = tls::decision_expiry(cs.stream->native_handle(), *o.host);
+  cs.decision_valid_until = std::min(tls::decision_expiry(cs.stream->native_handle(), *o.host), cs.ocsp_valid_until);
   switch (cs.rt->config.detailed_errors) {
     case config::DetailedErrors::on: cs.detailed = true; break;
     case config::DetailedErrors::off: cs.detailed = false; break;
@@ -30,17 +33,23 @@ void adopt_decision(ConnectionState& cs) {
   }
 }
 
-bool refresh_decision(ConnectionState& cs) {
+awaitable<void> complete_decision(ConnectionState& cs) {
+  co_await check_ocsp(cs);
+  adopt_decision(cs);
+}
+
+awaitable<bool> refresh_decision(ConnectionState& cs) {
   Server& server = cs.worker->server();
   const bool reloaded = server.generation() != cs.rt->generation;
-  if (!reloaded && std::time(nullptr) < cs.decision_valid_until) return false;
+  if (!reloaded && std::time(nullptr) < cs.decision_valid_until) co_return false;
   if (reloaded) cs.rt = server.runtime();
   const bool admitted_before = cs.outcome->decision.admitted;
   cs.rt->tls->redecide(cs.stream->native_handle(), *cs.outcome);
+  co_await check_ocsp(cs);
   adopt_decision(cs);
   spdlog::debug("{}: connection decided again ({}): {} -> {}", cs.client, reloaded ? "configuration reloaded" : "expiry",
                 admitted_before ? "admitted" : "refused", cs.outcome->decision.admitted ? "admitted" : "refused");
-  return true;
+  co_return true;
 }
 
 bool last_request_on_connection(const ConnectionState& cs) {

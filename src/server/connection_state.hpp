@@ -32,7 +32,8 @@ struct ConnectionState {
   bool loopback = false;                  // the client is on this machine
   bool detailed = false;                  // reasons in response bodies (detailed_errors)
   Clock::time_point accepted_at;
-  std::time_t decision_valid_until = 0;   // decision_expiry() of the current decision
+  std::time_t decision_valid_until = 0;   // decision_expiry() of the current decision, or ocsp_valid_until if sooner
+  std::time_t ocsp_valid_until = 0;       // when the OCSP answers the decision rests on expire (check_ocsp)
   std::uint64_t requests = 0;             // requests served so far
   bool linger = false;                    // close by lingering: the client may still be sending
 };

@@ -28,7 +28,7 @@ awaitable<bool> serve_request(ConnectionState& cs, RequestParser& parser) {
 
   // The connection's decision, taken again first if the configuration was reloaded or it expired: the request is
   // then checked, routed and decided under the current configuration.
-  if (refresh_decision(cs)) {
+  if (co_await refresh_decision(cs)) {
     rec = new_record(cs);
     describe_request(rec, head);
   }

@@ -12,6 +12,7 @@
 
 #include "core/host_port.hpp"
 #include "tls/cert_loader.hpp"
+#include "tls/ocsp_block.hpp"
 #include "tls/server_credentials.hpp"
 #include "tls/digest.hpp"
 #include "tls/ticket_chain.hpp"
@@ -447,6 +448,7 @@ std::shared_ptr<const ServerTls> ServerTls::build(const config::GatewayConfig& c
     host->compiled = core::CompiledPolicy::compile(host->policy.mapping, host->policy.tls.mode, digest_of_der);
     host->verify_mode = verify_mode_for(host->policy.tls.mode, cfg.reject);
     host->chain_cache = std::make_unique<VerifiedChainCache>(cfg.limits.verified_chain_cache, *host->trust);
+    if (host->policy.tls.ocsp != config::OcspMode::off) host->ocsp = make_ocsp_block(*host->trust);
     host->ctx = make_ctx(*host, tls.get(), cfg.limits.session_cache, tls->ticket_keys_.get());
     tls->hosts_.push_back(std::move(host));
   }

@@ -20,6 +20,7 @@
 namespace certgate::tls {
 
 class TicketKeys;
+struct OcspBlock;  // tls/ocsp_block.hpp
 
 // Everything a host block needs at run time, built once at load and never mutated (but for the chain cache,
 // which locks itself).
@@ -31,6 +32,7 @@ struct HostRuntime {
   // block of this ServerTls and dies with it: a reload (new anchors, CRLs, settings or mappings) starts empty,
   // and no other block can read it.
   std::unique_ptr<VerifiedChainCache> chain_cache;
+  std::shared_ptr<OcspBlock> ocsp;  // null unless the block checks OCSP (ocsp = "leaf" / "chain")
   SslCtxPtr ctx;
   // Session id context: without ticket keys "certgate:<generation>:<index>", so in-memory sessions never cross
   // blocks, policies or reloads; with them the SHA-256 of the block's names (the same on every instance), so
