@@ -4,15 +4,13 @@ log has them, counts the decisions by mapping and result, the handshakes and the
 Debian's promtool accepts the scrape (`promtool check metrics` on standard input)."""
 import collections
 import os
-import shutil
-import subprocess
 import sys
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness.admin import admin_get, samples, value, wait_admin
+from harness.admin import admin_get, check_promtool, samples, value, wait_admin
 from harness.client import request
-from harness.common import check, check_eq, fail, pki, run_test
+from harness.common import check, check_eq, pki, run_test
 from harness.gateway import Gateway, base_config, free_port
 from harness.upstream import Upstream
 
@@ -57,13 +55,7 @@ def main():
             check_eq(value(text, "certgate_reloads_total", result="success"), 0, "no reload yet")
             check(value(text, "certgate_last_reload_success_timestamp_seconds") > 0, "the start-up load is stamped")
 
-            promtool = shutil.which("promtool") or "/usr/bin/promtool"
-            if not os.path.exists(promtool):
-                fail("promtool not found (Debian package prometheus; scripts/install-deps installs it)")
-            checked = subprocess.run([promtool, "check", "metrics"], input=text.encode(), capture_output=True,
-                                     timeout=60)
-            check_eq(checked.returncode, 0, "promtool check metrics:\n%s%s\n--- scrape ---\n%s" % (
-                checked.stdout.decode(), checked.stderr.decode(), text))
+            check_promtool(text)
 
 
 if __name__ == "__main__":

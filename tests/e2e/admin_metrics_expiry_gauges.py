@@ -5,15 +5,13 @@ past), labelled with the host block, subject or issuer and file; promtool accept
 disk moves its gauge without a reload."""
 import datetime
 import os
-import shutil
-import subprocess
 import sys
 import time
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness.admin import admin_get, samples, value, wait_admin
-from harness.common import check, check_eq, fail, run_test, subdir
+from harness.admin import admin_get, check_promtool, samples, value, wait_admin
+from harness.common import check, check_eq, run_test, subdir
 from harness.crl_files import gencrl, replace_by_rename, wait_stderr
 from harness.gateway import Gateway, base_config, free_port
 from harness.tools import ToolPki, openssl
@@ -66,13 +64,7 @@ def main():
             names = {n for n, _, _ in samples(text)}
             check("certgate_crl_reloads_total" in names, "the CRL reload counter is exported")
 
-            promtool = shutil.which("promtool") or "/usr/bin/promtool"
-            if not os.path.exists(promtool):
-                fail("promtool not found (Debian package prometheus; scripts/install-deps installs it)")
-            checked = subprocess.run([promtool, "check", "metrics"], input=text.encode(), capture_output=True,
-                                     timeout=60)
-            check_eq(checked.returncode, 0, "promtool check metrics:\n%s%s\n--- scrape ---\n%s" % (
-                checked.stdout.decode(), checked.stderr.decode(), text))
+            check_promtool(text)
 
             replace_by_rename(gencrl(p, os.path.join(directory, "fresh-crl.pem"), next_update_days=7), crl)
             wait_stderr(gw, "CRLs reloaded: " + crl)

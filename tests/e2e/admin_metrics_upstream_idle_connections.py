@@ -4,15 +4,13 @@ keep-alive connections pooled for each server (one after a request to each of tw
 that was never used), certgate_upstream_server_up says each server takes requests, and promtool accepts the
 scrape."""
 import os
-import shutil
-import subprocess
 import sys
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness.admin import admin_get, value, wait_admin
+from harness.admin import admin_get, check_promtool, value, wait_admin
 from harness.client import request
-from harness.common import check_eq, fail, pki, run_test
+from harness.common import check_eq, pki, run_test
 from harness.gateway import Gateway, base_config, free_port
 from harness.upstream import Upstream
 
@@ -43,13 +41,7 @@ def main():
                      "nothing pooled for an unused server")
             check_eq(value(text, "certgate_upstream_server_up", upstream="spare", server=spare), 1, "spare is up")
 
-            promtool = shutil.which("promtool") or "/usr/bin/promtool"
-            if not os.path.exists(promtool):
-                fail("promtool not found (Debian package prometheus; scripts/install-deps installs it)")
-            checked = subprocess.run([promtool, "check", "metrics"], input=text.encode(), capture_output=True,
-                                     timeout=60)
-            check_eq(checked.returncode, 0, "promtool check metrics:\n%s%s\n--- scrape ---\n%s" % (
-                checked.stdout.decode(), checked.stderr.decode(), text))
+            check_promtool(text)
 
 
 if __name__ == "__main__":

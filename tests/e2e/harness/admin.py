@@ -51,3 +51,16 @@ def value(text, name, **labels):
     if len(found) > 1:
         common.fail("%d series of %s match %r" % (len(found), name, labels))
     return found[0] if found else 0.0
+
+
+def check_promtool(text):
+    """`promtool check metrics` (Debian's prometheus package) accepts the scrape `text`."""
+    import os
+    import shutil
+    import subprocess
+    promtool = shutil.which("promtool") or "/usr/bin/promtool"
+    if not os.path.exists(promtool):
+        common.fail("promtool not found (Debian package prometheus; scripts/install-deps installs it)")
+    checked = subprocess.run([promtool, "check", "metrics"], input=text.encode(), capture_output=True, timeout=60)
+    common.check_eq(checked.returncode, 0, "promtool check metrics:\n%s%s\n--- scrape ---\n%s" % (
+        checked.stdout.decode(), checked.stderr.decode(), text))
