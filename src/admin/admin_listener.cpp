@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "admin/admin_routes.hpp"
+#include "admin/upstream_readiness.hpp"
 #include "server/server.hpp"
 
 namespace certgate::admin {
@@ -44,7 +45,14 @@ awaitable<void> serve_admin(AdminListener* listener, tcp_socket socket) {
   if (rec) co_return;  // a timeout, an oversized head, a body, a malformed request: the connection just closes
 
   const auto& req = parser.get();
-  AdminReply reply = route_admin(req.method_string(), req.target(), sources_of(listener->server()));
+  AdminSources sources = sources_of(listener->server());
+  const std::string_view path = req.target().substr(0, req.target().find('?'));
+  const bool read_only = req.method() == http::verb::get || req.method() == http::verb::head;
+  if (path == "/readyz" && read_only && listener->server().not_ready_reason().empty()) {
+    std::string unreached = co_await upstream_not_ready(&listener->server());
+    if (!unreached.empty()) sources.not_ready_reason = [why = std::move(unreached)] { return why; };
+  }
+  AdminReply reply = route_admin(req.method_string(), req.target(), sources);
   http::response<http::string_body> res{static_cast<http::status>(reply.status), req.version()};
   res.set(http::field::server, "certgate");
   res.set(http::field::content_type, reply.content_type);

@@ -36,6 +36,7 @@ std::optional<ListenAddress> parse_admin_listen(std::string_view text) {
 
 void read_admin(const TomlTable& admin, AdminConfig& out) {
   out.where = admin.where();
+  if (auto within = admin.duration("ready_upstream_within")) out.ready_upstream_within = *within;  // 0 = off
   auto text = admin.string("listen");
   if (!text) return;
   auto address = parse_admin_listen(*text);

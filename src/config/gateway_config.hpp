@@ -157,6 +157,9 @@ struct HeaderNames {
 // [admin]: the plain-HTTP listener for /healthz, /readyz and /metrics. Off unless listen is set.
 struct AdminConfig {
   std::optional<ListenAddress> listen;
+  // /readyz: every upstream a host block uses must have had a server answer (a response, a passing health check,
+  // or a TCP connection /readyz opens itself) within this long; 0 = /readyz does not look at the upstreams.
+  Millis ready_upstream_within{30'000};
   core::SourcePos where;
 };
 

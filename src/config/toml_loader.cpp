@@ -368,7 +368,7 @@ TomlDocument read_toml_document(std::string_view text, const std::string& file) 
     document.default_block.mapping = true;
   }
   if (const toml::table* admin = top.table("admin")) {
-    read_admin(TomlTable(*admin, "[admin]", file, {"listen"}), config.admin);
+    read_admin(TomlTable(*admin, "[admin]", file, {"listen", "ready_upstream_within"}), config.admin);
   }
   if (const toml::array* hosts = top.table_array("host")) {
     for (const toml::node& host : *hosts) read_host(*host.as_table(), file, config.hosts.size(), document);

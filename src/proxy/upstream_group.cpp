@@ -42,17 +42,18 @@ bool UpstreamServerState::failed(std::int64_t now, int max_fails, std::int64_t f
 }
 
 bool UpstreamServerState::succeeded(std::int64_t now) {
+  reached(now);
   if (fails_.load(std::memory_order_relaxed) == 0) return false;  // the common case: no write
   std::lock_guard lock(write_);
   core::ServerHealth h = health();
   const bool was_down = h.down_until != 0;  // it reached max_fails since its last success
   core::record_success(h);
   store(h);
-  (void)now;
   return was_down;
 }
 
 bool UpstreamServerState::set_check(bool ok, std::int64_t now) {
+  if (ok) reached(now);
   std::lock_guard lock(write_);
   core::ServerHealth h = health();
   if (h.check_down == !ok) return false;
@@ -60,6 +61,11 @@ bool UpstreamServerState::set_check(bool ok, std::int64_t now) {
   if (!ok) h.last_failed = now;
   store(h);
   return true;
+}
+
+void UpstreamServerState::reached(std::int64_t now) {
+  constexpr std::int64_t kSecond = 1'000'000'000;
+  if (now - last_reached_.load(std::memory_order_relaxed) >= kSecond) last_reached_.store(now, std::memory_order_relaxed);
 }
 
 UpstreamGroup::UpstreamGroup(config::UpstreamConfig config) : config_(std::move(config)) {

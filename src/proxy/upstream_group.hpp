@@ -37,6 +37,10 @@ class UpstreamServerState {
   bool succeeded(std::int64_t now);
   // The active check's verdict; true when it changed.
   bool set_check(bool ok, std::int64_t now);
+  // The server answered (a response head, a passing check, a connection /readyz opened) at `now`; the
+  // latest such time, 0 = never. Stored at most once a second: every worker's responses land here.
+  void reached(std::int64_t now);
+  std::int64_t last_reached() const { return last_reached_.load(std::memory_order_relaxed); }
 
   std::atomic<std::uint32_t> active{0};  // requests in flight
 
@@ -51,6 +55,7 @@ class UpstreamServerState {
   std::atomic<std::int64_t> down_until_{0};
   std::atomic<std::int64_t> last_failed_{0};
   std::atomic<bool> check_down_{false};
+  std::atomic<std::int64_t> last_reached_{0};
 };
 
 class UpstreamGroup {

@@ -43,6 +43,13 @@ TEST(AdminConfig, BadAddressAndUnknownKeyAreRefusedWhereWritten) {
   EXPECT_CONFIG_ERROR_AT(parse_toml("[admin]\nlisen = \"9901\"\n", "a.toml"), 2, 1, "lisen");
 }
 
+TEST(AdminConfig, ReadyUpstreamWithinIsADuration) {
+  EXPECT_EQ(parse_toml("", "a.toml").admin.ready_upstream_within, Millis(30'000));
+  EXPECT_EQ(parse_toml("[admin]\nready_upstream_within = \"5s\"\n", "a.toml").admin.ready_upstream_within, Millis(5'000));
+  EXPECT_EQ(parse_toml("[admin]\nready_upstream_within = \"0\"\n", "a.toml").admin.ready_upstream_within, Millis(0));
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[admin]\nready_upstream_within = \"soon\"\n", "a.toml"), 2, 25, "ready_upstream_within");
+}
+
 TEST(AdminConfig, AddressOfATlsListenerIsRefused) {
   EXPECT_CONFIG_ERROR_AT(
       parse_toml("[server]\nlisten = [\"127.0.0.1:8443\"]\n[admin]\nlisten = \"127.0.0.1:8443\"\n", "a.toml"), 4, 10,
