@@ -182,7 +182,7 @@ int ticket_gen_cb(SSL* ssl, void* arg) {
 // used only with the intermediates certgate put in it, kept on the session for finish(); a ticket under a key no
 // longer listed, or without that data (another server's), is ignored: a full handshake, and a new ticket.
 // Nothing in the ticket is taken as a decision: finish() verifies and decides again.
-SSL_TICKET_RETURN ticket_dec_cb(SSL*, SSL_SESSION* sess, const unsigned char*, size_t, SSL_TICKET_STATUS status,
+SSL_TICKET_RETURN ticket_dec_cb(SSL* ssl, SSL_SESSION* sess, const unsigned char*, size_t, SSL_TICKET_STATUS status,
                                 void*) {
   if (status != SSL_TICKET_SUCCESS && status != SSL_TICKET_SUCCESS_RENEW) return SSL_TICKET_RETURN_IGNORE_RENEW;
   if (SSL_SESSION_get0_peer(sess) != nullptr) {
@@ -195,7 +195,11 @@ SSL_TICKET_RETURN ticket_dec_cb(SSL*, SSL_SESSION* sess, const unsigned char*, s
     if (SSL_SESSION_set_ex_data(sess, ticket_chain_index(), chain.get()) != 1) return SSL_TICKET_RETURN_IGNORE_RENEW;
     chain.release();
   }
-  return status == SSL_TICKET_SUCCESS_RENEW ? SSL_TICKET_RETURN_USE_RENEW : SSL_TICKET_RETURN_USE;
+  // TLS 1.3 clients use a ticket once (RFC 8446 C.4): USE would resume without a new ticket, and the client's
+  // next connection would be a full handshake. A TLS 1.2 client keeps its ticket; it gets a new one only when an
+  // older key decrypted it.
+  if (status == SSL_TICKET_SUCCESS_RENEW || SSL_version(ssl) == TLS1_3_VERSION) return SSL_TICKET_RETURN_USE_RENEW;
+  return SSL_TICKET_RETURN_USE;
 }
 
 // The chain cache's part of the verify callback. A hit gives the store context what a successful
