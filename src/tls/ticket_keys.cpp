@@ -22,8 +22,12 @@ int keys_index() {
   return index;
 }
 
+// Fetched once: OpenSSL 3.0 looks a built-in cipher (EVP_aes_256_cbc()) up by name in the provider store, under
+// its lock, at every EVP_*Init_ex, that is for every ticket. Never freed (process lifetime).
 const EVP_CIPHER* cipher_for(const TicketKey& key) {
-  return key.aes_key.size() == 32 ? EVP_aes_256_cbc() : EVP_aes_128_cbc();
+  static const EVP_CIPHER* const aes256 = EVP_CIPHER_fetch(nullptr, "AES-256-CBC", nullptr);
+  static const EVP_CIPHER* const aes128 = EVP_CIPHER_fetch(nullptr, "AES-128-CBC", nullptr);
+  return key.aes_key.size() == 32 ? aes256 : aes128;
 }
 
 bool init_mac(EVP_MAC_CTX* mac, const TicketKey& key) {
