@@ -44,6 +44,10 @@ struct TlsSettings {
   std::string ocsp_responder;            // "http://host[:port][/path]"; "" = each certificate's AIA
   OcspFail ocsp_fail = OcspFail::closed;
   Millis ocsp_timeout{3'000};            // one lookup: connect, request and response
+  // ALPN protocols offered, in the server's order of preference: "h2" and/or "http/1.1". A client that offers
+  // none of them speaks HTTP/1.1 (as without ALPN). docs/config.md, alpn.
+  std::vector<std::string> alpn{"h2", "http/1.1"};
+  core::SourcePos alpn_where;
   core::SourcePos where;
 };
 
@@ -130,6 +134,21 @@ struct Limits {
   std::size_t verified_chain_cache = 256;  // client chains whose verification and decision a host block keeps; 0 = none
   Millis crl_check_interval{5'000};        // how often the CRL files are looked at for changes; 0 = never
   Millis crl_warn_before{86'400'000};      // warn this long before a CRL's nextUpdate; 0 = only once it passed
+  // HTTP/2 (docs/config.md, "HTTP/2"). The header list a stream may send is max_header_bytes (advertised as
+  // SETTINGS_MAX_HEADER_LIST_SIZE); a stream with no progress for body_timeout is reset; a connection with no
+  // open stream closes after idle_timeout (header_timeout before its first request).
+  std::uint32_t h2_max_concurrent_streams = 128;     // SETTINGS_MAX_CONCURRENT_STREAMS
+  std::uint32_t h2_header_table_size = 4096;         // HPACK table the client's encoder may use
+  std::uint32_t h2_stream_window = 256 * 1024;       // request body bytes buffered per stream (initial window)
+  std::uint32_t h2_connection_window = 1024 * 1024;  // request body bytes buffered per connection
+  std::uint32_t h2_max_continuations = 8;            // CONTINUATION frames after one HEADERS (then GOAWAY)
+  // Rapid reset (CVE-2023-44487): RST_STREAM frames from the client, a token bucket; when empty, GOAWAY.
+  std::uint32_t h2_reset_burst = 200;
+  std::uint32_t h2_reset_rate = 50;                  // tokens per second
+  // SETTINGS, PING, PRIORITY and empty DATA frames from the client (frames that cost certgate and ask nothing
+  // of the origin), a token bucket; when empty, GOAWAY (ENHANCE_YOUR_CALM).
+  std::uint32_t h2_control_burst = 100;
+  std::uint32_t h2_control_rate = 10;                // tokens per second
 };
 
 struct HeaderNames {

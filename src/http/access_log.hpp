@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "config/gateway_config.hpp"
 #include "log/escape.hpp"
@@ -37,6 +38,8 @@ struct AccessRecord {
   std::uint64_t bytes_sent = 0;
   bool resumed = false;
   bool chain_cached = false;  // the full handshake's chain verification and decision came from the chain cache
+  std::string_view proto = "h1";  // "h1" (HTTP/1.x) or "h2"
+  std::uint32_t stream_id = 0;    // HTTP/2 stream; 0 for HTTP/1.x
 };
 
 class AccessLog {

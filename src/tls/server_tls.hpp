@@ -50,6 +50,7 @@ struct HandshakeOutcome {
   bool evaluated = false;  // set by the verify callback (full handshake with a certificate)
   bool resumed = false;
   bool chain_cached = false;  // the verify callback served the chain's verification and decision from the cache
+  std::string alpn;           // the protocol ALPN selected: "h2", "http/1.1", or "" (none: HTTP/1.1)
   std::optional<core::CertDigest> cert;
   core::VerifyResult verify;
   core::Decision decision;

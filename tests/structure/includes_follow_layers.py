@@ -7,6 +7,7 @@
     tls       -> core, config                     (the only place with X509* / SSL*)
     net       -> core, config, tls                (sockets and deadlines)
     http      -> core, config, log                (HTTP/1.1 messages, the access log; no sockets, no Asio)
+    h2        -> core, config, log, http          (the HTTP/2 session fed bytes, h2 <-> HTTP/1.1; no sockets)
     proxy     -> core, config, tls, net, http     (upstream connections, body relay)
     client    -> core, config, tls, http          (the tools' blocking HTTPS client and the origin probe)
     metrics   -> core                             (the Prometheus registry; no Asio, Beast, OpenSSL)
@@ -29,12 +30,13 @@ ALLOWED = {
     "tls": {"core", "config", "tls"},
     "net": {"core", "config", "tls", "net"},
     "http": {"core", "config", "log", "http"},
-    "proxy": {"core", "config", "tls", "net", "http", "proxy"},
-    "client": {"core", "config", "tls", "http", "client", "log"},
+    "h2": {"core", "config", "log", "http", "h2"},
+    "proxy": {"core", "config", "h2", "tls", "net", "http", "proxy"},
+    "client": {"core", "config", "h2", "tls", "http", "client", "log"},
     "metrics": {"core", "metrics"},
-    "server": {"core", "config", "tls", "net", "http", "proxy", "server", "log", "metrics"},
-    "admin": {"core", "config", "tls", "net", "http", "proxy", "server", "log", "metrics", "admin"},
-    "cli": {"core", "config", "tls", "net", "http", "proxy", "server", "log", "client", "metrics", "admin", "cli"},
+    "server": {"core", "config", "h2", "tls", "net", "http", "proxy", "server", "log", "metrics"},
+    "admin": {"core", "config", "h2", "tls", "net", "http", "proxy", "server", "log", "metrics", "admin"},
+    "cli": {"core", "config", "h2", "tls", "net", "http", "proxy", "server", "log", "client", "metrics", "admin", "cli"},
 }
 # System headers a layer must not use.
 FORBIDDEN_SYSTEM = {
@@ -43,9 +45,10 @@ FORBIDDEN_SYSTEM = {
     "metrics": ("boost/", "openssl/"),
     "config": ("boost/asio", "boost/beast", "openssl/"),
     "http": ("boost/asio", "openssl/"),
+    "h2": ("boost/asio", "openssl/"),
 }
 # ...except these, which hold no I/O (Beast's parser takes its bytes as Asio buffer views).
-ALLOWED_SYSTEM = {"http": ("boost/asio/buffer.hpp",)}
+ALLOWED_SYSTEM = {"http": ("boost/asio/buffer.hpp",), "h2": ("boost/asio/buffer.hpp",)}
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 
 
