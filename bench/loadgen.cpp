@@ -1,5 +1,6 @@
 // loadgen: the load generator of `make bench`. It drives an HTTPS server on this machine with mTLS
-// connections (a client certificate on every handshake) from one or a few epoll threads, so that one core
+// connections (a client certificate on every handshake) from one or a few epoll threads, over HTTP/1.1 or,
+// with --http2, HTTP/2 (nghttp2 client sessions, several streams per connection), so that one core
 // of load saturates one core of server, and reports throughput, handshakes, latency percentiles and errors.
 // A run counts only if it had no error and every answer was 200 (exit status 0); otherwise it exits 1.
 #include <sys/resource.h>
@@ -15,6 +16,7 @@
 #include <openssl/ssl.h>
 
 #include "loadgen/client_tls.hpp"
+#include "loadgen/h2_worker.hpp"
 #include "loadgen/options.hpp"
 #include "loadgen/stats.hpp"
 #include "loadgen/worker.hpp"
@@ -116,7 +118,9 @@ int main(int argc, char** argv) {
     const int share = options.connections / options.threads + (t < options.connections % options.threads ? 1 : 0);
     const double rate = options.rate / options.threads;
     threads.emplace_back([&, t, share, rate] {
-      results[static_cast<std::size_t>(t)] = run_worker(options, clock, contexts[static_cast<std::size_t>(t)], share, rate);
+      SSL_CTX* ctx = contexts[static_cast<std::size_t>(t)];
+      results[static_cast<std::size_t>(t)] =
+          options.http2 ? run_h2_worker(options, clock, ctx, share) : run_worker(options, clock, ctx, share, rate);
     });
   }
 
@@ -136,6 +140,7 @@ int main(int argc, char** argv) {
     info.tls_version = clock.info.tls_version;
     info.cipher = clock.info.cipher;
     info.group = clock.info.group;
+    info.alpn = clock.info.alpn;
   }
   info.client_certificates = pool.size() > 0 ? pool.size() : (options.cert.empty() ? 0 : 1);
   info.client_certificates_used = pool.size() > 0 ? pool.distinct_used() : info.client_certificates;

@@ -20,6 +20,8 @@ METRICS = {
     "keepalive_1k_all_headers": ("keep-alive requests/s, 1 KiB, certgate's 8 default identity headers", "/s",
                                  "higher", (None, "(shown against the peers' 1 KiB row)")),
     "keepalive_64k": ("keep-alive requests/s, 64 KiB", "/s", "higher", ("both", 1.25)),
+    "keepalive_1k_h2": ("keep-alive requests/s over HTTP/2, 1 KiB (ALPN h2, several streams per connection)", "/s",
+                        "higher", (None, "(no target yet)")),
     "p99_ms": ("p99 latency at a fixed rate (ms)", "ms", "lower", ("better", 1.0)),
     "idle_kib_per_conn": ("memory per idle mTLS connection (KiB)", "KiB", "lower", ("nginx", 1.0)),
     "cpu_ms_per_1000": ("server CPU per 1000 requests at the fixed rate (ms)", "ms", "lower", ("nginx", 0.8)),
@@ -68,6 +70,8 @@ def _num(v):
 def fmt_cell(c):
     if c is None:
         return "n/a"
+    if c.get("note"):
+        return c["note"]  # e.g. "h2 not negotiated": the server does not offer what the row measures
     if c["median"] is None:
         return "FAILED (%d run(s) with errors)" % c["failed_runs"]
     text = "%s (%s-%s)" % (_num(c["median"]), _num(c["min"]), _num(c["max"]))

@@ -18,6 +18,9 @@ every part runs. Parts:
   full_rsa        full handshakes/s, RSA-2048 PKI
   resumed         resumed handshakes/s
   keepalive_1k, keepalive_64k, all_headers (certgate's 8 default identity headers, 1 KiB)
+  keepalive_h2    keep-alive 1 KiB over HTTP/2 (ALPN h2, --h2-connections x --h2-streams streams in
+                  flight; nginx and HAProxy with h2 on; certgate's cell says "h2 not negotiated" when its
+                  server does not select h2)
   p99             p99 and server CPU per 1000 requests at the fixed rate (needs the first server's
                   keep-alive 1 KiB median, measured for it if not selected, unless --fixed-rate is given)
   idle            memory per idle mTLS connection
@@ -53,8 +56,8 @@ SERVER_CPU = "0"
 CLIENT_CPU = "1"
 T0 = time.monotonic()
 
-PARTS = ["full", "full_distinct", "full_rsa", "resumed", "keepalive_1k", "keepalive_64k", "all_headers", "p99",
-         "idle", "ceiling", "syscalls", "table2", "speed", "micro"]
+PARTS = ["full", "full_distinct", "full_rsa", "resumed", "keepalive_1k", "keepalive_64k", "all_headers",
+         "keepalive_h2", "p99", "idle", "ceiling", "syscalls", "table2", "speed", "micro"]
 
 
 def log(msg):
@@ -246,6 +249,14 @@ class Bench:
             finally:
                 server.stop()
 
+        if self.want("keepalive_h2"):
+            server = self.start(servers.H2_VARIANT.get(name, cls), "ecdsa", 1, SERVER_CPU, "t1-h2")
+            try:
+                self.warm(server)
+                c["keepalive_1k_h2"] = self.h2_cell(server)
+            finally:
+                server.stop()
+
         if self.want("full_rsa"):
             server = self.start(cls, "rsa", 1, SERVER_CPU, "t1-rsa")
             try:
@@ -255,6 +266,25 @@ class Bench:
                                             lambda r: r["report"]["full_handshakes_per_s"])
             finally:
                 server.stop()
+
+    def h2_cell(self, server):
+        """Keep-alive 1 KiB requests/s over HTTP/2. A server that does not select h2 gets a cell that says so
+        (one run shows it) instead of failed runs."""
+        a = self.args
+        extra = ("--http2", "--streams", str(a.h2_streams), "--duration", str(a.duration), "--warmup", str(a.warmup),
+                 "--connections", str(a.h2_connections))
+        what = "keep-alive 1 KiB requests/s over HTTP/2"
+        first = self.loadgen(server, "keepalive", "/1k", extra=extra, label="keepalive_1k_h2")
+        if (first["report"] or {}).get("h2_not_negotiated"):
+            log("  %s: h2 not negotiated (ALPN selected: %s)" % (server.name, first["report"].get("alpn") or "none"))
+            return dict(report.cell([], 0), note="h2 not negotiated")
+        runs = [first]
+
+        def run():
+            if runs:
+                return runs.pop()
+            return self.loadgen(server, "keepalive", "/1k", extra=extra, label="keepalive_1k_h2")
+        return self.repeat(what, run, lambda r: r["report"]["requests_per_s"])
 
     def table1_ecdsa(self, server, c, rate_holder):
         name = server.name
@@ -393,6 +423,7 @@ class Bench:
                                               if load[0] > 1.0 else ""))
         result = {"date": started.strftime("%Y-%m-%d %H:%M UTC"), "command": self.args.command,
                   "settings": {k: getattr(self.args, k) for k in ("duration", "warmup", "runs", "connections",
+                                                                   "h2_connections", "h2_streams",
                                                                    "idle_connections", "hold", "certgate_env")},
                   "machine": machine_facts(), "load_average_at_start": load}
 
@@ -418,7 +449,7 @@ class Bench:
         order = [servers.Nginx, servers.Haproxy, servers.Certgate]  # nginx first: it sets the fixed rate
         order = [cls for cls in order if self.want_server(cls)]
         table1_parts = ("full", "full_distinct", "full_rsa", "resumed", "keepalive_1k", "keepalive_64k",
-                        "all_headers", "p99", "idle")
+                        "all_headers", "keepalive_h2", "p99", "idle")
         cells1, rate_holder, ceiling_cells, sys_results = {}, {}, {}, {}
         if self.args.fixed_rate:
             rate_holder.update(rate=self.args.fixed_rate, fixed=True)
@@ -474,8 +505,9 @@ def render(result, ceil, ops, speed_cmd, micro_results, rate_holder):
           "Command: `%s`. Machine: %s. Load average at start: %.2f." % (
               result["command"], result["machine"]["summary"], result["load_average_at_start"][0]),
           "Each cell: median of %d runs (min-max); a run counts only with zero errors and every answer 200. "
-          "Runs: %s s measured after %s s warm-up, %d connections; idle memory with %d connections." % (
-              s["runs"], s["duration"], s["warmup"], s["connections"], s["idle_connections"]),
+          "Runs: %s s measured after %s s warm-up, %d connections (HTTP/2: %d connections x %d streams); idle memory "
+          "with %d connections." % (s["runs"], s["duration"], s["warmup"], s["connections"], s["h2_connections"],
+                                    s["h2_streams"], s["idle_connections"]),
           "Full handshakes: the same client certificate on every connection (a pool of one), or one of a pool "
           "of %d distinct certificates (same CA, own serial and subject) per connection, round robin." %
           pki.POOL_SIZE,
@@ -488,7 +520,7 @@ def render(result, ceil, ops, speed_cmd, micro_results, rate_holder):
           "`^`: the server did not sustain the fixed rate; `~`: fewer connections than certificates in the pool "
           "(every connection's certificate was new to the server, none came back).", ""]
     keys1 = ["full_ecdsa", "full_distinct", "full_rsa", "resumed", "keepalive_1k", "keepalive_1k_all_headers",
-             "keepalive_64k", "p99_ms", "idle_kib_per_conn", "cpu_ms_per_1000"]
+             "keepalive_64k", "keepalive_1k_h2", "p99_ms", "idle_kib_per_conn", "cpu_ms_per_1000"]
     if result["table1"]:
         md.append(report.table("Table 1: one worker each, server on core 0, load generator and upstream on core 1",
                                result["table1"], keys1, pki.POOL_SIZE))
@@ -553,6 +585,10 @@ def main():
     ap.add_argument("--warmup", type=float, default=0.5, help="seconds before measuring, per run")
     ap.add_argument("--runs", type=int, default=3, help="runs per cell")
     ap.add_argument("--connections", type=int, default=32, help="connections of the throughput runs")
+    ap.add_argument("--h2-connections", type=int, default=4, help="connections of the HTTP/2 keep-alive row")
+    ap.add_argument("--h2-streams", type=int, default=8,
+                    help="concurrent streams per connection of the HTTP/2 row (4 x 8: as many requests in flight "
+                         "as the HTTP/1.1 rows' 32 connections)")
     ap.add_argument("--idle-connections", type=int, default=1000)
     ap.add_argument("--hold", type=float, default=1.5, help="seconds the idle connections are held")
     ap.add_argument("--speed-seconds", type=int, default=3)

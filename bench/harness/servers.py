@@ -10,6 +10,10 @@ identity passed upstream in a header, keep-alive connections to the same upstrea
   nginx     ssl_verify_client on + proxy_set_header X-Client-DN $ssl_client_s_dn, upstream keepalive
   HAProxy   verify required + http-request set-header X-Client-DN %[ssl_c_s_dn], http-reuse always
 
+NginxH2 and HaproxyH2 are the same with HTTP/2 on (ALPN h2 first, http/1.1 as the fallback) for the h2
+keep-alive row; certgate's row uses its own configuration unchanged (it offers h2 by default once its server
+speaks it; until then the row says "h2 not negotiated").
+
 NginxStatic is the keep-alive ceiling: nginx with the same TLS settings serving the upstream's files itself
 (the same bytes, the same static module and so the same response headers), no upstream behind it.
 """
@@ -190,6 +194,7 @@ class CertgateAllHeaders(Certgate):
 
 class Nginx(Server):
     name = "nginx"
+    listen_flags = "ssl"
 
     def configure(self):
         temp, user = _nginx_paths(self.dir)
@@ -211,7 +216,7 @@ http {{
     keepalive 64;
   }}
   server {{
-    listen 127.0.0.1:{self.port} ssl;
+    listen 127.0.0.1:{self.port} {self.listen_flags};
     ssl_certificate {self.pem('server.pem')};
     ssl_certificate_key {self.pem('server.key')};
     ssl_client_certificate {self.pem('ca.pem')};
@@ -240,6 +245,12 @@ http {{
         return [p for p in group_pids(self.proc.pid) if p != self.proc.pid]
 
 
+class NginxH2(Nginx):
+    """nginx with HTTP/2 on the same listener (nginx 1.22: `listen ... ssl http2`; keepalive_requests, set
+    above, also bounds the streams of an h2 connection)."""
+    listen_flags = "ssl http2"
+
+
 class NginxStatic(Nginx):
     """The keep-alive ceiling: nginx over the same mTLS serving the body itself (the upstream's files and
     static settings), no proxying."""
@@ -261,6 +272,7 @@ class NginxStatic(Nginx):
 
 class Haproxy(Server):
     name = "HAProxy"
+    bind_flags = ""
 
     def configure(self):
         conf = _write(os.path.join(self.dir, "haproxy.cfg"), f"""\
@@ -278,7 +290,7 @@ defaults
   http-reuse always
 
 frontend fe
-  bind 127.0.0.1:{self.port} ssl crt {self.pem('server-combined.pem')} ca-file {self.pem('ca.pem')} verify required
+  bind 127.0.0.1:{self.port} ssl crt {self.pem('server-combined.pem')} ca-file {self.pem('ca.pem')} verify required{self.bind_flags}
   http-request set-header X-Client-DN %[ssl_c_s_dn]
   http-request set-header X-Client-Verify %[ssl_c_verify]
   default_backend be
@@ -287,6 +299,15 @@ backend be
   server up 127.0.0.1:{self.upstream_port}
 """)
         return ["haproxy", "-f", conf, "-db"]
+
+
+class HaproxyH2(Haproxy):
+    """HAProxy with HTTP/2 on the same bind line."""
+    bind_flags = " alpn h2,http/1.1"
+
+
+# The h2 keep-alive row's configuration of each server.
+H2_VARIANT = {"nginx": NginxH2, "HAProxy": HaproxyH2}
 
 
 SERVERS = {"certgate": Certgate, "nginx": Nginx, "HAProxy": Haproxy}

@@ -66,6 +66,11 @@ SSL_CTX* make_client_context(const Options& options, std::string& error) {
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
   }
 
+  if (options.http2) {
+    // What an HTTP/2 client such as the edge offers: h2 first, HTTP/1.1 as the fallback.
+    static constexpr unsigned char kAlpn[] = {2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+    if (SSL_CTX_set_alpn_protos(ctx, kAlpn, sizeof kAlpn) != 0) return fail("SSL_CTX_set_alpn_protos");
+  }
   if (options.mode == Mode::resume) {
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
     SSL_CTX_sess_set_new_cb(ctx, on_new_session);

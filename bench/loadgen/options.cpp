@@ -45,6 +45,10 @@ no error and every answer was 200: otherwise the exit status is 1.
   --hold S              idle: seconds to hold the connections once established [5]
   --ready-file FILE     idle: written once every connection is established
   --timeout S           a busy connection without progress this long is an error [10]
+  --http2               keepalive over HTTP/2: ALPN offers h2 and http/1.1, a connection
+                        whose server does not select h2 is an error ("h2 not negotiated"),
+                        each connection keeps --streams GET streams in flight
+  --streams M           HTTP/2: concurrent streams per connection (closed loop)  [10]
   --json                print the report as JSON
 )";
 
@@ -143,6 +147,7 @@ bool parse_options(int argc, char** argv, Options& options, int& exit_code) {
     }
     if (arg == "--tls12") { options.tls12 = true; continue; }
     if (arg == "--json") { options.json = true; continue; }
+    if (arg == "--http2") { options.http2 = true; continue; }
     if (i + 1 >= argc) return bad("option " + std::string(arg) + " needs a value (or is unknown)");
     const char* value = argv[++i];
     double number = 0;
@@ -173,6 +178,9 @@ bool parse_options(int argc, char** argv, Options& options, int& exit_code) {
     } else if (arg == "--rate") {
       if (!numeric(0, 10'000'000, false)) return false;
       options.rate = number;
+    } else if (arg == "--streams") {
+      if (!numeric(1, 1000, true)) return false;
+      options.streams = static_cast<int>(number);
     } else if (arg == "--hold") {
       if (!numeric(0, 3600, false)) return false;
       options.hold_s = number;
@@ -213,6 +221,8 @@ bool parse_options(int argc, char** argv, Options& options, int& exit_code) {
   if (options.host.find_first_of(" \r\n") != std::string::npos) return bad("--host: no spaces or line breaks");
   if (options.threads > options.connections) options.threads = options.connections;
   if (options.mode == Mode::idle && options.rate > 0) return bad("--rate does not apply to --mode idle");
+  if (options.http2 && options.mode != Mode::keepalive) return bad("--http2 goes with --mode keepalive");
+  if (options.http2 && options.rate > 0) return bad("--http2 is a closed loop: --rate does not apply");
   return true;
 }
 

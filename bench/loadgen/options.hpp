@@ -36,6 +36,8 @@ struct Options {
   std::string ready_file;   // idle: written (with the count) once all connections are established
   double timeout_s = 10.0;  // no progress on a busy connection for this long is an error
   bool json = false;
+  bool http2 = false;  // keepalive over HTTP/2: ALPN h2, `streams` concurrent GET streams per connection
+  int streams = 10;
 };
 
 const char* to_string(Mode mode);

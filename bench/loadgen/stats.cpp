@@ -74,6 +74,7 @@ void Stats::merge(Stats&& other) {
   bytes_received += other.bytes_received;
   established += other.established;
   late_dispatches += other.late_dispatches;
+  h2_not_negotiated += other.h2_not_negotiated;
   latency_us.insert(latency_us.end(), other.latency_us.begin(), other.latency_us.end());
   for (const auto& [status, n] : other.statuses) statuses[status] += n;
   for (const auto& [kind, n] : other.error_kinds) error_kinds[kind] += n;
@@ -88,8 +89,10 @@ bool run_counts(const Options& options, const Stats& stats) {
 std::string text_report(const Options& options, const Stats& stats, const RunInfo& info) {
   std::string out;
   char line[512];
-  std::snprintf(line, sizeof line, "mode %s, %d connection(s), %d thread(s), %s%s, path %s, %s %s\n",
-                to_string(options.mode), options.connections, options.threads,
+  std::snprintf(line, sizeof line, "mode %s%s, %d connection(s), %d thread(s), %s%s, path %s, %s %s\n",
+                to_string(options.mode),
+                options.http2 ? (" over HTTP/2 (" + std::to_string(options.streams) + " streams each)").c_str() : "",
+                options.connections, options.threads,
                 options.mode == Mode::idle ? ("hold " + fmt("%.1f", options.hold_s) + " s").c_str()
                                            : (fmt("%.1f", info.measured_s) + " s measured").c_str(),
                 options.rate > 0 ? (", open loop at " + fmt("%.0f", options.rate) + " req/s").c_str() : "",
@@ -119,6 +122,11 @@ std::string text_report(const Options& options, const Stats& stats, const RunInf
                   p.p50, p.p90, p.p99, p.p999, p.max, p.mean);
     out += line;
   }
+  if (options.http2) {
+    std::snprintf(line, sizeof line, "alpn          %s%s\n", info.alpn.empty() ? "(none)" : info.alpn.c_str(),
+                  stats.h2_not_negotiated > 0 ? "  -- h2 not negotiated" : "");
+    out += line;
+  }
   std::snprintf(line, sizeof line, "non-200       %llu\nerrors        %llu\n",
                 static_cast<unsigned long long>(stats.non_200), static_cast<unsigned long long>(stats.errors));
   out += line;
@@ -142,6 +150,10 @@ std::string json_report(const Options& options, const Stats& stats, const RunInf
   out += ",\"duration_s\":" + fmt("%.3f", info.measured_s);
   out += ",\"rate\":" + fmt("%.1f", options.rate);
   out += ",\"path\":" + json_string(options.path);
+  out += ",\"http2\":" + std::string(options.http2 ? "true" : "false");
+  out += ",\"streams\":" + std::to_string(options.http2 ? options.streams : 1);
+  out += ",\"alpn\":" + json_string(info.alpn);
+  out += ",\"h2_not_negotiated\":" + u(stats.h2_not_negotiated);
   out += ",\"tls_version\":" + json_string(info.tls_version);
   out += ",\"cipher\":" + json_string(info.cipher);
   out += ",\"group\":" + json_string(info.group);

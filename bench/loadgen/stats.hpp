@@ -20,6 +20,7 @@ struct Stats {
   std::uint64_t bytes_received = 0;      // response bodies inside the measured window
   std::uint64_t established = 0;         // idle: connections that got their answer
   std::uint64_t late_dispatches = 0;     // open loop: requests sent >1 ms after their scheduled time
+  std::uint64_t h2_not_negotiated = 0;   // --http2: handshakes after which the server had not selected h2
   std::vector<std::uint32_t> latency_us; // per request inside the measured window
   std::map<int, std::uint64_t> statuses;
   std::map<std::string, std::uint64_t> error_kinds;
@@ -38,6 +39,7 @@ struct RunInfo {
   std::string tls_version;     // negotiated by the first connection
   std::string cipher;
   std::string group;
+  std::string alpn;            // the protocol ALPN selected on the first connection ("" when none)
   std::size_t client_certificates = 0;       // certificates in the pool (1 without --cert-pool, 0 without any)
   std::size_t client_certificates_used = 0;  // different certificates presented
 };

@@ -47,6 +47,9 @@ class ForegroundServer:
             self._log.close()
         common.unregister(self)
 
+    def address(self):
+        return "127.0.0.1:%d" % self.port
+
     def __enter__(self):
         return self
 
@@ -83,7 +86,7 @@ http {{
     uwsgi_temp_path {dir}/uwsgi;
     scgi_temp_path {dir}/scgi;
     server {{
-        listen 127.0.0.1:{port} ssl;
+        listen 127.0.0.1:{port} {listen_flags};
         server_name localhost;
         ssl_certificate {server_pem};
         ssl_certificate_key {server_key};
@@ -98,16 +101,18 @@ http {{
 """
 
 
-def nginx(pki, verify_client, extra_location="", name="nginx"):
+def nginx(pki, verify_client, extra_location="", name="nginx", http2=False):
     """nginx with `ssl_verify_client VERIFY_CLIENT` trusting the test CA, answering 200 "origin ok"; extra_location
-    is inserted into `location /` first (e.g. an `if ($ssl_client_verify ...)` check). Started."""
+    is inserted into `location /` first (e.g. an `if ($ssl_client_verify ...)` check); http2: HTTP/2 on the
+    listener too (`listen ... ssl http2`, ALPN h2). Started."""
     binary = require_program("nginx")
     directory = common.subdir(name)
     port = free_port()
     conf = os.path.join(directory, "nginx.conf")
     with open(conf, "w") as f:
         f.write(NGINX_CONF.format(dir=directory, port=port, server_pem=pki.pem("server"), server_key=pki.key("server"),
-                                  ca=pki.pem("ca"), verify=verify_client, extra=extra_location))
+                                  ca=pki.pem("ca"), verify=verify_client, extra=extra_location,
+                                  listen_flags="ssl http2" if http2 else "ssl"))
     argv = [binary, "-c", conf, "-p", directory,
             "-g", "daemon off; pid %s/nginx.pid; error_log %s/error.log;" % (directory, directory)]
     return ForegroundServer(name, argv, port, directory, os.path.join(directory, "error.log")).start()
