@@ -57,7 +57,7 @@ TEST(AccessLog, TextLineNamesTheProtocolAndTheH2StreamBeforeTheRequestId) {
   r.request_id = "abc";
   std::string h1 = http_log::AccessLog::format_text(r);
   EXPECT_NE(h1.find(" bytes=0 proto=h1 request_id=abc reason="), std::string::npos) << h1;
-  EXPECT_EQ(h1.find("stream="), std::string::npos) << h1;
+  EXPECT_EQ(h1.find(" stream="), std::string::npos) << h1;
   r.proto = "h2";
   r.stream_id = 5;
   std::string h2 = http_log::AccessLog::format_text(r);
@@ -215,8 +215,11 @@ void expect_json_round_trip(const http_log::AccessRecord& r) {
   EXPECT_EQ(j["resumed"], r.resumed);
   EXPECT_EQ(j["chain_cached"], r.chain_cached);
   EXPECT_EQ(j["proto"], std::string(r.proto));
-  if (r.proto == "h2") EXPECT_EQ(j["stream"], r.stream_id);
-  else EXPECT_FALSE(j.contains("stream"));
+  if (r.proto == "h2") {
+    EXPECT_EQ(j["stream"], r.stream_id);
+  } else {
+    EXPECT_FALSE(j.contains("stream"));
+  }
 }
 
 std::vector<std::string> hostile_values() {
