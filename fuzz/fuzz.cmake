@@ -25,12 +25,20 @@ target_compile_definitions(certgate_fuzz_http PUBLIC BOOST_ASIO_NO_DEPRECATED BO
 target_link_libraries(certgate_fuzz_http PUBLIC certgate_tls Boost::headers)
 target_compile_options(certgate_fuzz_http PRIVATE -fsanitize=fuzzer-no-link,${CERTGATE_FUZZ_SANITIZERS} ${CERTGATE_FUZZ_FLAGS})
 
+# src/h2 (the HTTP/2 session fed bytes and the h2 <-> HTTP/1.1 translation) on top of it, with nghttp2.
+file(GLOB FUZZ_H2_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/h2/*.cpp)
+add_library(certgate_fuzz_h2 STATIC EXCLUDE_FROM_ALL ${FUZZ_H2_SOURCES})
+target_link_libraries(certgate_fuzz_h2 PUBLIC certgate_fuzz_http PkgConfig::LIBNGHTTP2)
+target_compile_options(certgate_fuzz_h2 PRIVATE -fsanitize=fuzzer-no-link,${CERTGATE_FUZZ_SANITIZERS} ${CERTGATE_FUZZ_FLAGS})
+
 set(CERTGATE_FUZZ_DRIVERS toml_config_fuzz iis_xml_fuzz cert_bundle_fuzz wildcard_decide_fuzz cert_text_fuzz
-                          request_path_fuzz response_path_fuzz)
+                          request_path_fuzz response_path_fuzz h2_request_fuzz)
 set(CERTGATE_FUZZ_HTTP_DRIVERS request_path_fuzz response_path_fuzz)
 foreach(driver IN LISTS CERTGATE_FUZZ_DRIVERS)
   add_executable(${driver} EXCLUDE_FROM_ALL ${CMAKE_CURRENT_LIST_DIR}/${driver}.cpp)
-  if(driver IN_LIST CERTGATE_FUZZ_HTTP_DRIVERS)
+  if(driver STREQUAL "h2_request_fuzz")
+    target_link_libraries(${driver} PRIVATE certgate_fuzz_h2)
+  elseif(driver IN_LIST CERTGATE_FUZZ_HTTP_DRIVERS)
     target_link_libraries(${driver} PRIVATE certgate_fuzz_http)
   else()
     target_link_libraries(${driver} PRIVATE certgate_tls)

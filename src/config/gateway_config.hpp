@@ -84,6 +84,10 @@ struct UpstreamServer {
 
 enum class Balance { round_robin, least_conn };
 
+// What the upstream speaks: HTTP/1.1 (pooled connections), or HTTP/2 (gRPC): over https with ALPN "h2", over
+// http with prior knowledge (h2c) to loopback servers only. docs/config.md, protocol.
+enum class UpstreamProtocol { http1, h2 };
+
 // The optional active check of an upstream's servers: GET path, expecting 2xx.
 struct HealthCheck {
   std::string path = "/";
@@ -110,6 +114,7 @@ struct UpstreamConfig {
   // Protocols a client may switch to through Upgrade (lower case). Anything else is proxied as a plain request:
   // an upgraded connection is a raw tunnel in which later requests skip every check.
   std::vector<std::string> upgrade{"websocket"};
+  UpstreamProtocol protocol = UpstreamProtocol::http1;
   core::SourcePos where;
 };
 

@@ -11,10 +11,10 @@ namespace certgate::config {
 
 const std::vector<std::string_view> kUpstreamKeys = {"url",      "servers",   "ca",           "verify",
                                                      "server_name", "max_idle_per_worker", "upgrade", "balance",
-                                                     "fail_timeout", "max_fails", "health_check"};
+                                                     "fail_timeout", "max_fails", "health_check", "protocol"};
 const std::vector<std::string_view> kNamedUpstreamKeys = {"servers",      "ca",        "verify",      "server_name",
                                                           "max_idle_per_worker", "balance", "fail_timeout",
-                                                          "max_fails",    "health_check"};
+                                                          "max_fails",    "health_check", "protocol"};
 
 namespace {
 
@@ -60,6 +60,12 @@ void read_servers(const TomlTable& table, UpstreamConfig& out) {
     }
     out.servers.push_back(std::move(server));
   }
+}
+
+// 127.0.0.0/8, ::1, localhost.
+bool is_loopback_host(const std::string& host) {
+  if (host == "localhost" || host == "::1") return true;
+  return host.rfind("127.", 0) == 0 && host.find_first_not_of("0123456789.") == std::string::npos;
 }
 
 void read_health_check(const TomlTable& table, UpstreamConfig& out) {
@@ -110,6 +116,24 @@ void read_upstream(const TomlTable& upstream, UpstreamConfig& out, bool named) {
   }
   if (auto max_fails = upstream.integer("max_fails", 1, 1000)) out.max_fails = static_cast<int>(*max_fails);
   read_health_check(upstream, out);
+  if (auto protocol = upstream.choice<UpstreamProtocol>("protocol", {{"http/1.1", UpstreamProtocol::http1},
+                                                                    {"h2", UpstreamProtocol::h2}})) {
+    out.protocol = *protocol;
+    if (out.protocol == UpstreamProtocol::h2) {
+      // h2c (prior knowledge) carries requests in the clear: only to a server on this machine.
+      std::vector<UpstreamServer> servers = out.servers;
+      if (servers.empty()) servers.push_back(UpstreamServer{out.url, out.host, out.port, out.where});
+      for (const UpstreamServer& s : servers) {
+        if (!out.tls && !is_loopback_host(s.host)) {
+          upstream.fail("protocol", "\"h2\" over http:// (h2c, prior knowledge) is only for loopback servers; '" +
+                                        s.url + "' is not: use https:// (ALPN h2)");
+        }
+      }
+      if (out.health_check) {
+        upstream.fail("protocol", "health_check speaks HTTP/1.1 and cannot check an HTTP/2 upstream; leave it out");
+      }
+    }
+  }
   if (auto protocols = upstream.strings("upgrade")) {
     out.upgrade.clear();
     for (const auto& p : *protocols) {

@@ -41,6 +41,48 @@ Fields response_fields(const http::response_header<>& head, const h1::CheckedRes
   return out;
 }
 
+Fields relayed_response_fields(Fields upstream) {
+  Fields out;
+  bool has_date = false;
+  std::string via;
+  for (Field& f : upstream) {
+    if (f.first == "server") continue;
+    if (f.first == "via") {
+      via.append(f.second).append(", ");
+      continue;
+    }
+    has_date = has_date || f.first == "date";
+    out.push_back(std::move(f));
+  }
+  if (!has_date) out.emplace_back("date", std::string(h1::http_date_now()));
+  out.emplace_back("server", "certgate");
+  out.emplace_back("via", via + "2 certgate");
+  return out;
+}
+
+Fields upstream_request_fields(const http::request_header<>& rendered, std::string_view scheme,
+                               bool client_te_trailers) {
+  Fields out{{":method", std::string(rendered.method_string())},
+             {":scheme", std::string(scheme)},
+             {":authority", std::string(rendered[http::field::host])},
+             {":path", std::string(rendered.target())}};
+  for (const auto& f : rendered) {
+    switch (f.name()) {
+      case http::field::host:
+      case http::field::connection:
+      case http::field::keep_alive:
+      case http::field::proxy_connection:
+      case http::field::transfer_encoding:
+      case http::field::upgrade:
+      case http::field::te: continue;
+      default: break;
+    }
+    out.emplace_back(lower(f.name_string()), std::string(f.value()));
+  }
+  if (client_te_trailers) out.emplace_back("te", "trailers");
+  return out;
+}
+
 Fields own_response_fields(std::size_t body_size) {
   return Fields{{"date", std::string(h1::http_date_now())},
                 {"server", "certgate"},

@@ -298,6 +298,12 @@ class ForwardAttempt final : public UpstreamAttempt {
 
 awaitable<ExchangeResult> forward_request(ConnectionState& cs, RequestParser& parser, const h1::CheckedRequest& req,
                                           const ClientAddress& client, bool last, http_log::AccessRecord& rec) {
+  if (cs.rt->upstream_for(cs.outcome->host).config().protocol == config::UpstreamProtocol::h2) {
+    co_await send_refusal(cs, req.version, 502, 0,
+                          "the upstream speaks HTTP/2 only (protocol = \"h2\"): it is reached over HTTP/2 connections",
+                          rec);
+    co_return ExchangeResult{};
+  }
   ForwardAttempt attempt(cs, parser, req, client, last, rec);
   std::optional<proxy::UpstreamError> unreachable = co_await with_upstream(cs, req, rec, attempt);
   if (unreachable) {

@@ -7,6 +7,7 @@
 #include "http/client_response.hpp"
 #include "http/upstream_request.hpp"
 #include "server/h2_request.hpp"
+#include "server/h2_upstream_exchange.hpp"
 #include "server/server.hpp"
 #include "server/upstream_attempt.hpp"
 #include "server/worker.hpp"
@@ -47,7 +48,9 @@ class H2Attempt final : public UpstreamAttempt {
     } in_use{st_};
     st_.upstream = &up_conn;
     AttemptResult r;
-    if (up_conn.tls()) r = co_await exchange(up_conn, *up_conn.tls(), to);
+    if (to.group->config().protocol == config::UpstreamProtocol::h2) {
+      r = co_await exchange_with_h2_upstream(conn_, st_, scs_, head_, req_, client_, rec_, up_conn, to);
+    } else if (up_conn.tls()) r = co_await exchange(up_conn, *up_conn.tls(), to);
     else r = co_await exchange(up_conn, *up_conn.plain(), to);
     co_return r;
   }

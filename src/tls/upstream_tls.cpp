@@ -13,6 +13,9 @@ SslCtxPtr make_upstream_ctx(const config::UpstreamConfig& upstream) {
   if (!ctx) throw LoadError("cannot create upstream TLS context: " + take_openssl_errors());
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
   SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS);
+  // An HTTP/2 upstream must select h2 (checked after the handshake: src/server/h2_upstream_exchange.cpp).
+  static const unsigned char kH2[] = {2, 'h', '2'};
+  if (upstream.protocol == config::UpstreamProtocol::h2) SSL_CTX_set_alpn_protos(ctx.get(), kH2, sizeof kH2);
   if (upstream.verify) {
     SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
     if (!upstream.ca_file.empty()) {
@@ -40,6 +43,13 @@ SslPtr new_upstream_ssl(SSL_CTX* ctx, const config::UpstreamConfig& upstream, co
   }
   if (ip != nullptr) ASN1_OCTET_STRING_free(ip);
   return ssl;
+}
+
+std::string selected_alpn(SSL* ssl) {
+  const unsigned char* p = nullptr;
+  unsigned int len = 0;
+  SSL_get0_alpn_selected(ssl, &p, &len);
+  return std::string(reinterpret_cast<const char*>(p), len);
 }
 
 }  // namespace certgate::tls

@@ -11,4 +11,7 @@ SslCtxPtr make_upstream_ctx(const config::UpstreamConfig& upstream);
 // verification set: the name is server_name, else the host.
 SslPtr new_upstream_ssl(SSL_CTX* ctx, const config::UpstreamConfig& upstream, const std::string& host);
 
+// The protocol the upstream selected with ALPN ("" when none).
+std::string selected_alpn(SSL* ssl);
+
 }  // namespace certgate::tls
