@@ -125,6 +125,18 @@ std::string tls_cell(const client::HttpsResponse& r) {
   return "ok " + r.protocol;
 }
 
+std::string alpn_cell(const client::HttpsResponse& r) {
+  if (r.protocol.empty()) return "-";  // no handshake: nothing was selected
+  return r.alpn.empty() ? "none" : r.alpn;
+}
+
+// What the origin selected when offered h2, http/1.1, and what the probe did with it.
+std::string alpn_line(const client::ProbeReport& report) {
+  if (!report.alpn_known) return "unknown (no TLS handshake completed): HTTP/1.1 only";
+  if (report.http2_checked) return "h2: the scenarios are repeated over HTTP/2";
+  return (report.alpn.empty() ? std::string("none") : report.alpn) + ": HTTP/1.1 only";
+}
+
 std::string http_cell(const client::ScenarioResult& s) {
   if (!s.response.http_ok) return "-";
   std::string detail = s.result.detail;  // "HTTP 403.7 (...)"
@@ -155,12 +167,14 @@ void print_text(const client::ProbeReport& report, const client::ProbeTarget& ta
             << (!report.origin_checked      ? " (not verified)"
                 : report.origin_verified    ? " (verified against --ca)"
                                             : " (does NOT verify against --ca: " + report.origin_error + ")")
-            << "\n\n";
+            << "\n"
+            << "  ALPN (offered h2, http/1.1): " << alpn_line(report) << "\n\n";
   std::vector<std::vector<std::string>> rows = {
-      {"#", "scenario", "TCP", "TLS", "HTTP", "time", "result", "a Cloudflare visitor would see"}};
+      {"#", "scenario", "TCP", "TLS", "ALPN", "HTTP", "time", "result", "a Cloudflare visitor would see"}};
   for (const auto& s : report.scenarios) {
-    rows.push_back({std::to_string(s.number), s.label, tcp_cell(s.response), tls_cell(s.response), http_cell(s),
-                    ms(s.response.elapsed_ms), words(client::to_string(s.result.outcome)), s.result.cloudflare});
+    rows.push_back({std::to_string(s.number), s.label, tcp_cell(s.response), tls_cell(s.response),
+                    alpn_cell(s.response), http_cell(s), ms(s.response.elapsed_ms),
+                    words(client::to_string(s.result.outcome)), s.result.cloudflare});
   }
   std::vector<std::size_t> width(rows.front().size(), 0);
   for (const auto& row : rows) {
@@ -181,7 +195,8 @@ void print_text(const client::ProbeReport& report, const client::ProbeTarget& ta
   }
   if (report.enforced) {
     std::cout << "verdict: ENFORCED: the edge certificate is admitted; requests without a certificate and with an "
-                 "impostor certificate are refused.\n";
+                 "impostor certificate are refused"
+              << (report.http2_checked ? ", over HTTP/1.1 and over HTTP/2" : "") << ".\n";
   } else {
     std::cout << "verdict: NOT ENFORCED\n";
     for (const auto& reason : report.reasons) std::cout << "  - " << reason << "\n";
@@ -199,10 +214,16 @@ nlohmann::json to_json(const client::ProbeReport& report, const client::ProbeTar
         {"number", s.number},
         {"id", s.id},
         {"label", s.label},
+        {"pass", s.pass},
         {"sni", s.sni.empty() ? json(nullptr) : json(s.sni)},
         {"host", s.host},
         {"tcp", {{"ok", r.tcp_ok}, {"error", r.tcp_error}}},
-        {"tls", {{"ok", r.tls_ok}, {"version", r.protocol}, {"alert", r.alert}, {"error", r.tls_error}}},
+        {"tls",
+         {{"ok", r.tls_ok},
+          {"version", r.protocol},
+          {"alpn", r.protocol.empty() || r.alpn.empty() ? json(nullptr) : json(r.alpn)},
+          {"alert", r.alert},
+          {"error", r.tls_error}}},
         {"http_status", r.http_ok ? json(r.status) : json(nullptr)},
         {"elapsed_ms", r.elapsed_ms},
         {"timed_out", r.timed_out},
@@ -223,6 +244,11 @@ nlohmann::json to_json(const client::ProbeReport& report, const client::ProbeTar
         {"checked", report.origin_checked},
         {"verified", report.origin_checked ? json(report.origin_verified) : json(nullptr)},
         {"error", report.origin_error}}},
+      {"alpn",
+       {{"offered", {"h2", "http/1.1"}},
+        {"known", report.alpn_known},
+        {"selected", report.alpn_known && !report.alpn.empty() ? json(report.alpn) : json(nullptr)},
+        {"http2_checked", report.http2_checked}}},
       {"scenarios", scenarios},
       {"verdict", report.enforced ? "ENFORCED" : "NOT ENFORCED"},
       {"enforced", report.enforced},
@@ -304,6 +330,8 @@ void register_probe(CLI::App& app, int* exit_code) {
   sub->footer(R"(Scenarios: (1) no client certificate, (2) the edge certificate, (3) an impostor: a fresh self-signed
 certificate with the edge certificate's subject, (4) with --sni only: the edge certificate with SNI and Host
 probe-mismatch.invalid (informational). ENFORCED when (2) is admitted and (1) and (3) are refused.
+The scenarios are sent over HTTP/1.1 (ALPN http/1.1), then again offering ALPN h2, http/1.1: when the origin
+selects h2 they are repeated over HTTP/2, and ENFORCED needs both passes enforced.
 Refused = a TLS alert or handshake failure, a connection closed without a response, an answer that is not
 HTTP, or HTTP 401, 403, 421, 495, 496, or 400 naming an SSL certificate error (nginx). Any other HTTP
 response = admitted.
