@@ -133,6 +133,7 @@ std::string ClientSession::pending_output() {
     }
     out.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(n));
   }
+  check_session();  // a session nghttp2 refused ends once its GOAWAY is taken
   return out;
 }
 

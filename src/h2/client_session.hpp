@@ -62,7 +62,8 @@ class ClientSession {
   // complete ("" = "connection closed").
   void connection_ended(const std::string& why);
 
-  // The exchange is over: the stream closed, or the session cannot go on.
+  // The exchange is over: the stream closed, or the session cannot go on. A session that nghttp2 ends for a
+  // protocol error is over once pending_output() took its GOAWAY: call it after receive().
   bool finished() const { return finished_; }
   // Whether any byte came from the server.
   bool received_any() const { return received_bytes_ > 0; }

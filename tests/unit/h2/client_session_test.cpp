@@ -175,6 +175,7 @@ TEST(H2ClientSession, BytesThatAreNotHttp2AreAProtocolError) {
   ClientSession client(request(), {});
   client.pending_output();
   client.receive("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_NE(client.pending_output(), "");  // GOAWAY (PROTOCOL_ERROR)
   ASSERT_TRUE(client.finished());
   EXPECT_FALSE(client.response().head_done);
   EXPECT_EQ(client.response().error.rfind("protocol error: ", 0), 0u) << client.response().error;
