@@ -132,7 +132,7 @@ std::string alpn_cell(const client::HttpsResponse& r) {
 
 // What the origin selected when offered h2, http/1.1, and what the probe did with it.
 std::string alpn_line(const client::ProbeReport& report) {
-  if (!report.alpn_known) return "unknown (no TLS handshake completed): HTTP/1.1 only";
+  if (!report.alpn_known) return "unknown (the handshake offering h2 did not complete): HTTP/1.1 only";
   if (report.http2_checked) return "h2: the scenarios are repeated over HTTP/2";
   return (report.alpn.empty() ? std::string("none") : report.alpn) + ": HTTP/1.1 only";
 }

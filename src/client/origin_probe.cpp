@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "tls/pki_generator.hpp"
+#include "tls/tls_client.hpp"
 
 namespace certgate::client {
 namespace {
@@ -267,18 +268,19 @@ ProbeReport run_probe(const ProbeTarget& target, const ProbeIdentity& edge) {
     return s.response.tcp_ok && !s.response.timed_out;
   });
   if (answers) {
+    // Which protocol the origin selects when offered h2, http/1.1: one handshake with the edge certificate and
+    // no request, so that an origin without h2 gets no second round of requests.
+    const HttpsRequest offer = scenario_request(target, target.sni, target.host_header, edge.cert, edge.key,
+                                                edge.chain, kH2Pass);
+    const tls::TlsClient check(offer, tls::TlsClient::Clock::now() + target.timeout);
+    report.alpn_known = !check.report().protocol.empty();
+    report.alpn = report.alpn_known ? check.report().alpn : "";
+  }
+  if (report.alpn == "h2") {
+    report.http2_checked = true;
     std::vector<ScenarioResult> second =
         run_pass(kH2Pass, static_cast<int>(report.scenarios.size()) + 1, target, edge, impostor);
-    for (const auto& s : second) {
-      if (s.response.protocol.empty()) continue;  // no handshake: nothing was selected
-      report.alpn_known = true;
-      if (s.response.alpn == "h2" || report.alpn.empty()) report.alpn = s.response.alpn;
-      if (report.alpn == "h2") break;
-    }
-    if (report.alpn == "h2") {
-      report.http2_checked = true;
-      report.scenarios.insert(report.scenarios.end(), second.begin(), second.end());
-    }
+    report.scenarios.insert(report.scenarios.end(), second.begin(), second.end());
   }
   report.origin_checked = !target.ca_certs.empty();
   for (const auto& s : report.scenarios) {

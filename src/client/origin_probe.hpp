@@ -4,10 +4,11 @@
 // (a fresh self-signed certificate with the edge's subject), (4) optionally the edge's certificate for
 // another host name. ENFORCED only when (2) is admitted and (1) and (3) are refused.
 //
-// The scenarios are first sent over HTTP/1.1 (ALPN offers "http/1.1" only). Then they are run again offering
-// "h2", "http/1.1", as an HTTP/2 edge does; when the origin selects h2 there, that second pass (over HTTP/2)
-// is judged the same way and kept in the report: ENFORCED needs both passes enforced. When the origin selects
-// http/1.1 or nothing, the second pass repeated HTTP/1.1 and is dropped; the report says what was selected.
+// The scenarios are first sent over HTTP/1.1 (ALPN offers "http/1.1" only). Then one handshake with the edge
+// certificate offering "h2", "http/1.1" (as an HTTP/2 edge does; no request) asks which protocol the origin
+// selects. When it selects h2, the scenarios run again offering h2, http/1.1 (over HTTP/2), and that second
+// pass is judged the same way: ENFORCED needs both passes enforced. Otherwise only HTTP/1.1 is checked; the
+// report says what was selected.
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -75,7 +76,7 @@ struct ProbeReport {
   bool origin_verified = false;
   std::string origin_error;          // why the origin's certificate did not verify
   std::string alpn;                  // what the origin selected when offered h2, http/1.1: "h2", "http/1.1", ""
-  bool alpn_known = false;           // a handshake with that offer completed (otherwise `alpn` tells nothing)
+  bool alpn_known = false;           // the handshake with that offer completed (otherwise `alpn` tells nothing)
   bool http2_checked = false;        // the origin selected h2: the "h2" pass is in `scenarios` and judged
 };
 
