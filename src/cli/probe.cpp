@@ -132,9 +132,19 @@ std::string alpn_cell(const client::HttpsResponse& r) {
 
 // What the origin selected when offered h2, http/1.1, and what the probe did with it.
 std::string alpn_line(const client::ProbeReport& report) {
-  if (!report.alpn_known) return "unknown (the handshake offering h2 did not complete): HTTP/1.1 only";
-  if (report.http2_checked) return "h2: the scenarios are repeated over HTTP/2";
-  return (report.alpn.empty() ? std::string("none") : report.alpn) + ": HTTP/1.1 only";
+  if (!report.alpn_known) return "unknown (the handshake offering h2, http/1.1 did not complete): HTTP/1.1 only";
+  std::string out = "the origin selects " + (report.alpn.empty() ? std::string("none") : report.alpn) +
+                    " when offered h2, http/1.1: ";
+  if (!report.http2_checked) return out + "HTTP/1.1 only";
+  int first = 0, last = 0, first_h1 = 0, last_h1 = 0;
+  for (const auto& s : report.scenarios) {
+    int& lo = s.pass == client::kH2Pass ? first : first_h1;
+    int& hi = s.pass == client::kH2Pass ? last : last_h1;
+    if (lo == 0) lo = s.number;
+    hi = s.number;
+  }
+  return out + "scenarios " + std::to_string(first) + "-" + std::to_string(last) + " repeat " +
+         std::to_string(first_h1) + "-" + std::to_string(last_h1) + " over HTTP/2";
 }
 
 std::string http_cell(const client::ScenarioResult& s) {
@@ -168,7 +178,7 @@ void print_text(const client::ProbeReport& report, const client::ProbeTarget& ta
                 : report.origin_verified    ? " (verified against --ca)"
                                             : " (does NOT verify against --ca: " + report.origin_error + ")")
             << "\n"
-            << "  ALPN (offered h2, http/1.1): " << alpn_line(report) << "\n\n";
+            << "  ALPN: " << alpn_line(report) << "\n\n";
   std::vector<std::vector<std::string>> rows = {
       {"#", "scenario", "TCP", "TLS", "ALPN", "HTTP", "time", "result", "a Cloudflare visitor would see"}};
   for (const auto& s : report.scenarios) {

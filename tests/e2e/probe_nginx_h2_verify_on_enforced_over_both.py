@@ -33,7 +33,7 @@ def main():
 
         text = probe(["https://localhost:%d/" % origin.port, "--connect", "127.0.0.1"], json_output=False)
         check_eq(text.code, 0, "exit code of the text report", text)
-        check("ALPN (offered h2, http/1.1): h2: the scenarios are repeated over HTTP/2" in text.stdout,
+        check("ALPN: the origin selects h2 when offered h2, http/1.1: scenarios 4-6 repeat 1-3 over HTTP/2" in text.stdout,
               "the text report names the ALPN", text)
         check("over HTTP/1.1 and over HTTP/2" in text.stdout, "the text verdict names both protocols", text)
 

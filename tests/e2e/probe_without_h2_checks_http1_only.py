@@ -26,7 +26,7 @@ def main():
         r = probe(["https://localhost:%d/" % origin.port, "--connect", "127.0.0.1"])
         check_http1_only(r, "http/1.1")
         text = probe(["https://localhost:%d/" % origin.port, "--connect", "127.0.0.1"], json_output=False)
-        check("ALPN (offered h2, http/1.1): http/1.1: HTTP/1.1 only" in text.stdout, "the text report", text)
+        check("ALPN: the origin selects http/1.1 when offered h2, http/1.1: HTTP/1.1 only" in text.stdout, "the text report", text)
     with haproxy(p, "required", name="haproxy-no-alpn") as origin:
         r = probe(["https://localhost:%d/" % origin.port, "--connect", "127.0.0.1"])
         check_http1_only(r, None)
