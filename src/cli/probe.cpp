@@ -340,8 +340,8 @@ void register_probe(CLI::App& app, int* exit_code) {
   sub->footer(R"(Scenarios: (1) no client certificate, (2) the edge certificate, (3) an impostor: a fresh self-signed
 certificate with the edge certificate's subject, (4) with --sni only: the edge certificate with SNI and Host
 probe-mismatch.invalid (informational). ENFORCED when (2) is admitted and (1) and (3) are refused.
-The scenarios are sent over HTTP/1.1 (ALPN http/1.1), then again offering ALPN h2, http/1.1: when the origin
-selects h2 they are repeated over HTTP/2, and ENFORCED needs both passes enforced.
+The scenarios are sent over HTTP/1.1 (ALPN http/1.1); then one handshake offering ALPN h2, http/1.1 asks what
+the origin selects: when it selects h2, they are repeated over HTTP/2 and ENFORCED needs both passes enforced.
 Refused = a TLS alert or handshake failure, a connection closed without a response, an answer that is not
 HTTP, or HTTP 401, 403, 421, 495, 496, or 400 naming an SSL certificate error (nginx). Any other HTTP
 response = admitted.
