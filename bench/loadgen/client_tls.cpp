@@ -1,5 +1,12 @@
 #include "loadgen/client_tls.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <openssl/err.h>
 
 namespace certgate::bench {
@@ -32,6 +39,34 @@ std::string openssl_errors() {
     out += buf;
   }
   return out.empty() ? "no OpenSSL error recorded" : out;
+}
+
+bool open_client_connection(const Options& options, SSL_CTX* ctx, ClientCertPool* pool, int& fd, SSL*& ssl,
+                            std::string& error) {
+  fd = ::socket(options.address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    error = std::string("socket: ") + std::strerror(errno);
+    return false;
+  }
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&options.address), options.address_len) != 0 &&
+      errno != EINPROGRESS) {
+    error = std::string("connect: ") + std::strerror(errno);
+    return false;
+  }
+  ssl = SSL_new(ctx);
+  if (ssl == nullptr || SSL_set_fd(ssl, fd) != 1) {
+    error = "SSL_new: " + openssl_errors();
+    return false;
+  }
+  if (pool != nullptr && !pool->use_next(ssl)) {
+    error = "setting the client certificate of the pool: " + openssl_errors();
+    return false;
+  }
+  if (!options.sni.empty()) SSL_set_tlsext_host_name(ssl, options.sni.c_str());
+  if (!options.ca.empty()) SSL_set1_host(ssl, options.sni.c_str());
+  return true;
 }
 
 SSL_CTX* make_client_context(const Options& options, std::string& error) {

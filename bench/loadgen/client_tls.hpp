@@ -6,6 +6,7 @@
 
 #include <openssl/ssl.h>
 
+#include "loadgen/cert_pool.hpp"
 #include "loadgen/options.hpp"
 
 namespace certgate::bench {
@@ -19,6 +20,14 @@ struct SessionSlot {
 
 // One context per event-loop thread (no lock sharing between threads). Null with `error` set on failure.
 SSL_CTX* make_client_context(const Options& options, std::string& error);
+
+// Starts a connection as both workers do: a non-blocking TCP socket (TCP_NODELAY) connecting to
+// options.address, and its SSL from `ctx` with the pool's next client certificate (when there is a pool), the
+// SNI and, with --ca, the name to verify. `fd` and `ssl` are set as far as it got, for the caller to close;
+// false with `error` ("socket: ...", "connect: ...", "SSL_new: ...") when a step failed. The handshake is the
+// caller's.
+bool open_client_connection(const Options& options, SSL_CTX* ctx, ClientCertPool* pool, int& fd, SSL*& ssl,
+                            std::string& error);
 
 // The OpenSSL error queue as one line (and clears it).
 std::string openssl_errors();

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -176,31 +175,13 @@ void H2Worker::open(H2Conn& c) {
   c.streams.clear();
   c.out.clear();
   c.out_pos = 0;
-  c.fd = ::socket(options_.address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (c.fd < 0) {
-    fail(c, std::string("socket: ") + std::strerror(errno));
-    return;
-  }
-  const int one = 1;
-  ::setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  if (::connect(c.fd, reinterpret_cast<const sockaddr*>(&options_.address), options_.address_len) != 0 &&
-      errno != EINPROGRESS) {
-    fail(c, std::string("connect: ") + std::strerror(errno));
-    return;
-  }
-  c.ssl = SSL_new(ctx_);
-  if (c.ssl == nullptr || SSL_set_fd(c.ssl, c.fd) != 1) {
-    fail(c, "SSL_new: " + openssl_errors());
+  std::string error;
+  if (!open_client_connection(options_, ctx_, clock_.cert_pool, c.fd, c.ssl, error)) {
+    fail(c, error);
     return;
   }
   // nghttp2's output is written in pieces; a piece may be taken in part.
   SSL_set_mode(c.ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-  if (clock_.cert_pool != nullptr && !clock_.cert_pool->use_next(c.ssl)) {
-    fail(c, "setting the client certificate of the pool: " + openssl_errors());
-    return;
-  }
-  if (!options_.sni.empty()) SSL_set_tlsext_host_name(c.ssl, options_.sni.c_str());
-  if (!options_.ca.empty()) SSL_set1_host(c.ssl, options_.sni.c_str());
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
   ev.data.ptr = &c;

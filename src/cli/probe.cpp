@@ -125,6 +125,28 @@ std::string tls_cell(const client::HttpsResponse& r) {
   return "ok " + r.protocol;
 }
 
+std::string alpn_cell(const client::HttpsResponse& r) {
+  if (r.protocol.empty()) return "-";  // no handshake: nothing was selected
+  return r.alpn.empty() ? "none" : r.alpn;
+}
+
+// What the origin selected when offered h2, http/1.1, and what the probe did with it.
+std::string alpn_line(const client::ProbeReport& report) {
+  if (!report.alpn_known) return "unknown (the handshake offering h2, http/1.1 did not complete): HTTP/1.1 only";
+  std::string out = "the origin selects " + (report.alpn.empty() ? std::string("none") : report.alpn) +
+                    " when offered h2, http/1.1: ";
+  if (!report.http2_checked) return out + "HTTP/1.1 only";
+  int first = 0, last = 0, first_h1 = 0, last_h1 = 0;
+  for (const auto& s : report.scenarios) {
+    int& lo = s.pass == client::kH2Pass ? first : first_h1;
+    int& hi = s.pass == client::kH2Pass ? last : last_h1;
+    if (lo == 0) lo = s.number;
+    hi = s.number;
+  }
+  return out + "scenarios " + std::to_string(first) + "-" + std::to_string(last) + " repeat " +
+         std::to_string(first_h1) + "-" + std::to_string(last_h1) + " over HTTP/2";
+}
+
 std::string http_cell(const client::ScenarioResult& s) {
   if (!s.response.http_ok) return "-";
   std::string detail = s.result.detail;  // "HTTP 403.7 (...)"
@@ -155,12 +177,14 @@ void print_text(const client::ProbeReport& report, const client::ProbeTarget& ta
             << (!report.origin_checked      ? " (not verified)"
                 : report.origin_verified    ? " (verified against --ca)"
                                             : " (does NOT verify against --ca: " + report.origin_error + ")")
-            << "\n\n";
+            << "\n"
+            << "  ALPN: " << alpn_line(report) << "\n\n";
   std::vector<std::vector<std::string>> rows = {
-      {"#", "scenario", "TCP", "TLS", "HTTP", "time", "result", "a Cloudflare visitor would see"}};
+      {"#", "scenario", "TCP", "TLS", "ALPN", "HTTP", "time", "result", "a Cloudflare visitor would see"}};
   for (const auto& s : report.scenarios) {
-    rows.push_back({std::to_string(s.number), s.label, tcp_cell(s.response), tls_cell(s.response), http_cell(s),
-                    ms(s.response.elapsed_ms), words(client::to_string(s.result.outcome)), s.result.cloudflare});
+    rows.push_back({std::to_string(s.number), s.label, tcp_cell(s.response), tls_cell(s.response),
+                    alpn_cell(s.response), http_cell(s), ms(s.response.elapsed_ms),
+                    words(client::to_string(s.result.outcome)), s.result.cloudflare});
   }
   std::vector<std::size_t> width(rows.front().size(), 0);
   for (const auto& row : rows) {
@@ -181,7 +205,8 @@ void print_text(const client::ProbeReport& report, const client::ProbeTarget& ta
   }
   if (report.enforced) {
     std::cout << "verdict: ENFORCED: the edge certificate is admitted; requests without a certificate and with an "
-                 "impostor certificate are refused.\n";
+                 "impostor certificate are refused"
+              << (report.http2_checked ? ", over HTTP/1.1 and over HTTP/2" : "") << ".\n";
   } else {
     std::cout << "verdict: NOT ENFORCED\n";
     for (const auto& reason : report.reasons) std::cout << "  - " << reason << "\n";
@@ -199,10 +224,16 @@ nlohmann::json to_json(const client::ProbeReport& report, const client::ProbeTar
         {"number", s.number},
         {"id", s.id},
         {"label", s.label},
+        {"pass", s.pass},
         {"sni", s.sni.empty() ? json(nullptr) : json(s.sni)},
         {"host", s.host},
         {"tcp", {{"ok", r.tcp_ok}, {"error", r.tcp_error}}},
-        {"tls", {{"ok", r.tls_ok}, {"version", r.protocol}, {"alert", r.alert}, {"error", r.tls_error}}},
+        {"tls",
+         {{"ok", r.tls_ok},
+          {"version", r.protocol},
+          {"alpn", r.protocol.empty() || r.alpn.empty() ? json(nullptr) : json(r.alpn)},
+          {"alert", r.alert},
+          {"error", r.tls_error}}},
         {"http_status", r.http_ok ? json(r.status) : json(nullptr)},
         {"elapsed_ms", r.elapsed_ms},
         {"timed_out", r.timed_out},
@@ -223,6 +254,11 @@ nlohmann::json to_json(const client::ProbeReport& report, const client::ProbeTar
         {"checked", report.origin_checked},
         {"verified", report.origin_checked ? json(report.origin_verified) : json(nullptr)},
         {"error", report.origin_error}}},
+      {"alpn",
+       {{"offered", {"h2", "http/1.1"}},
+        {"known", report.alpn_known},
+        {"selected", report.alpn_known && !report.alpn.empty() ? json(report.alpn) : json(nullptr)},
+        {"http2_checked", report.http2_checked}}},
       {"scenarios", scenarios},
       {"verdict", report.enforced ? "ENFORCED" : "NOT ENFORCED"},
       {"enforced", report.enforced},
@@ -304,6 +340,8 @@ void register_probe(CLI::App& app, int* exit_code) {
   sub->footer(R"(Scenarios: (1) no client certificate, (2) the edge certificate, (3) an impostor: a fresh self-signed
 certificate with the edge certificate's subject, (4) with --sni only: the edge certificate with SNI and Host
 probe-mismatch.invalid (informational). ENFORCED when (2) is admitted and (1) and (3) are refused.
+The scenarios are sent over HTTP/1.1 (ALPN http/1.1); then one handshake offering ALPN h2, http/1.1 asks what
+the origin selects: when it selects h2, they are repeated over HTTP/2 and ENFORCED needs both passes enforced.
 Refused = a TLS alert or handshake failure, a connection closed without a response, an answer that is not
 HTTP, or HTTP 401, 403, 421, 495, 496, or 400 naming an SSL certificate error (nginx). Any other HTTP
 response = admitted.

@@ -4,6 +4,7 @@
 
 #include "core/ascii.hpp"
 #include "core/host_port.hpp"
+#include "h2/client_session.hpp"
 
 namespace certgate::client {
 namespace {
@@ -45,6 +46,71 @@ std::string stop_reason(const tls::TlsIo& io, bool head_done) {
   return "connection failed before " + what + (io.error.empty() ? "" : ": " + io.error);
 }
 
+// Why the HTTP/2 exchange stopped, when the connection (not the session) ended it.
+std::string connection_end(const tls::TlsIo& io) {
+  switch (io.end) {
+    case tls::TlsIo::End::timed_out: return "timed out";
+    case tls::TlsIo::End::failed: return "connection failed" + (io.error.empty() ? "" : " (" + io.error + ")");
+    default: return "connection closed";
+  }
+}
+
+// The request over HTTP/2 (ALPN selected "h2"): one stream, the same method, path, Host (as :authority) and
+// fields as the HTTP/1.1 request, read as src/h2/client_session reads it.
+void exchange_h2(tls::TlsClient& connection, const HttpsRequest& req, Clock::time_point deadline,
+                 HttpsResponse& out) {
+  h2::ClientRequest request;
+  request.method = req.method;
+  request.authority = host_authority(req);
+  request.path = req.path;
+  request.headers = {{"user-agent", "certgate"}, {"accept", "*/*"}};
+  h2::ClientSession session(request, h2::ClientLimits{req.limits.max_header_bytes, req.limits.max_body_bytes});
+
+  tls::TlsIo last;
+  bool past_deadline = false;
+  std::string buffer(16 * 1024, '\0');
+  for (;;) {
+    const std::string output = session.pending_output();
+    if (!output.empty()) {
+      last = connection.write_all(output);
+      if (last.end != tls::TlsIo::End::none) break;
+    }
+    if (session.finished()) break;
+    // Each read waits until the deadline at most; this bounds a server that never stops sending frames.
+    if (Clock::now() >= deadline) {
+      past_deadline = true;
+      last.end = tls::TlsIo::End::timed_out;
+      break;
+    }
+    last = connection.read_some(buffer.data(), buffer.size());
+    if (last.end != tls::TlsIo::End::none) break;
+    session.receive(std::string_view(buffer.data(), last.size));
+  }
+  if (!session.finished()) session.connection_ended(connection_end(last));
+
+  static_cast<tls::TlsClientReport&>(out) = connection.report();
+  if (past_deadline) out.timed_out = true;
+  const h2::ClientResponse& r = session.response();
+  if (!session.received_any()) {
+    // As for HTTP/1.1: a refused client certificate in TLS 1.3 is an alert on the first read.
+    if (!last.alert.empty()) {
+      out.tls_ok = false;
+      out.alert = last.alert;
+      out.tls_error = last.error;
+      return;
+    }
+  }
+  out.http_ok = r.head_done;
+  out.body_complete = r.complete;
+  out.status = r.status;
+  out.headers = r.headers;
+  out.body = r.body;
+  out.http_error = r.error;
+  // Closed before a response: nothing or only the server's SETTINGS came, as for HTTP/1.1 an empty reply.
+  out.empty_reply = !r.head_done && !out.timed_out && last.end == tls::TlsIo::End::closed;
+  if (!r.head_done && out.timed_out) out.http_error = "no response in time";
+}
+
 }  // namespace
 
 std::string HttpsResponse::header(std::string_view name) const {
@@ -79,6 +145,11 @@ HttpsResponse https_request(const HttpsRequest& req) {
   HttpsResponse out;
   const auto started = Clock::now();
   tls::TlsClient connection(req, started + req.timeout);
+  if (connection.established() && connection.report().alpn == "h2") {
+    exchange_h2(connection, req, started + req.timeout, out);
+    out.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    return out;
+  }
 
   tls::TlsIo last;  // the write or read that ended the exchange
   h1::ResponseRead read;

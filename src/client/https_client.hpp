@@ -4,6 +4,8 @@
 //
 // The TLS connection is tls::TlsClient (src/tls, the only place that touches SSL*); the response is read by
 // h1::read_response (src/http, Beast's parser). One request per connection, with `Connection: close`.
+// When the request offers ALPN (tls::TlsClientOptions::alpn) and the server selects "h2", the same request is
+// sent over HTTP/2 instead (src/h2/client_session: one stream) and its response is reported the same way.
 #include <chrono>
 #include <string>
 #include <string_view>

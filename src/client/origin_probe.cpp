@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "tls/pki_generator.hpp"
+#include "tls/tls_client.hpp"
 
 namespace certgate::client {
 namespace {
@@ -37,14 +38,19 @@ bool is_refusal_status(const HttpsResponse& response) {
   }
 }
 
-const ScenarioResult* find(const ProbeReport& report, std::string_view id) {
+const ScenarioResult* find(const ProbeReport& report, std::string_view id, std::string_view pass) {
   for (const auto& s : report.scenarios) {
-    if (s.id == id) return &s;
+    if (s.id == id && s.pass == pass) return &s;
   }
   return nullptr;
 }
 
-std::string numbered(const ScenarioResult& s) { return "(" + std::to_string(s.number) + ") " + s.label; }
+// "(5) no client certificate over HTTP/2": the pass is named for the h2 pass only.
+std::string numbered(const ScenarioResult& s) {
+  std::string out = "(" + std::to_string(s.number) + ") " + s.label;
+  if (s.pass == kH2Pass) out += s.response.alpn == "h2" ? " over HTTP/2" : " offering h2";
+  return out;
+}
 
 // A scenario that must be refused: why it counts against the verdict, or "" when it was refused.
 std::string must_be_refused(const ScenarioResult& s, std::string_view consequence) {
@@ -60,8 +66,13 @@ std::string must_be_refused(const ScenarioResult& s, std::string_view consequenc
 }
 
 HttpsRequest scenario_request(const ProbeTarget& target, const std::string& sni, const std::string& host, X509* cert,
-                              EVP_PKEY* key, const std::vector<X509*>& chain) {
+                              EVP_PKEY* key, const std::vector<X509*>& chain, std::string_view pass) {
   HttpsRequest request;
+  if (pass == kH2Pass) {
+    request.alpn = {"h2", "http/1.1"};
+  } else {
+    request.alpn = {"http/1.1"};
+  }
   request.connect_host = target.connect_host;
   request.port = target.port;
   request.sni = sni;
@@ -77,15 +88,17 @@ HttpsRequest scenario_request(const ProbeTarget& target, const std::string& sni,
   return request;
 }
 
-ScenarioResult run_one(int number, std::string id, std::string label, const ProbeTarget& target, const std::string& sni,
-                       const std::string& host, X509* cert, EVP_PKEY* key, const std::vector<X509*>& chain) {
+ScenarioResult run_one(std::string_view pass, int number, std::string id, std::string label, const ProbeTarget& target,
+                       const std::string& sni, const std::string& host, X509* cert, EVP_PKEY* key,
+                       const std::vector<X509*>& chain) {
   ScenarioResult out;
+  out.pass = std::string(pass);
   out.number = number;
   out.id = std::move(id);
   out.label = std::move(label);
   out.sni = sni;
   out.host = host;
-  out.response = https_request(scenario_request(target, sni, host, cert, key, chain));
+  out.response = https_request(scenario_request(target, sni, host, cert, key, chain, pass));
   out.result = classify_response(out.response);
   return out;
 }
@@ -150,6 +163,11 @@ Classification classify_response(const HttpsResponse& r) {
     return c;
   }
   c.outcome = ProbeOutcome::refused;
+  if (r.alpn == "h2" && !r.empty_reply && !r.http_error.empty()) {
+    c.detail = "HTTP/2: " + r.http_error;  // "HTTP/2: stream reset by the server: REFUSED_STREAM"
+    c.cloudflare = "520 Web server is returning an unknown error";
+    return c;
+  }
   c.detail = r.empty_reply          ? "connection closed without a response"
              : r.http_error.empty() ? "not an HTTP response"
                                     : "not an HTTP response: " + r.http_error;
@@ -157,13 +175,15 @@ Classification classify_response(const HttpsResponse& r) {
   return c;
 }
 
-void judge(ProbeReport& report) {
-  report.reasons.clear();
-  report.notes.clear();
-  const ScenarioResult* none = find(report, "no_certificate");
-  const ScenarioResult* edge = find(report, "edge_certificate");
-  const ScenarioResult* impostor = find(report, "impostor");
-  const ScenarioResult* other = find(report, "other_host");
+namespace {
+
+// One pass: its reasons and notes are added; whether it is enforced.
+bool judge_pass(ProbeReport& report, std::string_view pass) {
+  const ScenarioResult* none = find(report, "no_certificate", pass);
+  const ScenarioResult* edge = find(report, "edge_certificate", pass);
+  const ScenarioResult* impostor = find(report, "impostor", pass);
+  const ScenarioResult* other = find(report, "other_host", pass);
+  const std::size_t reasons_before = report.reasons.size();
   if (edge && edge->result.outcome != ProbeOutcome::admitted) {
     report.reasons.push_back(numbered(*edge) + " is not admitted (" + edge->result.detail +
                              "): the CDN's own requests would fail too (" + edge->result.cloudflare + ")");
@@ -178,7 +198,7 @@ void judge(ProbeReport& report) {
       report.reasons.push_back(why);
     }
   }
-  report.enforced = none && edge && impostor && report.reasons.empty();
+  const bool enforced = none && edge && impostor && report.reasons.size() == reasons_before;
 
   if (other) {
     if (other->result.outcome == ProbeOutcome::admitted) {
@@ -191,6 +211,17 @@ void judge(ProbeReport& report) {
                              other->result.detail + ") (informational)");
     }
   }
+  return enforced;
+}
+
+}  // namespace
+
+void judge(ProbeReport& report) {
+  report.reasons.clear();
+  report.notes.clear();
+  const bool http1 = judge_pass(report, kHttp1Pass);
+  const bool http2 = !report.http2_checked || judge_pass(report, kH2Pass);
+  report.enforced = http1 && http2;
   if (!report.origin_checked) {
     report.notes.push_back("the origin's certificate was not verified (no --ca); give --ca to check it as Cloudflare's "
                            "Full (strict) mode does");
@@ -201,24 +232,55 @@ void judge(ProbeReport& report) {
 }
 
 void check_target(const ProbeTarget& target) {
-  request_head(scenario_request(target, target.sni, target.host_header, nullptr, nullptr, {}));
+  request_head(scenario_request(target, target.sni, target.host_header, nullptr, nullptr, {}, kHttp1Pass));
   if (!target.mismatch_name.empty()) {
-    request_head(scenario_request(target, target.mismatch_name, target.mismatch_name, nullptr, nullptr, {}));
+    request_head(scenario_request(target, target.mismatch_name, target.mismatch_name, nullptr, nullptr, {}, kHttp1Pass));
   }
 }
+
+namespace {
+
+// The scenarios of one pass, numbered from `first`.
+std::vector<ScenarioResult> run_pass(std::string_view pass, int first, const ProbeTarget& target,
+                                     const ProbeIdentity& edge, const tls::Issued& impostor) {
+  std::vector<ScenarioResult> out;
+  out.push_back(run_one(pass, first, "no_certificate", "no client certificate", target, target.sni,
+                        target.host_header, nullptr, nullptr, {}));
+  out.push_back(run_one(pass, first + 1, "edge_certificate", "the edge certificate", target, target.sni,
+                        target.host_header, edge.cert, edge.key, edge.chain));
+  out.push_back(run_one(pass, first + 2, "impostor", "impostor (self-signed, same subject)", target, target.sni,
+                        target.host_header, impostor.cert.get(), impostor.key.get(), {}));
+  if (!target.mismatch_name.empty()) {
+    out.push_back(run_one(pass, first + 3, "other_host", "the edge certificate for another host name", target,
+                          target.mismatch_name, target.mismatch_name, edge.cert, edge.key, edge.chain));
+  }
+  return out;
+}
+
+}  // namespace
 
 ProbeReport run_probe(const ProbeTarget& target, const ProbeIdentity& edge) {
   tls::Issued impostor = tls::impostor_of(edge.cert);
   ProbeReport report;
-  report.scenarios.push_back(run_one(1, "no_certificate", "no client certificate", target, target.sni,
-                                     target.host_header, nullptr, nullptr, {}));
-  report.scenarios.push_back(run_one(2, "edge_certificate", "the edge certificate", target, target.sni,
-                                     target.host_header, edge.cert, edge.key, edge.chain));
-  report.scenarios.push_back(run_one(3, "impostor", "impostor (self-signed, same subject)", target, target.sni,
-                                     target.host_header, impostor.cert.get(), impostor.key.get(), {}));
-  if (!target.mismatch_name.empty()) {
-    report.scenarios.push_back(run_one(4, "other_host", "the edge certificate for another host name", target,
-                                       target.mismatch_name, target.mismatch_name, edge.cert, edge.key, edge.chain));
+  report.scenarios = run_pass(kHttp1Pass, 1, target, edge, impostor);
+  // The h2 pass needs an origin that answers TLS at all: not for one that is unreachable or silent.
+  const bool answers = std::any_of(report.scenarios.begin(), report.scenarios.end(), [](const ScenarioResult& s) {
+    return s.response.tcp_ok && !s.response.timed_out;
+  });
+  if (answers) {
+    // Which protocol the origin selects when offered h2, http/1.1: one handshake with the edge certificate and
+    // no request, so that an origin without h2 gets no second round of requests.
+    const HttpsRequest offer = scenario_request(target, target.sni, target.host_header, edge.cert, edge.key,
+                                                edge.chain, kH2Pass);
+    const tls::TlsClient check(offer, tls::TlsClient::Clock::now() + target.timeout);
+    report.alpn_known = !check.report().protocol.empty();
+    report.alpn = report.alpn_known ? check.report().alpn : "";
+  }
+  if (report.alpn == "h2") {
+    report.http2_checked = true;
+    std::vector<ScenarioResult> second =
+        run_pass(kH2Pass, static_cast<int>(report.scenarios.size()) + 1, target, edge, impostor);
+    report.scenarios.insert(report.scenarios.end(), second.begin(), second.end());
   }
   report.origin_checked = !target.ca_certs.empty();
   for (const auto& s : report.scenarios) {

@@ -3,6 +3,12 @@
 // edge would ask it, in scenarios: (1) no client certificate, (2) the edge's certificate, (3) an impostor
 // (a fresh self-signed certificate with the edge's subject), (4) optionally the edge's certificate for
 // another host name. ENFORCED only when (2) is admitted and (1) and (3) are refused.
+//
+// The scenarios are first sent over HTTP/1.1 (ALPN offers "http/1.1" only). Then one handshake with the edge
+// certificate offering "h2", "http/1.1" (as an HTTP/2 edge does; no request) asks which protocol the origin
+// selects. When it selects h2, the scenarios run again offering h2, http/1.1 (over HTTP/2), and that second
+// pass is judged the same way: ENFORCED needs both passes enforced. Otherwise only HTTP/1.1 is checked; the
+// report says what was selected.
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -44,8 +50,14 @@ struct Classification {
   std::string cloudflare;  // what a Cloudflare visitor would see: "525 SSL handshake failed", "HTTP 403 passed through"
 };
 
+// The two passes: "http/1.1" (ALPN offers http/1.1 only), "h2" (ALPN offers h2, http/1.1; the request goes
+// over what the origin selected, HTTP/2 when it selected h2).
+inline constexpr std::string_view kHttp1Pass = "http/1.1";
+inline constexpr std::string_view kH2Pass = "h2";
+
 struct ScenarioResult {
   int number = 0;
+  std::string pass{kHttp1Pass};
   std::string id;     // no_certificate | edge_certificate | impostor | other_host
   std::string label;  // "no client certificate", ...
   std::string sni;
@@ -63,6 +75,9 @@ struct ProbeReport {
   bool origin_checked = false;       // a CA file was given
   bool origin_verified = false;
   std::string origin_error;          // why the origin's certificate did not verify
+  std::string alpn;                  // what the origin selected when offered h2, http/1.1: "h2", "http/1.1", ""
+  bool alpn_known = false;           // the handshake with that offer completed (otherwise `alpn` tells nothing)
+  bool http2_checked = false;        // the origin selected h2: the "h2" pass is in `scenarios` and judged
 };
 
 // The refusal statuses: 401, 403, 421, 495, 496, and 400 when its body names an SSL certificate problem
@@ -70,7 +85,7 @@ struct ProbeReport {
 // Any other complete response means the request got past the client-certificate check: admitted.
 Classification classify_response(const HttpsResponse& response);
 
-// Fills enforced, reasons and notes from the scenarios (pure; run_probe calls it).
+// Fills enforced, reasons and notes from the scenarios of both passes (pure; run_probe calls it).
 void judge(ProbeReport& report);
 
 // Throws std::invalid_argument when the target's requests could not be sent (a path or Host that

@@ -148,6 +148,20 @@ void TlsClient::handshake(const TlsClientOptions& options) {
     for (X509* c : options.client_chain) SSL_CTX_add1_chain_cert(ctx_.get(), c);
   }
   ssl_.reset(SSL_new(ctx_.get()));
+  if (!options.alpn.empty()) {
+    std::string wire;  // RFC 7301 3.1: each name preceded by its length
+    for (const std::string& name : options.alpn) {
+      if (name.empty() || name.size() > 255) continue;
+      wire += static_cast<char>(name.size());
+      wire += name;
+    }
+    // SSL_set_alpn_protos returns 0 on success.
+    if (SSL_set_alpn_protos(ssl_.get(), reinterpret_cast<const unsigned char*>(wire.data()),
+                            static_cast<unsigned int>(wire.size())) != 0) {
+      report_.tls_error = "cannot offer ALPN: " + take_openssl_errors();
+      return;
+    }
+  }
   if (!options.sni.empty()) SSL_set_tlsext_host_name(ssl_.get(), options.sni.c_str());
   if (verifies(options) && !options.verify_name.empty()) {
     if (is_ip_address(options.verify_name)) {
@@ -167,6 +181,10 @@ void TlsClient::handshake(const TlsClientOptions& options) {
     report_.alert = alert_from_errors(report_.tls_error);
     return;
   }
+  const unsigned char* selected = nullptr;
+  unsigned int selected_len = 0;
+  SSL_get0_alpn_selected(ssl_.get(), &selected, &selected_len);
+  if (selected != nullptr) report_.alpn.assign(reinterpret_cast<const char*>(selected), selected_len);
   report_.tls_ok = true;
 }
 

@@ -25,6 +25,7 @@ struct TlsClientOptions {
   X509* client_cert = nullptr;              // present this certificate (with client_key)
   EVP_PKEY* client_key = nullptr;
   std::vector<X509*> client_chain;          // intermediates to send after the leaf
+  std::vector<std::string> alpn;            // ALPN protocols to offer, in order ({"h2", "http/1.1"}); empty = none
 };
 
 // How far the connection got.
@@ -35,6 +36,7 @@ struct TlsClientReport {
   std::string tls_error;       // OpenSSL reason, e.g. "tlsv13 alert certificate required"
   std::string alert;           // TLS alert description received from the server ("certificate_required"), if any
   std::string protocol;        // negotiated version, e.g. "TLSv1.3"
+  std::string alpn;            // the ALPN protocol the server selected ("h2", "http/1.1"); "" = none
   std::string server_subject;  // the server certificate's subject (RFC 4514), when one was received
   bool server_verified = false;     // verification asked for, and the server certificate verified (chain, name)
   std::string server_verify_error;  // why it did not (OpenSSL's text), when verification was asked for

@@ -85,7 +85,7 @@ http {{
     fastcgi_temp_path {dir}/fastcgi;
     uwsgi_temp_path {dir}/uwsgi;
     scgi_temp_path {dir}/scgi;
-    server {{
+{extra_http}    server {{
         listen 127.0.0.1:{port} {listen_flags};
         server_name localhost;
         ssl_certificate {server_pem};
@@ -101,17 +101,18 @@ http {{
 """
 
 
-def nginx(pki, verify_client, extra_location="", name="nginx", http2=False):
+def nginx(pki, verify_client, extra_location="", name="nginx", http2=False, extra_http=""):
     """nginx with `ssl_verify_client VERIFY_CLIENT` trusting the test CA, answering 200 "origin ok"; extra_location
-    is inserted into `location /` first (e.g. an `if ($ssl_client_verify ...)` check); http2: HTTP/2 on the
-    listener too (`listen ... ssl http2`, ALPN h2). Started."""
+    is inserted into `location /` first (e.g. an `if ($ssl_client_verify ...)` check), extra_http into the `http`
+    block before the server (e.g. a `map`); http2: HTTP/2 on the listener too (`listen ... ssl http2`, ALPN h2).
+    Started."""
     binary = require_program("nginx")
     directory = common.subdir(name)
     port = free_port()
     conf = os.path.join(directory, "nginx.conf")
     with open(conf, "w") as f:
         f.write(NGINX_CONF.format(dir=directory, port=port, server_pem=pki.pem("server"), server_key=pki.key("server"),
-                                  ca=pki.pem("ca"), verify=verify_client, extra=extra_location,
+                                  ca=pki.pem("ca"), verify=verify_client, extra=extra_location, extra_http=extra_http,
                                   listen_flags="ssl http2" if http2 else "ssl"))
     argv = [binary, "-c", conf, "-p", directory,
             "-g", "daemon off; pid %s/nginx.pid; error_log %s/error.log;" % (directory, directory)]
@@ -126,13 +127,14 @@ defaults
     timeout client 10s
     timeout server 10s
 frontend origin
-    bind 127.0.0.1:{port} ssl crt {crt} ca-file {ca} verify {verify}
+    bind 127.0.0.1:{port} ssl crt {crt} ca-file {ca} verify {verify}{alpn}
     http-request return status 200 content-type text/plain string "origin ok"
 """
 
 
-def haproxy(pki, verify="required", name="haproxy"):
-    """HAProxy terminating TLS with `verify VERIFY` against the test CA and answering 200 itself. Started."""
+def haproxy(pki, verify="required", name="haproxy", alpn=None):
+    """HAProxy terminating TLS with `verify VERIFY` against the test CA and answering 200 itself; alpn: the bind's
+    `alpn` list (e.g. "h2,http/1.1": HTTP/2 too), None = no ALPN (HAProxy selects nothing). Started."""
     binary = require_program("haproxy")
     directory = common.subdir(name)
     port = free_port()
@@ -143,7 +145,8 @@ def haproxy(pki, verify="required", name="haproxy"):
                 out.write(f.read())
     cfg = os.path.join(directory, "haproxy.cfg")
     with open(cfg, "w") as f:
-        f.write(HAPROXY_CFG.format(port=port, crt=crt, ca=pki.pem("ca"), verify=verify))
+        f.write(HAPROXY_CFG.format(port=port, crt=crt, ca=pki.pem("ca"), verify=verify,
+                                   alpn=" alpn " + alpn if alpn else ""))
     argv = [binary, "-f", cfg, "-db"]
     return ForegroundServer(name, argv, port, directory, os.path.join(directory, "haproxy.log")).start()
 
@@ -159,11 +162,19 @@ class Probe:
         except ValueError:
             common.fail("certgate probe --json printed something that is not JSON", run)
 
-    def scenario(self, sid):
+    def scenario(self, sid, pass_="http/1.1"):
         for s in self.report.get("scenarios", []):
-            if s["id"] == sid:
+            if s["id"] == sid and s.get("pass") == pass_:
                 return s
-        common.fail("no scenario %r in the probe report" % sid, self.run)
+        common.fail("no scenario %r in pass %r in the probe report" % (sid, pass_), self.run)
+
+    def passes(self):
+        """The passes of the report's scenarios, in order, each once."""
+        out = []
+        for s in self.report.get("scenarios", []):
+            if s.get("pass") not in out:
+                out.append(s.get("pass"))
+        return out
 
     def describe(self):
         return self.run.describe()
@@ -181,9 +192,10 @@ def probe(args, pki=None, cert="edge", json_output=True, timeout=60):
     return Probe(run) if json_output else run
 
 
-def check_scenario(p, sid, outcome, detail=None, cloudflare=None):
-    """Scenario `sid` of probe `p` ended with `outcome` (and `detail` / `cloudflare` when given)."""
-    s = p.scenario(sid)
+def check_scenario(p, sid, outcome, detail=None, cloudflare=None, pass_="http/1.1"):
+    """Scenario `sid` of probe `p` in pass `pass_` ("http/1.1", or "h2": the pass offering ALPN h2) ended with
+    `outcome` (and `detail` / `cloudflare` when given)."""
+    s = p.scenario(sid, pass_)
     common.check_eq(s["outcome"], outcome, "outcome of scenario %s" % sid, p.run)
     if detail is not None:
         common.check_eq(s["detail"], detail, "detail of scenario %s" % sid, p.run)

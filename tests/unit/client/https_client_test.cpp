@@ -50,7 +50,9 @@ enum class Ending {
 // bounded (10 s), so a client that misbehaves fails the test instead of hanging it.
 class ScriptedServer {
  public:
-  ScriptedServer(std::vector<std::string> pieces, Ending ending) : pieces_(std::move(pieces)), ending_(ending) {
+  // select_alpn: the ALPN protocol to select when the client offers it ("" = select none).
+  ScriptedServer(std::vector<std::string> pieces, Ending ending, std::string select_alpn = "")
+      : pieces_(std::move(pieces)), ending_(ending), select_alpn_(std::move(select_alpn)) {
     listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -87,6 +89,7 @@ class ScriptedServer {
     tls::SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
     SSL_CTX_use_certificate(ctx.get(), pki().server.cert.get());
     SSL_CTX_use_PrivateKey(ctx.get(), pki().server.key.get());
+    if (!select_alpn_.empty()) SSL_CTX_set_alpn_select_cb(ctx.get(), select, this);
     tls::SslPtr ssl(SSL_new(ctx.get()));
     SSL_set_fd(ssl.get(), fd);
     if (SSL_accept(ssl.get()) == 1) {
@@ -110,8 +113,22 @@ class ScriptedServer {
     ::close(fd);
   }
 
+  static int select(SSL*, const unsigned char** out, unsigned char* out_len, const unsigned char* in, unsigned int in_len,
+                    void* arg) {
+    const std::string& want = static_cast<ScriptedServer*>(arg)->select_alpn_;
+    for (unsigned int i = 0; i < in_len; i += 1u + in[i]) {
+      if (std::string(reinterpret_cast<const char*>(in + i + 1), in[i]) == want) {
+        *out = in + i + 1;
+        *out_len = in[i];
+        return SSL_TLSEXT_ERR_OK;
+      }
+    }
+    return SSL_TLSEXT_ERR_NOACK;
+  }
+
   std::vector<std::string> pieces_;
   Ending ending_;
+  std::string select_alpn_;
   int listener_ = -1;
   int port_ = 0;
   std::thread thread_;
@@ -248,6 +265,61 @@ TEST_F(HttpsClient, TimeoutDuringTheBodyKeepsTheHead) {
   EXPECT_EQ(r.body, "abc");
   EXPECT_EQ(r.http_error, "timed out before the end of the response body");
   EXPECT_EQ(classify_response(r).outcome, ProbeOutcome::admitted);
+}
+
+// Frames as an HTTP/2 server sends them: a 9-byte header (length, type, flags, stream) and the payload.
+std::string frame(std::uint8_t type, std::uint8_t flags, std::uint32_t stream, const std::string& payload) {
+  std::string out;
+  out += static_cast<char>((payload.size() >> 16) & 0xff);
+  out += static_cast<char>((payload.size() >> 8) & 0xff);
+  out += static_cast<char>(payload.size() & 0xff);
+  out += static_cast<char>(type);
+  out += static_cast<char>(flags);
+  for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((stream >> shift) & 0xff);
+  return out + payload;
+}
+
+TEST_F(HttpsClient, OverHttp2WhenTheServerSelectsH2) {
+  const std::string settings = frame(0x4, 0, 0, "");
+  const std::string head = frame(0x1, 0x4, 1, "\x88");  // END_HEADERS; :status 200 (HPACK static table entry 8)
+  const std::string data = frame(0x0, 0x1, 1, "origin ok");  // END_STREAM
+  ScriptedServer server({settings, head, data}, Ending::wait, "h2");
+  HttpsRequest req = request_to(server);
+  req.alpn = {"h2", "http/1.1"};
+  HttpsResponse r = https_request(req);
+  EXPECT_EQ(r.alpn, "h2");
+  EXPECT_TRUE(r.http_ok);
+  EXPECT_TRUE(r.body_complete);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "origin ok");
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(server.request().rfind("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 0), 0u);  // the HTTP/2 preface
+  EXPECT_EQ(classify_response(r).detail, "HTTP 200");
+}
+
+TEST_F(HttpsClient, Http1WhenTheServerSelectsHttp11OrNothing) {
+  for (const char* selected : {"http/1.1", ""}) {
+    ScriptedServer server({"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"}, Ending::wait, selected);
+    HttpsRequest req = request_to(server);
+    req.alpn = {"h2", "http/1.1"};
+    HttpsResponse r = https_request(req);
+    EXPECT_EQ(r.alpn, selected);
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "ok");
+    EXPECT_NE(server.request().find("GET /probe?x=1 HTTP/1.1\r\n"), std::string::npos);
+  }
+}
+
+TEST_F(HttpsClient, AnHttp1AnswerOnAnH2ConnectionIsRefused) {
+  ScriptedServer server({"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"}, Ending::wait, "h2");
+  HttpsRequest req = request_to(server);
+  req.alpn = {"h2", "http/1.1"};
+  HttpsResponse r = https_request(req);
+  EXPECT_EQ(r.alpn, "h2");
+  EXPECT_FALSE(r.http_ok);
+  Classification c = classify_response(r);
+  EXPECT_EQ(c.outcome, ProbeOutcome::refused);
+  EXPECT_EQ(c.detail.rfind("HTTP/2: protocol error: ", 0), 0u) << c.detail;
 }
 
 TEST(HttpsRequestHead, HostIsAnAuthorityAsParseHostPortReadsIt) {
