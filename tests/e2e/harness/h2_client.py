@@ -83,6 +83,7 @@ class StreamResult:
         self.ended = False          # END_STREAM received
         self.reset = None           # the RST_STREAM error code received, or None
         self.data_frames = 0
+        self._unacked = 0           # bytes received and not yet given back with WINDOW_UPDATE
 
     @property
     def done(self):
@@ -165,6 +166,9 @@ class H2Client:
         self._peer_initial_window = 65535
         self._peer_max_frame = 16384
         self.settings = {INITIAL_WINDOW_SIZE: 4 << 20, ENABLE_PUSH: 0} if settings is None else dict(settings)
+        self._recv_stream_window = max(self.settings.get(INITIAL_WINDOW_SIZE, 65535), 2)
+        self._recv_conn_window = 65535 + (connection_window or 0)
+        self._unacked_conn = 0
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         ctx.check_hostname = False
         ctx.load_verify_locations(pki.pem("ca"))
@@ -264,7 +268,10 @@ class H2Client:
         view = memoryview(data)
         pos = 0
         deadline = time.monotonic() + self.timeout
+        st = self.streams.get(stream_id)
         while True:
+            if st is not None and st.done:
+                return False  # the gateway answered or reset the stream: it takes no more
             n = min(len(view) - pos, self._peer_max_frame)
             if flow_control and n > 0:
                 n = min(n, self._send_conn_window, self._send_windows.get(stream_id, self._peer_initial_window))
@@ -418,10 +425,18 @@ class H2Client:
             if flags & END_STREAM:
                 st.ended = True
             if self.auto_window and len(payload):
-                upd = frame(WINDOW_UPDATE, 0, 0, struct.pack("!I", len(payload)))
-                if not st.ended:
-                    upd += frame(WINDOW_UPDATE, 0, sid, struct.pack("!I", len(payload)))
-                self.send(upd)
+                # Given back in batches of half a window (one WINDOW_UPDATE per frame would invite tiny frames).
+                self._unacked_conn += len(payload)
+                st._unacked += len(payload)
+                upd = b""
+                if self._unacked_conn >= self._recv_conn_window // 2:
+                    upd += frame(WINDOW_UPDATE, 0, 0, struct.pack("!I", self._unacked_conn))
+                    self._unacked_conn = 0
+                if not st.ended and st._unacked >= self._recv_stream_window // 2:
+                    upd += frame(WINDOW_UPDATE, 0, sid, struct.pack("!I", st._unacked))
+                    st._unacked = 0
+                if upd:
+                    self.send(upd)
         elif ftype in (HEADERS, PUSH_PROMISE):
             block = payload
             if flags & PADDED:
