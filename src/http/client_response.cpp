@@ -42,19 +42,12 @@ bool is_rendered_by_certgate(http::field f, bool upgrade) {
   return is_hop_scoped(f) || f == http::field::server;
 }
 
-// The end-to-end fields of an upstream head, and whether it had a Date. An accepted 101 keeps its Upgrade, which
-// its Connection lists as every 101 does: the client reads the protocol switched to there (RFC 9110 7.8). Date is
-// a singleton (RFC 9110 6.6.1): only the first is kept.
+// The end-to-end fields rendered into `out`, and whether there was a Date.
 bool append_end_to_end(std::string& out, const http::response_header<>& head, bool upgrade) {
-  const FieldViews listed = connection_options(head);
   bool has_date = false;
-  for (const auto& f : head) {
-    if (is_rendered_by_certgate(f.name(), upgrade)) continue;
-    if (f.name() == http::field::date && has_date) continue;
-    const std::string_view name = f.name_string();
-    if (!listed.empty() && listed_in(listed, name) && !(upgrade && f.name() == http::field::upgrade)) continue;
-    if (f.name() == http::field::date) has_date = true;
-    append_field(out, name, f.value());
+  for (const EndToEndField& f : end_to_end_fields(head, upgrade)) {
+    has_date = has_date || f.date;
+    append_field(out, f.name, f.value);
   }
   return has_date;
 }
@@ -70,6 +63,24 @@ void append_via(std::string& out, const http::response_header<>& head) {
 }
 
 }  // namespace
+
+// An accepted 101 keeps its Upgrade, which its Connection lists as every 101 does: the client reads the protocol
+// switched to there (RFC 9110 7.8). Date is a singleton (RFC 9110 6.6.1): only the first is kept.
+std::vector<EndToEndField> end_to_end_fields(const http::response_header<>& head, bool upgrade) {
+  std::vector<EndToEndField> out;
+  const FieldViews listed = connection_options(head);
+  bool has_date = false;
+  for (const auto& f : head) {
+    if (is_rendered_by_certgate(f.name(), upgrade)) continue;
+    if (f.name() == http::field::date && has_date) continue;
+    const std::string_view name = f.name_string();
+    if (!listed.empty() && listed_in(listed, name) && !(upgrade && f.name() == http::field::upgrade)) continue;
+    const bool date = f.name() == http::field::date;
+    has_date = has_date || date;
+    out.push_back(EndToEndField{name, f.value(), date});
+  }
+  return out;
+}
 
 ResponseCheck check_response(const http::response_header<>& head, bool head_request, const CheckedRequest& req) {
   CheckedResponse out;

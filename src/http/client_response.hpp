@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/beast/http/message.hpp>
 
@@ -53,6 +54,16 @@ ClientFraming client_framing(const CheckedResponse& res, unsigned client_version
 // Connection: upgrade.
 void render_client_response(std::string& out, const boost::beast::http::response_header<>& head,
                             const CheckedResponse& res, const ClientFraming& framing, unsigned client_version);
+
+// The fields of an upstream head that reach the client as they came (render_client_response writes them, the
+// HTTP/2 response is made of them): hop-by-hop fields and those named in Connection, Server, Via and the framing
+// fields left out (a 101 keeps Upgrade), the first Date only. Views into `head`.
+struct EndToEndField {
+  std::string_view name;
+  std::string_view value;
+  bool date = false;
+};
+std::vector<EndToEndField> end_to_end_fields(const boost::beast::http::response_header<>& head, bool upgrade);
 
 // An interim response (1xx other than 100 and 101, e.g. 103 Early Hints) for an HTTP/1.1 client, into `out`.
 void render_interim_response(std::string& out, const boost::beast::http::response_header<>& head);

@@ -6,6 +6,7 @@
 #include "server/connection_decision.hpp"
 #include "server/connection_metrics.hpp"
 #include "server/connection_state.hpp"
+#include "server/h2_connection.hpp"
 #include "server/request.hpp"
 #include "server/request_log.hpp"
 #include "server/server.hpp"
@@ -105,6 +106,14 @@ awaitable<void> serve_connection(Worker* worker, std::shared_ptr<const Runtime> 
   cs.loopback = is_loopback(peer.address());
   cs.accepted_at = ConnectionState::Clock::now();
   co_await complete_decision(cs);
+
+  if (outcome.alpn == "h2") {
+    co_await serve_h2(cs, slot);
+    if (!stream.socket().is_open()) co_return;
+    stream.deadline().expires_after(std::chrono::seconds(2));
+    co_await stream.async_shutdown(use_tuple);
+    co_return;
+  }
 
   for (;;) {
     if (cs.requests > 0 && buffer.size() == 0) {

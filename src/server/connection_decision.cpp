@@ -59,4 +59,9 @@ bool last_request_on_connection(const ConnectionState& cs) {
   return ConnectionState::Clock::now() - cs.accepted_at >= limits.max_connection_age;
 }
 
+bool verified_edge(const ConnectionState& cs) {
+  const tls::HandshakeOutcome& o = *cs.outcome;
+  return o.decision.admitted && o.cert.has_value() && o.verify.status == core::VerifyStatus::ok;
+}
+
 }  // namespace certgate::server

@@ -25,4 +25,8 @@ awaitable<bool> refresh_decision(ConnectionState& cs);
 // reached, or the worker is draining.
 bool last_request_on_connection(const ConnectionState& cs);
 
+// The verified edge: a certificate that verified and was admitted. Only it may name the request id and the
+// client's address.
+bool verified_edge(const ConnectionState& cs);
+
 }  // namespace certgate::server

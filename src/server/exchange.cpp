@@ -10,6 +10,7 @@
 #include "proxy/upstream.hpp"
 #include "proxy/upstream_group.hpp"
 #include "server/own_response.hpp"
+#include "server/upstream_attempt.hpp"
 #include "server/server.hpp"
 #include "server/worker.hpp"
 
@@ -19,34 +20,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using ResponseParser = http::response_parser<http::buffer_body>;
 
-// The server a request went to.
-struct Chosen {
-  const proxy::UpstreamGroup* group = nullptr;
-  std::size_t index = 0;
-  proxy::UpstreamServerState* server = nullptr;
-  metrics::UpstreamServerMetrics* metrics = nullptr;
-};
-
-// Counted by kind and by server. `health`: the failure also counts against the server (passive health): every
-// failure to connect, and a refusal, reset or timeout of an exchange (not a response certgate refused to relay).
-void count_upstream_error(ConnectionState& cs, const proxy::UpstreamError& e, const Chosen& to, bool health) {
-  using Kind = proxy::UpstreamError::Kind;
-  metrics::UpstreamError kind = metrics::UpstreamError::other;
-  switch (e.kind) {
-    case Kind::refused: kind = metrics::UpstreamError::refused; break;
-    case Kind::reset: kind = metrics::UpstreamError::reset; break;
-    case Kind::timeout: kind = metrics::UpstreamError::timeout; break;
-    case Kind::other: break;
-  }
-  cs.worker->metrics().upstream_error(kind);
-  to.metrics->errors[static_cast<int>(kind)]->Increment();
-  if (health) to.group->failed(to.index, e.reason);
-}
-
-void count_exchange_error(ConnectionState& cs, const proxy::UpstreamError& e, const Chosen& to) {
-  count_upstream_error(cs, e, to, e.kind != proxy::UpstreamError::Kind::other);
-}
-
 // A misbehaving upstream cannot keep the client waiting forever with interim responses.
 constexpr int kMaxInterimResponses = 16;
 
@@ -55,6 +28,7 @@ struct Outcome {
   bool upstream_reusable = false;
   bool retry = false;  // a stale pooled connection: go again on a new one
 };
+
 
 // The limits of a body relay. The client's side (the reads of a request body, the writes of a response body)
 // answers to body_timeout and body_min_rate, the upstream's side to upstream_response_timeout.
@@ -294,68 +268,43 @@ awaitable<Outcome> exchange(ConnectionState& cs, RequestParser& parser, const h1
   co_return out;
 }
 
+// An HTTP/1.1 request's exchange on the chosen server's connection (TLS or not).
+class ForwardAttempt final : public UpstreamAttempt {
+ public:
+  ForwardAttempt(ConnectionState& cs, RequestParser& parser, const h1::CheckedRequest& req, const ClientAddress& client,
+                 bool last, http_log::AccessRecord& rec)
+      : cs_(cs), parser_(parser), req_(req), client_(client), last_(last), rec_(rec) {}
+
+  awaitable<AttemptResult> run(proxy::UpstreamConnection& conn, const Chosen& to) override {
+    Outcome out;
+    if (conn.tls()) out = co_await exchange(cs_, parser_, req_, client_, last_, conn, *conn.tls(), to, rec_);
+    else out = co_await exchange(cs_, parser_, req_, client_, last_, conn, *conn.plain(), to, rec_);
+    result = out.result;
+    co_return AttemptResult{out.upstream_reusable, out.retry};
+  }
+
+  ExchangeResult result;
+
+ private:
+  ConnectionState& cs_;
+  RequestParser& parser_;
+  const h1::CheckedRequest& req_;
+  const ClientAddress& client_;
+  bool last_;
+  http_log::AccessRecord& rec_;
+};
+
 }  // namespace
 
-// A request goes to the server its upstream's balancing chooses. A server that cannot be connected to (nothing
-// of the request was sent) is marked failed and the next one is tried, until every server was; once bytes went
-// out, a failure is answered (502/504 naming the server), never sent elsewhere. A stale pooled connection is
-// retried on a new connection to the same server (retry_safe requests only).
 awaitable<ExchangeResult> forward_request(ConnectionState& cs, RequestParser& parser, const h1::CheckedRequest& req,
                                           const ClientAddress& client, bool last, http_log::AccessRecord& rec) {
-  const Runtime& rt = *cs.rt;
-  const bool upgrade = !req.upgrade.empty();
-  const proxy::UpstreamGroup& group = rt.upstream_for(cs.outcome->host);
-  const config::UpstreamConfig& ucfg = group.config();
-  cs.worker->sweep_pools(rt.generation);
-  std::uint64_t tried = 0;
-  for (;;) {
-    const std::optional<std::size_t> pick = group.choose(tried);
-    if (!pick) co_return ExchangeResult{};  // (not reached: the last server's failure is answered below)
-    tried |= std::uint64_t{1} << *pick;
-    Chosen to{&group, *pick, &group.server(*pick), nullptr};
-    to.metrics = &cs.worker->metrics().upstream_server(to.server->pool_key(), ucfg.name, to.server->label());
-    rec.upstream_addr = to.server->label();
-    // In flight on this server (least_conn), until the exchange ends.
-    struct Active {
-      std::atomic<std::uint32_t>& n;
-      explicit Active(std::atomic<std::uint32_t>& c) : n(c) { n.fetch_add(1, std::memory_order_relaxed); }
-      ~Active() { n.fetch_sub(1, std::memory_order_relaxed); }
-    } active(to.server->active);
-    proxy::UpstreamPool& pool = cs.worker->pool(to.server->pool_key(), to.metrics->idle);
-    bool next_server = false;
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      std::unique_ptr<proxy::UpstreamConnection> conn;
-      // A request that cannot be retried (a body, or a method that is not idempotent) takes only a pooled
-      // connection that still looks alive.
-      if (!upgrade && attempt == 0) conn = pool.take(rt.generation, !req.retry_safe);
-      if (!conn) {
-        proxy::UpstreamError err;
-        conn = co_await proxy::connect_upstream(
-            proxy::UpstreamTarget{&ucfg, &to.server->server(), &to.server->label(), group.tls_ctx(), rt.generation,
-                                  rt.config.limits.upstream_connect_timeout, &cs.worker->deadlines()},
-            &err);
-        if (!conn) {
-          count_upstream_error(cs, err, to, true);
-          const std::uint64_t all = group.size() >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << group.size()) - 1;
-          if ((tried & all) != all) {
-            spdlog::debug("upstream {}: {}; trying another server", ucfg.name, err.reason);
-            next_server = true;
-            break;
-          }
-          rec.upstream_ms = 0;
-          co_await send_refusal(cs, req.version, err.status, 0, err.reason, rec);
-          co_return ExchangeResult{};
-        }
-      }
-      Outcome out;
-      if (conn->tls()) out = co_await exchange(cs, parser, req, client, last, *conn, *conn->tls(), to, rec);
-      else out = co_await exchange(cs, parser, req, client, last, *conn, *conn->plain(), to, rec);
-      if (out.upstream_reusable && !upgrade) pool.give_back(std::move(conn), ucfg.max_idle_per_worker);
-      if (!out.retry) co_return out.result;
-      spdlog::debug("upstream keep-alive connection was stale; retrying on a new one");
-    }
-    if (!next_server) co_return ExchangeResult{};
+  ForwardAttempt attempt(cs, parser, req, client, last, rec);
+  std::optional<proxy::UpstreamError> unreachable = co_await with_upstream(cs, req, rec, attempt);
+  if (unreachable) {
+    co_await send_refusal(cs, req.version, unreachable->status, 0, unreachable->reason, rec);
+    co_return ExchangeResult{};
   }
+  co_return attempt.result;
 }
 
 }  // namespace certgate::server

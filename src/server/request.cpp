@@ -9,16 +9,6 @@
 #include "server/route.hpp"
 
 namespace certgate::server {
-namespace {
-
-// The verified edge: a certificate that verified and was admitted. Only it may name the request id and the
-// client's address.
-bool verified_edge(const ConnectionState& cs) {
-  const tls::HandshakeOutcome& o = *cs.outcome;
-  return o.decision.admitted && o.cert.has_value() && o.verify.status == core::VerifyStatus::ok;
-}
-
-}  // namespace
 
 awaitable<bool> serve_request(ConnectionState& cs, RequestParser& parser) {
   const auto& head = parser.get();

@@ -1,5 +1,7 @@
 #include "tls/server_tls.hpp"
 
+#include <cstring>
+
 #include <openssl/err.h>
 #include <openssl/sha.h>
 #include <openssl/tls1.h>
@@ -78,6 +80,32 @@ int client_hello_cb(SSL* ssl, int* alert, void* arg) {
   SSL_set_session_id_context(ssl, reinterpret_cast<const unsigned char*>(host.sid_ctx.data()),
                              static_cast<unsigned>(host.sid_ctx.size()));
   return SSL_CLIENT_HELLO_SUCCESS;
+}
+
+// ALPN (RFC 7301): the first protocol of the block's `alpn` list the client offers. A client that offers none of
+// them speaks HTTP/1.1 when the block allows it (as without ALPN); a block without "http/1.1" refuses it with
+// no_application_protocol. Runs after the ClientHello callback chose the block.
+int alpn_select_cb(SSL* ssl, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
+                   unsigned int inlen, void*) {
+  HandshakeOutcome* o = outcome_of(ssl);
+  if (o == nullptr || o->host == nullptr) return SSL_TLSEXT_ERR_NOACK;
+  const std::vector<std::string>& ours = o->host->policy.tls.alpn;
+  for (const std::string& p : ours) {
+    for (unsigned int i = 0; i < inlen;) {
+      const unsigned int len = in[i];
+      if (i + 1 + len > inlen) break;
+      if (len == p.size() && std::memcmp(in + i + 1, p.data(), len) == 0) {
+        *out = in + i + 1;
+        *outlen = static_cast<unsigned char>(len);
+        return SSL_TLSEXT_ERR_OK;
+      }
+      i += 1 + len;
+    }
+  }
+  for (const std::string& p : ours) {
+    if (p == "http/1.1") return SSL_TLSEXT_ERR_NOACK;
+  }
+  return SSL_TLSEXT_ERR_ALERT_FATAL;
 }
 
 // The outcome of a full handshake, kept with its TLS session: a resumption reuses it instead of parsing the
@@ -307,6 +335,7 @@ SslCtxPtr make_ctx(const HostRuntime& host, const ServerTls* owner, std::size_t 
   if (!ctx) throw LoadError("cannot create TLS context: " + take_openssl_errors());
   SSL_CTX_set_min_proto_version(ctx.get(), t.min_version == "1.3" ? TLS1_3_VERSION : TLS1_2_VERSION);
   SSL_CTX_set_options(ctx.get(), SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_alpn_select_cb(ctx.get(), alpn_select_cb, nullptr);
   SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS);
   if (t.cert_file.empty() || t.key_file.empty())
     throw LoadError("host '" + host.policy.name + "': a server certificate (cert) and key are required");
@@ -479,6 +508,10 @@ SslPtr ServerTls::new_ssl(HandshakeOutcome* outcome) const {
 
 void ServerTls::finish(SSL* ssl, HandshakeOutcome& out) const {
   if (out.host == nullptr) out.host = &default_host();
+  const unsigned char* alpn = nullptr;
+  unsigned int alpn_len = 0;
+  SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
+  out.alpn.assign(reinterpret_cast<const char*>(alpn), alpn_len);
   out.resumed = SSL_session_reused(ssl) == 1;
   if (out.evaluated && !out.resumed) return;
   // Resumed session (the verify callback did not run) or no certificate presented. A session this process made

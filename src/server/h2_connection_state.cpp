@@ -1,0 +1,106 @@
+#include "server/h2_connection_state.hpp"
+
+namespace certgate::server {
+
+h2::SessionLimits session_limits(const config::Limits& l) {
+  h2::SessionLimits s;
+  s.max_concurrent_streams = l.h2_max_concurrent_streams;
+  s.header_table_size = l.h2_header_table_size;
+  s.stream_window = l.h2_stream_window;
+  s.connection_window = l.h2_connection_window;
+  s.max_header_list = static_cast<std::uint32_t>(l.max_header_bytes);
+  s.max_continuations = l.h2_max_continuations;
+  s.reset_burst = l.h2_reset_burst;
+  s.reset_rate = l.h2_reset_rate;
+  s.control_burst = l.h2_control_burst;
+  s.control_rate = l.h2_control_rate;
+  return s;
+}
+
+H2Connection::H2Connection(ConnectionState& state)
+    : cs(state), session(session_limits(state.rt->config.limits), *this), wake_timer(state.stream->get_executor()) {
+  wake_timer.expires_at(steady_timer::time_point::max());
+  adopt_decision();
+}
+
+void H2Connection::adopt_decision() {
+  auto d = std::make_shared<H2Decision>();
+  d->rt = cs.rt;
+  d->outcome = *cs.outcome;
+  d->identity_block = cs.identity_block;
+  decision = std::move(d);
+}
+
+awaitable<bool> H2Connection::wait(H2Stream& st, std::chrono::milliseconds timeout) {
+  if (st.woken) {
+    st.woken = false;
+    co_return true;
+  }
+  st.signal.expires_after(timeout);
+  auto [ec] = co_await st.signal.async_wait(use_tuple);
+  const bool woken = st.woken || ec == asio::error::operation_aborted;
+  st.woken = false;
+  co_return woken;
+}
+
+void H2Connection::finished(std::int32_t id) {
+  auto it = streams.find(id);
+  if (it != streams.end()) {
+    // Body the stream did not relay still counts against the windows until consumed.
+    if (!it->second->body.empty()) dropped.emplace_back(id, it->second->body.size());
+    streams.erase(it);
+  }
+  --live;
+  wake();
+}
+
+H2Stream* H2Connection::find(std::int32_t id) {
+  auto it = streams.find(id);
+  return it == streams.end() ? nullptr : it->second.get();
+}
+
+void H2Connection::on_request(std::int32_t id, h2::Fields&& fields, bool oversized, bool end_stream) {
+  auto st = std::make_unique<H2Stream>(wake_timer.get_executor(), id);
+  st->fields = std::move(fields);
+  st->oversized = oversized;
+  st->head_ends_stream = end_stream;
+  st->ended = end_stream;
+  streams[id] = std::move(st);
+  starting.push_back(id);
+}
+
+void H2Connection::on_data(std::int32_t id, const std::uint8_t* data, std::size_t size) {
+  H2Stream* st = find(id);
+  if (!st || st->closed) {
+    dropped.emplace_back(id, size);
+    return;
+  }
+  st->body.append(reinterpret_cast<const char*>(data), size);
+  st->body_received += size;
+  st->wake();
+}
+
+void H2Connection::on_trailers(std::int32_t id, h2::Fields&& fields) {
+  if (H2Stream* st = find(id)) st->trailers = std::move(fields);
+}
+
+void H2Connection::on_end_stream(std::int32_t id) {
+  if (H2Stream* st = find(id)) {
+    st->ended = true;
+    st->wake();
+  }
+}
+
+void H2Connection::on_close(std::int32_t id, std::uint32_t code) {
+  H2Stream* st = find(id);
+  if (!st) return;
+  st->closed = true;
+  st->close_code = code;
+  if (st->upstream) {
+    error_code ignored;
+    st->upstream->socket().cancel(ignored);
+  }
+  st->wake();
+}
+
+}  // namespace certgate::server
