@@ -3,6 +3,7 @@
 the window back as it reads (flow control both ways), with the connection still usable afterwards."""
 import os
 import sys
+import time
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -22,7 +23,13 @@ def main():
         c = connect(gw, timeout=60, settings={}, connection_window=0)
         path = "/bytes/%d" % SIZE
         sid = c.request("GET", path, keep_body=False)
-        r = c.response(sid, timeout=60)
+        r = c.streams[sid]
+        deadline = time.monotonic() + 60
+        while not r.done and not c.closed and time.monotonic() < deadline:
+            before = r.body_length
+            c.wait(lambda: r.done or r.body_length > before, timeout=5)
+            check(r.done or r.body_length > before, "the download stalled at %d of %d bytes (no DATA for 5 s, the "
+                  "client giving every byte back with WINDOW_UPDATE)" % (r.body_length, SIZE), c)
         check(r.ended and r.reset is None, "the download should end normally", r)
         check_eq(r.status, 200, "status", r)
         check_eq(r.header("content-length"), str(SIZE), "content-length", r)

@@ -133,7 +133,7 @@ def main():
                        or c.goaway is not None or c.closed)
             check(refused, "case %s: the malformed request should be refused (reset, 4xx or GOAWAY), got status "
                   "%s reset %s" % (name, r.status, None if r.reset is None else code_name(r.reset)), r)
-            c.pump(0.2)  # whatever the gateway would forward, it has had the time to
+            c.pump(0.1)  # whatever the gateway would forward, it has had the time to
             c.close()
             leaked = origin.records_since(mark)
             check(not leaked, "case %s: nothing may reach the origin, it saw %r" % (
