@@ -2,6 +2,7 @@
 // every finding with a stable code and a one-line fix.
 #include "cli/check.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -94,6 +95,24 @@ std::vector<core::Finding> iis_notes(const config::GatewayConfig& config) {
       f.hosts = {block.name};
       out.push_back(std::move(f));
     }
+  };
+  add(config.default_host);
+  for (const config::HostPolicy& host : config.hosts) add(host);
+  return core::merge_findings(std::move(out));
+}
+
+// CG011: a block whose alpn leaves out h2 serves HTTP/1.1 only (docs/config.md, alpn): a note, as it may be meant.
+std::vector<core::Finding> alpn_notes(const config::GatewayConfig& config) {
+  std::vector<core::Finding> out;
+  auto add = [&](const config::HostPolicy& block) {
+    const std::vector<std::string>& alpn = block.tls.alpn;
+    if (std::find(alpn.begin(), alpn.end(), "h2") != alpn.end()) return;
+    core::Finding f = finding("CG011", core::Severity::note,
+                              block.tls.alpn_where.file.empty() ? block.tls.where : block.tls.alpn_where,
+                              "HTTP/2 is off for this block: Cloudflare will connect with HTTP/1.1",
+                              "none needed if HTTP/1.1 is meant; otherwise add \"h2\" to alpn");
+    f.hosts = {block.name};
+    out.push_back(std::move(f));
   };
   add(config.default_host);
   for (const config::HostPolicy& host : config.hosts) add(host);
@@ -194,6 +213,7 @@ int run_check(const CheckOptions& opts) {
     config = config::load_config(opts.overrides, config::Purpose::inspect);
     blocks = block_modes(*config);
     findings = iis_notes(*config);
+    for (core::Finding& f : alpn_notes(*config)) findings.push_back(std::move(f));
     for (core::Finding& f : tls::check_config(*config, *now)) findings.push_back(std::move(f));
     check_serve_readiness(opts.overrides, findings);
   } catch (const std::exception& e) {

@@ -35,6 +35,10 @@ void inherit_tls(TlsSettings& tls, const TlsSettings& base, const ExplicitSettin
   if (!set.ocsp_responder) tls.ocsp_responder = base.ocsp_responder;
   if (!set.ocsp_fail) tls.ocsp_fail = base.ocsp_fail;
   if (!set.ocsp_timeout) tls.ocsp_timeout = base.ocsp_timeout;
+  if (!set.alpn) {
+    tls.alpn = base.alpn;
+    tls.alpn_where = base.alpn_where;
+  }
 }
 
 }  // namespace

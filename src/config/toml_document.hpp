@@ -24,6 +24,7 @@ struct ExplicitSettings {
   bool ocsp_responder = false;
   bool ocsp_fail = false;
   bool ocsp_timeout = false;
+  bool alpn = false;
   bool mapping = false;  // the block has its own [mapping] / [host.mapping]
 };
 

@@ -70,6 +70,32 @@ void read_server(const TomlTable& server, GatewayConfig& config) {
   }
 }
 
+// The HTTP/2 keys of [limits] (docs/config.md, "HTTP/2"). Sizes in bytes take a size string too ("256KiB").
+void read_h2_limits(const TomlTable& limits, Limits& out) {
+  constexpr std::int64_t kMaxWindow = (std::int64_t{1} << 31) - 1;  // RFC 9113 6.9.1
+  auto count = [&](std::string_view key, std::int64_t min, std::int64_t max, std::uint32_t& field) {
+    if (auto value = limits.integer(key, min, max)) field = static_cast<std::uint32_t>(*value);
+  };
+  auto bytes = [&](std::string_view key, std::uint64_t min, std::uint64_t max, std::uint32_t& field) {
+    if (auto value = limits.size(key)) {
+      if (*value < min || *value > max) {
+        limits.fail(key, std::to_string(*value) + " is out of range (" + std::to_string(min) + ".." +
+                             std::to_string(max) + ")");
+      }
+      field = static_cast<std::uint32_t>(*value);
+    }
+  };
+  count("h2_max_concurrent_streams", 1, kMaxWindow, out.h2_max_concurrent_streams);
+  bytes("h2_header_table_size", 0, 65'536, out.h2_header_table_size);
+  bytes("h2_stream_window", 65'535, kMaxWindow, out.h2_stream_window);
+  bytes("h2_connection_window", 65'535, kMaxWindow, out.h2_connection_window);
+  count("h2_max_continuations", 0, 1'000, out.h2_max_continuations);
+  count("h2_reset_burst", 1, 1'000'000, out.h2_reset_burst);
+  count("h2_reset_rate", 1, 1'000'000, out.h2_reset_rate);
+  count("h2_control_burst", 1, 1'000'000, out.h2_control_burst);
+  count("h2_control_rate", 1, 1'000'000, out.h2_control_rate);
+}
+
 void read_limits(const TomlTable& limits, Limits& out) {
   auto positive_duration = [&](std::string_view key, Millis& field) {
     if (auto value = limits.duration(key)) {
@@ -113,6 +139,7 @@ void read_limits(const TomlTable& limits, Limits& out) {
     out.crl_check_interval = *interval;
   }
   if (auto before = limits.duration("crl_warn_before")) out.crl_warn_before = *before;
+  read_h2_limits(limits, out);
 }
 
 void read_headers(const TomlTable& headers, HeaderNames& out) {
@@ -201,6 +228,27 @@ void read_ocsp(const TomlTable& table, TlsSettings& tls, ExplicitSettings& set) 
   }
 }
 
+// alpn of [tls] or a [[host]] block: the protocols offered, in the server's order of preference.
+void read_alpn(const TomlTable& table, TlsSettings& tls, ExplicitSettings& set) {
+  auto list = table.strings("alpn");
+  if (!list) return;
+  const std::string what = table.label() + " alpn";
+  if (list->empty()) table.fail("alpn", "must name at least one protocol (\"h2\", \"http/1.1\")");
+  std::vector<std::string> protocols;
+  for (const auto& entry : *list) {
+    if (entry.value != "h2" && entry.value != "http/1.1") {
+      table.fail_at(entry.where, what + ": '" + entry.value + "' is not allowed; expected one of: h2, http/1.1");
+    }
+    if (std::find(protocols.begin(), protocols.end(), entry.value) != protocols.end()) {
+      table.fail_at(entry.where, what + ": '" + entry.value + "' is listed twice");
+    }
+    protocols.push_back(entry.value);
+  }
+  tls.alpn = std::move(protocols);
+  tls.alpn_where = table.where("alpn");
+  set.alpn = true;
+}
+
 // [tls] or the TLS keys of a [[host]] block.
 void read_tls(const TomlTable& table, TlsSettings& tls, ExplicitSettings& set) {
   tls.where = table.where();
@@ -242,6 +290,7 @@ void read_tls(const TomlTable& table, TlsSettings& tls, ExplicitSettings& set) {
     set.min_version = true;
   }
   read_ocsp(table, tls, set);
+  read_alpn(table, tls, set);
 }
 
 // [tls] session_ticket_keys: one set for the whole process (tickets are encrypted before SNI picks a block), so
@@ -266,7 +315,7 @@ void read_session_ticket_keys(const TomlTable& table, std::vector<TicketKeyFile>
 void read_host(const toml::table& table, const std::string& file, std::size_t index, TomlDocument& document) {
   TomlTable host(table, "[[host]]", file,
                  {"names", "cert", "key", "client_ca", "crl", "crl_expired", "mode", "verify_depth", "min_version", "ocsp",
-                  "ocsp_responder", "ocsp_fail", "ocsp_timeout", "mapping", "upstream"});
+                  "ocsp_responder", "ocsp_fail", "ocsp_timeout", "alpn", "mapping", "upstream"});
   HostPolicy policy;
   ExplicitSettings set;
   policy.where = host.where();
@@ -342,7 +391,9 @@ TomlDocument read_toml_document(std::string_view text, const std::string& file) 
                            "upstream_connect_timeout", "upstream_response_timeout", "drain_timeout", "max_header_bytes",
                            "max_body_bytes", "max_connections", "session_cache", "verified_chain_cache", "body_min_rate",
                            "max_response_header_bytes", "max_requests_per_connection", "max_connection_age",
-                           "crl_check_interval", "crl_warn_before"}),
+                           "crl_check_interval", "crl_warn_before", "h2_max_concurrent_streams",
+                           "h2_header_table_size", "h2_stream_window", "h2_connection_window", "h2_max_continuations",
+                           "h2_reset_burst", "h2_reset_rate", "h2_control_burst", "h2_control_rate"}),
                 config.limits);
   }
   if (const toml::table* upstream = top.table("upstream")) {
@@ -358,7 +409,7 @@ TomlDocument read_toml_document(std::string_view text, const std::string& file) 
   if (const toml::table* tls = top.table("tls")) {
     TomlTable table(*tls, "[tls]", file,
                     {"cert", "key", "client_ca", "crl", "crl_expired", "mode", "verify_depth", "min_version", "ocsp",
-                     "ocsp_responder", "ocsp_fail", "ocsp_timeout", "session_ticket_keys"});
+                     "ocsp_responder", "ocsp_fail", "ocsp_timeout", "alpn", "session_ticket_keys"});
     read_tls(table, config.default_host.tls, document.default_block);
     read_session_ticket_keys(table, config.session_ticket_keys);
     config.default_host.where = table.where();

@@ -141,9 +141,11 @@ struct ServerSession::Callbacks {
 
   static int stream_close(nghttp2_session*, std::int32_t id, std::uint32_t error_code, void* user) {
     ServerSession& s = *self_of(user);
-    s.incoming_.erase(id);
+    auto in = s.incoming_.find(id);
+    const bool head_incomplete = in != s.incoming_.end() && !in->second.trailers;
+    if (in != s.incoming_.end()) s.incoming_.erase(in);
     s.outgoing_.erase(id);
-    s.events_.on_close(id, error_code);
+    s.events_.on_close(id, error_code, head_incomplete);
     return 0;
   }
 
@@ -186,6 +188,7 @@ struct ServerSession::Callbacks {
       out.body.erase(0, out.sent);
       out.sent = 0;
     }
+    if (n > 0) s.events_.on_body_sent(id);
     return static_cast<ssize_t>(n);
   }
 };
@@ -320,6 +323,11 @@ void ServerSession::terminate(std::uint32_t error_code, std::string why) {
   broken_ = true;
   failure_ = std::move(why);
   nghttp2_session_terminate_session(session_, error_code);
+}
+
+bool ServerSession::receive_window_full() const {
+  return nghttp2_session_get_effective_recv_data_length(session_) >=
+         nghttp2_session_get_effective_local_window_size(session_);
 }
 
 std::int32_t ServerSession::last_stream_id() const { return nghttp2_session_get_last_proc_stream_id(session_); }

@@ -70,8 +70,11 @@ class ServerSession {
     // The client sent END_STREAM (after the head, the data or the trailers).
     virtual void on_end_stream(std::int32_t id) = 0;
     // The stream is closed: answered completely, reset by either side, or the connection ends. `error_code` is
-    // the HTTP/2 error code (0 = NO_ERROR).
-    virtual void on_close(std::int32_t id, std::uint32_t error_code) = 0;
+    // the HTTP/2 error code (0 = NO_ERROR). `head_incomplete`: it closed before its head was handed out (nghttp2
+    // refused a malformed head, RFC 9113 8.2, or the client reset it).
+    virtual void on_close(std::int32_t id, std::uint32_t error_code, bool head_incomplete) = 0;
+    // Response body of the stream went out in a DATA frame (queued_body() is smaller).
+    virtual void on_body_sent(std::int32_t id) = 0;
   };
 
   ServerSession(const SessionLimits& limits, Events& events);
@@ -108,6 +111,9 @@ class ServerSession {
   // GOAWAY and nothing more: `why` goes to failure().
   void terminate(std::uint32_t error_code, std::string why);
   std::int32_t last_stream_id() const;
+  // The connection's receive window is used up by request body not consumed yet: no stream gets more until
+  // some is relayed.
+  bool receive_window_full() const;
 
   // nghttp2 callbacks (internal).
   struct Callbacks;

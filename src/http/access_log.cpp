@@ -111,7 +111,9 @@ std::string AccessLog::format_text(const AccessRecord& r) {
          " " + status + " identity=" + text(r.identity) + " mapping=" + text(r.mapping) + " verify=" + text(r.verify) +
          " fp=" + text(r.fingerprint) + " upstream=" + up + " upstream_ms=" + ms + " upstream_addr=" + text(r.upstream_addr) +
          " bytes=" + std::to_string(r.bytes_sent) + (r.resumed ? " resumed" : "") +
-         (r.chain_cached ? " chain_cached" : "") + " request_id=" + text(r.request_id) + " reason=" + text(r.reason);
+         (r.chain_cached ? " chain_cached" : "") + " proto=" + text(std::string(r.proto)) +
+         (r.proto == "h2" ? " stream=" + std::to_string(r.stream_id) : std::string()) +
+         " request_id=" + text(r.request_id) + " reason=" + text(r.reason);
 }
 
 std::string AccessLog::format_json(const AccessRecord& r) {
@@ -126,7 +128,9 @@ std::string AccessLog::format_json(const AccessRecord& r) {
   else std::snprintf(num, sizeof num, "null");
   s += ",\"upstream_ms\":" + std::string(num) + ",\"upstream_addr\":" + json(r.upstream_addr) + ",\"bytes_sent\":" + std::to_string(r.bytes_sent) +
        ",\"resumed\":" + (r.resumed ? "true" : "false") +
-       ",\"chain_cached\":" + (r.chain_cached ? "true" : "false") + ",\"request_id\":" + json(r.request_id) + "}";
+       ",\"chain_cached\":" + (r.chain_cached ? "true" : "false") + ",\"proto\":" + json(std::string(r.proto));
+  if (r.proto == "h2") s += ",\"stream\":" + std::to_string(r.stream_id);
+  s += ",\"request_id\":" + json(r.request_id) + "}";
   return s;
 }
 

@@ -65,6 +65,29 @@ void log_failed_handshake(Worker& worker, const tcp::endpoint& peer, const tls::
   }
 }
 
+// HTTP/1.x: requests one after another on the connection, until one says it is the last.
+awaitable<void> serve_http1(ConnectionState& cs, ConnectionSlot& slot) {
+  for (;;) {
+    if (cs.requests > 0 && cs.buffer->size() == 0) {
+      // Wait for the next request: idle keep-alive time, which a drain may cut short. The first request's
+      // head must arrive within header_timeout of the handshake, with no separate wait.
+      // No buffer is held while idle: the wait is for readiness only.
+      if (cs.worker->draining()) break;
+      cs.buffer->shrink_to_fit();
+      std::string().swap(*cs.head);  // (move-assigning an empty string would keep the capacity)
+      cs.stream->release_buffers();
+      slot.idle = true;
+      cs.stream->deadline().expires_after(cs.rt->config.limits.idle_timeout);
+      auto [wait_ec] = co_await cs.stream->async_wait_readable(use_tuple);
+      slot.idle = false;
+      if (wait_ec) break;
+    }
+    RequestParser parser;
+    if (!co_await read_request_head(cs, parser)) break;
+    if (!co_await serve_request(cs, parser)) break;
+  }
+}
+
 }  // namespace
 
 // g++ 12 at -O2 reports -Wmismatched-new-delete at the end of this coroutine once it awaits one more coroutine
@@ -107,33 +130,9 @@ awaitable<void> serve_connection(Worker* worker, std::shared_ptr<const Runtime> 
   cs.accepted_at = ConnectionState::Clock::now();
   co_await complete_decision(cs);
 
-  if (outcome.alpn == "h2") {
-    co_await serve_h2(cs, slot);
-    if (!stream.socket().is_open()) co_return;
-    stream.deadline().expires_after(std::chrono::seconds(2));
-    co_await stream.async_shutdown(use_tuple);
-    co_return;
-  }
+  if (outcome.alpn == "h2") cs.linger = co_await serve_h2(cs, slot);
+  else co_await serve_http1(cs, slot);
 
-  for (;;) {
-    if (cs.requests > 0 && buffer.size() == 0) {
-      // Wait for the next request: idle keep-alive time, which a drain may cut short. The first request's
-      // head must arrive within header_timeout of the handshake, with no separate wait.
-      // No buffer is held while idle: the wait is for readiness only.
-      if (worker->draining()) break;
-      buffer.shrink_to_fit();
-      std::string().swap(head);  // (move-assigning an empty string would keep the capacity)
-      stream.release_buffers();
-      slot.idle = true;
-      stream.deadline().expires_after(cs.rt->config.limits.idle_timeout);
-      auto [wait_ec] = co_await stream.async_wait_readable(use_tuple);
-      slot.idle = false;
-      if (wait_ec) break;
-    }
-    RequestParser parser;
-    if (!co_await read_request_head(cs, parser)) break;
-    if (!co_await serve_request(cs, parser)) break;
-  }
   if (!stream.socket().is_open()) co_return;
   if (cs.linger) {
     // The client may still be sending what certgate refused: let it read the answer first.

@@ -78,7 +78,7 @@ bool read_available(H2Connection& conn, std::array<std::uint8_t, 16 * 1024>& in)
 
 // Ends every stream still running and waits for their coroutines.
 awaitable<void> end_streams(H2Connection& conn) {
-  for (auto& [id, st] : conn.streams) conn.on_close(id, 0x8 /* CANCEL */);
+  for (auto& [id, st] : conn.streams) conn.on_close(id, 0x8 /* CANCEL */, false);
   conn.starting.clear();
   while (conn.live > 0) {
     conn.wake_timer.expires_after(std::chrono::milliseconds(50));
@@ -88,7 +88,7 @@ awaitable<void> end_streams(H2Connection& conn) {
 
 }  // namespace
 
-awaitable<void> serve_h2(ConnectionState& cs, ConnectionSlot& slot) {
+awaitable<bool> serve_h2(ConnectionState& cs, ConnectionSlot& slot) {
   using namespace asio::experimental::awaitable_operators;
   H2Connection conn(cs);
   std::string out;
@@ -140,7 +140,9 @@ awaitable<void> serve_h2(ConnectionState& cs, ConnectionSlot& slot) {
     }
   }
   co_await end_streams(conn);
-  if (!client_gone) co_await flush(conn, out);
+  if (client_gone) co_return false;
+  co_await flush(conn, out);
+  co_return !conn.session.failure().empty();
 }
 
 }  // namespace certgate::server

@@ -10,6 +10,8 @@
 
 namespace certgate::server {
 
-awaitable<void> serve_h2(ConnectionState& cs, ConnectionSlot& slot);
+// True when certgate ended the connection (GOAWAY for a protocol error or a flood) while the client may still be
+// sending: the close then lingers, so that the client reads the GOAWAY rather than a reset.
+awaitable<bool> serve_h2(ConnectionState& cs, ConnectionSlot& slot);
 
 }  // namespace certgate::server

@@ -1,5 +1,8 @@
 #include "server/h2_connection_state.hpp"
 
+#include "http/request_id.hpp"
+#include "server/request_log.hpp"
+
 namespace certgate::server {
 
 h2::SessionLimits session_limits(const config::Limits& l) {
@@ -78,6 +81,10 @@ void H2Connection::on_data(std::int32_t id, const std::uint8_t* data, std::size_
   st->body.append(reinterpret_cast<const char*>(data), size);
   st->body_received += size;
   st->wake();
+  // Streams holding their body for the whole of it stop waiting: no more comes until some is relayed.
+  if (session.receive_window_full()) {
+    for (auto& [other, s] : streams) s->wake();
+  }
 }
 
 void H2Connection::on_trailers(std::int32_t id, h2::Fields&& fields) {
@@ -91,8 +98,24 @@ void H2Connection::on_end_stream(std::int32_t id) {
   }
 }
 
-void H2Connection::on_close(std::int32_t id, std::uint32_t code) {
+void H2Connection::on_body_sent(std::int32_t id) {
+  if (H2Stream* st = find(id)) st->wake();
+}
+
+void H2Connection::on_close(std::int32_t id, std::uint32_t code, bool head_incomplete) {
   H2Stream* st = find(id);
+  if (head_incomplete && !st) {
+    // No stream phase ever ran: the refusal's log line is written here.
+    http_log::AccessRecord rec = new_record(cs);
+    rec.proto = "h2";
+    rec.stream_id = static_cast<std::uint32_t>(id);
+    rec.request_id = http_id::generate_request_id();
+    rec.status = 400;
+    rec.reason = code == 0x1 ? "malformed HTTP/2 request head (RFC 9113 8.2): stream reset with PROTOCOL_ERROR"
+                             : "stream reset before its head was complete: " + reset_reason(code);
+    write_log(cs, rec);
+    return;
+  }
   if (!st) return;
   st->closed = true;
   st->close_code = code;
@@ -101,6 +124,21 @@ void H2Connection::on_close(std::int32_t id, std::uint32_t code) {
     st->upstream->socket().cancel(ignored);
   }
   st->wake();
+}
+
+std::string reset_reason(std::uint32_t code) {
+  switch (code) {
+    case 0x0: return "NO_ERROR";
+    case 0x1: return "PROTOCOL_ERROR (the request broke HTTP/2 rules, e.g. content-length against DATA)";
+    case 0x2: return "INTERNAL_ERROR";
+    case 0x3: return "FLOW_CONTROL_ERROR";
+    case 0x5: return "STREAM_CLOSED";
+    case 0x6: return "FRAME_SIZE_ERROR";
+    case 0x7: return "REFUSED_STREAM";
+    case 0x8: return "CANCEL";
+    case 0xb: return "ENHANCE_YOUR_CALM";
+    default: return "error code " + std::to_string(code);
+  }
 }
 
 }  // namespace certgate::server

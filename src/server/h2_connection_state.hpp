@@ -74,12 +74,16 @@ class H2Connection final : public h2::ServerSession::Events {
   void on_data(std::int32_t id, const std::uint8_t* data, std::size_t size) override;
   void on_trailers(std::int32_t id, h2::Fields&& fields) override;
   void on_end_stream(std::int32_t id) override;
-  void on_close(std::int32_t id, std::uint32_t error_code) override;
+  void on_close(std::int32_t id, std::uint32_t error_code, bool head_incomplete) override;
+  void on_body_sent(std::int32_t id) override;
 
  private:
   H2Stream* find(std::int32_t id);
 };
 
 h2::SessionLimits session_limits(const config::Limits& limits);
+
+// Why a stream was reset, for the log.
+std::string reset_reason(std::uint32_t error_code);
 
 }  // namespace certgate::server

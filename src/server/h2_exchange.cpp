@@ -102,6 +102,26 @@ class H2Attempt final : public UpstreamAttempt {
     }
   }
 
+  // Waits until at most `limit` bytes of the response body are queued on the stream. A client that takes nothing
+  // for body_timeout (a zero window held shut) has the stream reset: false, as when the stream closed.
+  awaitable<bool> drain_to(std::size_t limit) {
+    const config::Limits& limits = scs_.rt->config.limits;
+    while (!st_.closed && conn_.session.queued_body(st_.id) > limit) {
+      const std::size_t before = conn_.session.queued_body(st_.id);
+      if (!co_await conn_.wait(st_, limits.body_timeout) && conn_.session.queued_body(st_.id) >= before) {
+        conn_.session.reset(st_.id, 0x8 /* CANCEL */);
+        conn_.wake();
+        rec_.reason = "client took no response body for body_timeout (flow-control window held shut)";
+        co_return false;
+      }
+    }
+    if (st_.closed && conn_.session.queued_body(st_.id) > 0) {
+      if (rec_.reason.empty()) rec_.reason = "stream reset during the response body: " + reset_reason(st_.close_code);
+      co_return false;
+    }
+    co_return true;
+  }
+
   template <class Upstream>
   awaitable<AttemptResult> exchange(proxy::UpstreamConnection& up_conn, Upstream& up, const Chosen& to) {
     const std::string& label = to.server->label();
@@ -130,7 +150,7 @@ class H2Attempt final : public UpstreamAttempt {
         case BodyRelay::done: break;
         case BodyRelay::client_reset:
           rec_.status = 400;
-          rec_.reason = "client reset the stream during the request body";
+          rec_.reason = "stream reset during the request body: " + reset_reason(st_.close_code);
           co_return out;
         case BodyRelay::client_timeout:
           refuse(408, "request body not received in time (body_timeout)");
@@ -167,8 +187,8 @@ class H2Attempt final : public UpstreamAttempt {
       }
     }
     if (st_.closed) {
-      rec_.status = 499;
-      rec_.reason = "client reset the stream";
+      rec_.status = 499;  // (nginx's "client closed request": nothing was sent)
+      rec_.reason = "stream reset while waiting for the response: " + reset_reason(st_.close_code);
       co_return out;
     }
     if (ec) {
@@ -208,16 +228,9 @@ class H2Attempt final : public UpstreamAttempt {
     // The response body, as the client's windows take it.
     std::array<char, 16 * 1024> buf;
     for (;;) {
-      while (conn_.session.queued_body(st_.id) > kQueuedLimit && !st_.closed) {
-        if (!co_await conn_.wait(st_, limits.body_timeout)) {
-          conn_.session.reset(st_.id, 0x8 /* CANCEL */);
-          conn_.wake();
-          rec_.reason = "client did not take the response in time (body_timeout)";
-          co_return out;
-        }
-      }
+      if (!co_await drain_to(kQueuedLimit)) co_return out;
       if (st_.closed) {
-        rec_.reason = "client reset the stream during the response body";
+        rec_.reason = "stream reset during the response body: " + reset_reason(st_.close_code);
         co_return out;
       }
       if (parser->is_done()) break;
@@ -244,7 +257,10 @@ class H2Attempt final : public UpstreamAttempt {
     }
     conn_.session.end_body(st_.id);
     conn_.wake();
+    // The upstream connection is done with; the stream stays until the client took the rest.
     out.upstream_reusable = parser->keep_alive() && parser->is_done() && up_conn.buffer().size() == 0 && !body_failed;
+    st_.upstream = nullptr;
+    co_await drain_to(0);
     co_return out;
   }
 

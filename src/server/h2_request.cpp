@@ -23,12 +23,13 @@ void describe_untranslated(http_log::AccessRecord& rec, const h2::Fields& fields
   }
 }
 
-// Waits until the request body is complete, or fills the stream's window (the client cannot send more before it
-// is relayed): a request that fits is checked whole before anything of it reaches the upstream. False (answered)
+// Waits until the request body is complete, or fills the stream's window or the connection's (the client cannot
+// send more before it is relayed): a request that fits is checked whole before anything of it reaches the upstream. False (answered)
 // when the client took longer than body_timeout or reset the stream.
 awaitable<bool> hold_body(H2Connection& conn, H2Stream& st, const ConnectionState& scs, http_log::AccessRecord& rec) {
   const config::Limits& limits = scs.rt->config.limits;
-  while (!st.ended && !st.closed && st.body_received < limits.h2_stream_window) {
+  while (!st.ended && !st.closed && st.body_received < limits.h2_stream_window &&
+         !conn.session.receive_window_full()) {
     if (!co_await conn.wait(st, limits.body_timeout)) {
       h2_respond_own(conn, st, scs, 408, 0, "request body not received in time (body_timeout)", rec);
       co_return false;
@@ -36,7 +37,7 @@ awaitable<bool> hold_body(H2Connection& conn, H2Stream& st, const ConnectionStat
   }
   if (st.closed) {
     rec.status = 400;
-    rec.reason = "client reset the stream during the request body";
+    rec.reason = "stream reset during the request body: " + reset_reason(st.close_code);
     co_return false;
   }
   co_return true;

@@ -96,11 +96,13 @@ def keyed(field, key):
 def text_record(line):
     check(all(0x20 <= ord(c) < 0x7f for c in line), "text line is not printable ASCII: %r" % line)
     f = split_fields(line)
-    check(len(f) in (15, 16, 17), "text line splits into %d fields: %r" % (len(f), f))
+    check(len(f) in (16, 17, 18, 19), "text line splits into %d fields: %r" % (len(f), f))
     request = f[4]
     check(request.startswith('"') and request.endswith('"') and request[1:-1].count(" ") == 1,
           "request field %r" % request)
     method, target = request[1:-1].split(" ")
+    # proto=h1, or proto=h2 stream=N, right before request_id (these requests are HTTP/1.1).
+    check_eq(f[-3], "proto=h1", "the protocol field before request_id")
     rid = keyed(f[-2], "request_id")
     check(len(rid) == 32 and all(c in b"0123456789abcdef" for c in rid), "request_id %r" % rid)
     return {
@@ -174,6 +176,7 @@ def run(fmt):
                     rec["status"] = "%d.%d" % (rec["status"], sub) if sub else str(rec["status"])
                     want = {"sni": sni.lower(), "host": json_view(host), "method": "GET", "path": json_view(target)}
                     identity = "edge-user"
+                    check_eq((rec.get("proto"), "stream" in rec), ("h1", False), "json log, case %d: (proto, has stream)" % n)
                 for key, value in want.items():
                     check_eq(rec[key], value, "%s log, case %d: %s" % (fmt, n, key))
                 check(rec["status"] in statuses and rec["status"].split(".")[0] == wire,

@@ -36,7 +36,7 @@ def main():
                     break
                 __import__("time").sleep(0.05)
             check(line is not None, "a text log line for /ray-text")
-            check(re.search(r" request_id=%s " % re.escape(RAY), line), "request_id in the text line: %r" % line)
+            check(re.search(r" proto=h1 request_id=%s " % re.escape(RAY), line), "proto and request_id in the text line: %r" % line)
 
         cfg = base_config(p, up.url)
         cfg["headers"] = {"request_id_from": "X-Edge-Ray", "request_id": "X-Correlation-Id"}

@@ -288,7 +288,9 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     block_on_close = False  # the gateway may hold idle keep-alive connections open
     # No SO_REUSEADDR: with it, bind(port 0) may pick a port another socket is bound to, and listen() fails.
     allow_reuse_address = False
-    request_queue_size = 128  # a gateway may open many connections at once (HTTP/2 streams; the default is 5)
+    # The gateway may open one connection per HTTP/2 stream at once: socketserver's backlog of 5 would leave the
+    # rest unaccepted (connected on the gateway's side, never read) until they time out.
+    request_queue_size = 256
 
 
 class Upstream:

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <map>
+#include <optional>
 
 namespace certgate::h2 {
 namespace {
@@ -106,6 +108,8 @@ struct Recorder : ServerSession::Events {
     bool ended = false;
     std::string body;
     bool closed = false;
+    bool head_incomplete = false;
+    int sent_frames = 0;
   };
   std::map<std::int32_t, Stream> streams;
   void on_request(std::int32_t id, Fields&& f, bool oversized, bool end_stream) override {
@@ -118,7 +122,11 @@ struct Recorder : ServerSession::Events {
   }
   void on_trailers(std::int32_t, Fields&&) override {}
   void on_end_stream(std::int32_t id) override { streams[id].ended = true; }
-  void on_close(std::int32_t id, std::uint32_t) override { streams[id].closed = true; }
+  void on_close(std::int32_t id, std::uint32_t, bool head_incomplete) override {
+    streams[id].closed = true;
+    streams[id].head_incomplete = head_incomplete;
+  }
+  void on_body_sent(std::int32_t id) override { ++streams[id].sent_frames; }
 };
 
 // Moves bytes both ways until neither side has more. False when the server gave up on the connection.
@@ -159,6 +167,8 @@ TEST(H2ServerSession, HandsOutTheRequestAndSendsTheResponse) {
   EXPECT_EQ(client.responses[id].body, "hello");
   EXPECT_TRUE(client.responses[id].closed);
   EXPECT_TRUE(rec.streams[id].closed);
+  EXPECT_FALSE(rec.streams[id].head_incomplete);
+  EXPECT_GE(rec.streams[id].sent_frames, 1);
 }
 
 TEST(H2ServerSession, RequestBodyIsAcknowledgedOnlyOnceConsumed) {
@@ -174,6 +184,7 @@ TEST(H2ServerSession, RequestBodyIsAcknowledgedOnlyOnceConsumed) {
   ASSERT_TRUE(pump(server, client));
   EXPECT_EQ(rec.streams[id].body.size(), 65535u);  // the window, and no more until certgate relays it
   EXPECT_FALSE(rec.streams[id].ended);
+  EXPECT_FALSE(server.receive_window_full());  // the connection's window (1 MiB) is not
   std::size_t consumed = 0;
   for (int i = 0; i < 10 && !rec.streams[id].ended; ++i) {
     server.consume(id, rec.streams[id].body.size() - consumed);
@@ -182,6 +193,28 @@ TEST(H2ServerSession, RequestBodyIsAcknowledgedOnlyOnceConsumed) {
   }
   EXPECT_TRUE(rec.streams[id].ended);
   EXPECT_EQ(rec.streams[id].body, body);
+}
+
+TEST(H2ServerSession, SaysWhenTheConnectionWindowIsUsedUp) {
+  Recorder rec;
+  SessionLimits limits;
+  limits.stream_window = 65535;
+  limits.connection_window = 65535;
+  ServerSession server(limits, rec);
+  TestClient client;
+  const std::string body(40000, 'b');
+  Fields post = get();
+  post[0].second = "POST";
+  const std::int32_t first = client.request(post, &body);
+  ASSERT_TRUE(pump(server, client));
+  EXPECT_FALSE(server.receive_window_full());
+  client.body_sent = 0;
+  const std::int32_t second = client.request(post, &body);
+  ASSERT_TRUE(pump(server, client));
+  EXPECT_EQ(rec.streams[first].body.size() + rec.streams[second].body.size(), 65535u);
+  EXPECT_TRUE(server.receive_window_full());
+  server.consume(first, rec.streams[first].body.size());
+  EXPECT_FALSE(server.receive_window_full());
 }
 
 TEST(H2ServerSession, PingFloodEndsTheConnectionWithEnhanceYourCalm) {
@@ -216,8 +249,9 @@ TEST(H2ServerSession, RapidResetEndsTheConnectionWithEnhanceYourCalm) {
   bool ok = true;
   for (int i = 0; i < 40 && ok; ++i) {
     const std::int32_t id = client.request(get());
+    ok = pump(server, client);  // the HEADERS go out, then the reset
     nghttp2_submit_rst_stream(client.session, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
-    ok = pump(server, client);
+    ok = ok && pump(server, client);
   }
   EXPECT_FALSE(ok);
   EXPECT_NE(server.failure().find("rapid reset"), std::string::npos) << server.failure();
@@ -312,6 +346,7 @@ TEST(H2ServerSession, InvalidFieldsAreRefusedByTheSessionItself) {
              {"transfer-encoding", "chunked"}});
   pump(server, client);
   EXPECT_TRUE(rec.streams[id].fields.empty());
+  EXPECT_TRUE(rec.streams[id].head_incomplete);
   EXPECT_TRUE(client.responses[id].closed);
   EXPECT_EQ(client.responses[id].close_code, static_cast<std::uint32_t>(NGHTTP2_PROTOCOL_ERROR));
 }

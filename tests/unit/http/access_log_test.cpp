@@ -52,6 +52,30 @@ TEST(AccessLog, TextLineShowsSubstatusAndQuotesReasons) {
   EXPECT_NE(line.find("identity=-"), std::string::npos) << line;
 }
 
+TEST(AccessLog, TextLineNamesTheProtocolAndTheH2StreamBeforeTheRequestId) {
+  http_log::AccessRecord r = refused();
+  r.request_id = "abc";
+  std::string h1 = http_log::AccessLog::format_text(r);
+  EXPECT_NE(h1.find(" bytes=0 proto=h1 request_id=abc reason="), std::string::npos) << h1;
+  EXPECT_EQ(h1.find(" stream="), std::string::npos) << h1;
+  r.proto = "h2";
+  r.stream_id = 5;
+  std::string h2 = http_log::AccessLog::format_text(r);
+  EXPECT_NE(h2.find(" bytes=0 proto=h2 stream=5 request_id=abc reason="), std::string::npos) << h2;
+}
+
+TEST(AccessLog, JsonLineNamesTheProtocolAndTheH2StreamBeforeTheRequestId) {
+  http_log::AccessRecord r = refused();
+  r.request_id = "abc";
+  std::string h1 = http_log::AccessLog::format_json(r);
+  EXPECT_NE(h1.find(",\"chain_cached\":false,\"proto\":\"h1\",\"request_id\":\"abc\"}"), std::string::npos) << h1;
+  EXPECT_EQ(h1.find("\"stream\""), std::string::npos) << h1;
+  r.proto = "h2";
+  r.stream_id = 7;
+  std::string h2 = http_log::AccessLog::format_json(r);
+  EXPECT_NE(h2.find(",\"proto\":\"h2\",\"stream\":7,\"request_id\":\"abc\"}"), std::string::npos) << h2;
+}
+
 TEST(AccessLog, JsonEscapesControlCharacters) {
   EXPECT_EQ(http_log::json_escape("a\nb\x01"), "a\\nb\\u0001");
 }
@@ -128,7 +152,8 @@ void expect_text_round_trip(const http_log::AccessRecord& r) {
   std::string line = http_log::AccessLog::format_text(r);
   for (unsigned char c : line) ASSERT_TRUE(c >= 0x20 && c < 0x7f) << "not printable ASCII: " << int(c);
   auto f = split_fields(line);
-  ASSERT_EQ(f.size(), 16u + (r.resumed ? 1u : 0u) + (r.chain_cached ? 1u : 0u)) << line.substr(0, 2000);
+  const bool h2 = r.proto == "h2";
+  ASSERT_EQ(f.size(), 17u + (r.resumed ? 1u : 0u) + (r.chain_cached ? 1u : 0u) + (h2 ? 1u : 0u)) << line.substr(0, 2000);
   auto expected = [](const std::string& s) { return logging::clip(s, http_log::AccessLog::kMaxValueBytes); };
   EXPECT_EQ(f[0], "2023-11-14T22:13:20.123Z");
   EXPECT_EQ(unescape_text(f[1]), expected(r.client));
@@ -151,6 +176,12 @@ void expect_text_round_trip(const http_log::AccessRecord& r) {
   EXPECT_EQ(f[11], "upstream_ms=-");
   EXPECT_EQ(f[12], "upstream_addr=-");
   EXPECT_EQ(f[13], "bytes=0");
+  if (h2) {
+    EXPECT_EQ(f[f.size() - 4], "proto=h2");
+    EXPECT_EQ(f[f.size() - 3], "stream=" + std::to_string(r.stream_id));
+  } else {
+    EXPECT_EQ(f[f.size() - 3], "proto=h1");
+  }
   EXPECT_EQ(value_after(f[f.size() - 2], "request_id"), expected(r.request_id));
   EXPECT_EQ(value_after(f.back(), "reason"), expected(r.reason));
 }
@@ -183,6 +214,12 @@ void expect_json_round_trip(const http_log::AccessRecord& r) {
   EXPECT_EQ(j["substatus"], 16);
   EXPECT_EQ(j["resumed"], r.resumed);
   EXPECT_EQ(j["chain_cached"], r.chain_cached);
+  EXPECT_EQ(j["proto"], std::string(r.proto));
+  if (r.proto == "h2") {
+    EXPECT_EQ(j["stream"], r.stream_id);
+  } else {
+    EXPECT_FALSE(j.contains("stream"));
+  }
 }
 
 std::vector<std::string> hostile_values() {
@@ -223,6 +260,9 @@ TEST(AccessLog, TextLineSplitsIntoTheSameFieldsWhateverTheValues) {
     r.resumed = false;
     r.chain_cached = true;
     expect_text_round_trip(r);
+    r.proto = "h2";
+    r.stream_id = 2147483647;
+    expect_text_round_trip(r);
   }
 }
 
@@ -232,6 +272,9 @@ TEST(AccessLog, JsonLineParsesWhateverTheValues) {
     expect_json_round_trip(record_with(v));
     auto r = record_with(v);
     r.chain_cached = true;
+    expect_json_round_trip(r);
+    r.proto = "h2";
+    r.stream_id = 1;
     expect_json_round_trip(r);
   }
 }
