@@ -3,7 +3,8 @@
 with content-length, HTTP/1.1 framing and connection fields, bytes a header line cannot carry, broken pseudo-
 headers, a forbidden field hidden in a CONTINUATION frame) is refused (the stream reset, a 4xx, or the connection
 closed with GOAWAY) and NOTHING of it reaches the origin (a strict recording origin sees no byte); after each, a
-good request on a new connection is admitted and reaches the origin cleanly."""
+good request on a new connection is admitted and reaches the origin cleanly. What the rules allow is not refused:
+`te: trailers` and `OPTIONS *` reach the origin."""
 import os
 import sys
 
@@ -148,6 +149,17 @@ def main():
             recs = origin.records_since(mark)
             check_eq([(x.get("target"), x.get("ambiguities")) for x in recs], [(good, [])],
                      "what the origin saw after case %s" % name, r)
+
+        # The allowed neighbours of the refused cases.
+        for method, target, extra in (("GET", "/allowed/te-trailers", [("te", "trailers")]), ("OPTIONS", "*", [])):
+            mark = origin.mark()
+            c = connect(gw, timeout=5)
+            r = c.response(c.request(method, target, headers=extra))
+            check_eq(r.status, 200, "%s %s %r is allowed" % (method, target, extra), r)
+            c.close()
+            recs = origin.records_since(mark)
+            check_eq([(x.get("method"), x.get("target"), x.get("ambiguities")) for x in recs], [(method, target, [])],
+                     "what the origin saw for %s %s" % (method, target), r)
 
 
 if __name__ == "__main__":
