@@ -15,7 +15,6 @@ RST_STREAM code) and for the connection (GOAWAY code, closed), and every read is
 """
 import hashlib
 import json
-import os
 import socket
 import ssl
 import struct
