@@ -138,3 +138,37 @@ TEST(UpstreamsConfig, ClientIpFromIsAHeaderName) {
 
 }  // namespace
 }  // namespace certgate::config
+
+namespace certgate::config {
+namespace {
+
+TEST(UpstreamsConfig, ProtocolH2IsReadForHttpsAndLoopbackH2c) {
+  GatewayConfig c = parse_toml("[upstream]\nurl = \"http://127.0.0.1:50051\"\nprotocol = \"h2\"\n\n"
+                               "[upstreams.grpc]\nservers = [\"https://10.0.0.5:443\"]\nprotocol = \"h2\"\n\n"
+                               "[upstreams.web]\nservers = [\"http://10.0.0.6\"]\n",
+                               "t.toml");
+  EXPECT_EQ(c.upstream.protocol, UpstreamProtocol::h2);
+  ASSERT_EQ(c.upstreams.size(), 2u);
+  EXPECT_EQ(c.upstreams[0].protocol, UpstreamProtocol::h2);
+  EXPECT_EQ(c.upstreams[1].protocol, UpstreamProtocol::http1);
+  EXPECT_EQ(parse_toml("[upstream]\nurl = \"http://[::1]:1\"\nprotocol = \"h2\"\n", "t.toml").upstream.protocol,
+            UpstreamProtocol::h2);
+}
+
+TEST(UpstreamsConfig, ProtocolH2CleartextOnlyToLoopbackAndWithoutHealthCheck) {
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[upstream]\nurl = \"http://10.0.0.1:50051\"\nprotocol = \"h2\"\n", "t.toml"), 3,
+                         12, "only for loopback servers");
+  EXPECT_CONFIG_ERROR_AT(
+      parse_toml("[upstream]\nservers = [\"http://127.0.0.1:1\", \"http://192.0.2.1:1\"]\nprotocol = \"h2\"\n",
+                 "t.toml"),
+      3, 12, "'http://192.0.2.1:1' is not");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[upstream]\nurl = \"https://10.0.0.1\"\nprotocol = \"h2\"\n"
+                                    "health_check = { path = \"/\" }\n",
+                                    "t.toml"),
+                         3, 12, "health_check speaks HTTP/1.1");
+  EXPECT_CONFIG_ERROR_AT(parse_toml("[upstream]\nurl = \"https://10.0.0.1\"\nprotocol = \"h3\"\n", "t.toml"), 3, 12,
+                         "h3");
+}
+
+}  // namespace
+}  // namespace certgate::config
