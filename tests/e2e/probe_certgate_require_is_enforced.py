@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """certgate probe against certgate itself with mode = "require": the edge certificate is admitted (200), no
-certificate gets 403.7 and the self-signed impostor 403.16, so the verdict is ENFORCED (exit 0). Only the edge
-request reaches the upstream. With reject = "handshake" the refusals become TLS alerts (a visitor would see
+certificate gets 403.7 and the self-signed impostor 403.16, over HTTP/1.1 and again over HTTP/2 (certgate selects
+h2), so the verdict is ENFORCED (exit 0). Only the edge requests (one per protocol) reach the upstream. With reject = "handshake" the refusals become TLS alerts (a visitor would see
 525), still ENFORCED; the text report shows the table and the verdict. The edge certificate may come as PKCS#12
 (no --key), or with its intermediate after it (sent in the handshake: the gateway trusts only the root)."""
 import os
@@ -29,14 +29,22 @@ def main():
             edge = check_scenario(r, "edge_certificate", "admitted", "HTTP 200")
             check_eq(edge["tls"]["version"], "TLSv1.3", "negotiated TLS version", r.run)
             check_scenario(r, "impostor", "refused", "HTTP 403.16", "HTTP 403 passed through")
-            check_eq([s["number"] for s in r.report["scenarios"]], [1, 2, 3], "scenarios run without --sni", r.run)
+            check_eq(r.report["alpn"]["selected"], "h2", "the ALPN certgate selects", r.run)
+            for sid, outcome, detail in (("no_certificate", "refused", "HTTP 403.7"),
+                                         ("edge_certificate", "admitted", "HTTP 200"),
+                                         ("impostor", "refused", "HTTP 403.16")):
+                s = check_scenario(r, sid, outcome, detail, pass_="h2")
+                check_eq(s["tls"]["alpn"], "h2", "ALPN of %s over HTTP/2" % sid, r.run)
+            check_eq([s["number"] for s in r.report["scenarios"]], [1, 2, 3, 4, 5, 6], "scenarios run without --sni",
+                     r.run)
             check_eq(r.report["sni"], None, "no SNI for an IP address", r.run)
             origin = r.report["origin_certificate"]
             check(origin["checked"] and origin["verified"], "the origin's certificate verifies against --ca", r.run)
-            # The gateway forwarded the edge's request only.
-            check_eq(len(up.requests_for("/probe-http")), 1, "requests that reached the upstream", r.run)
-            check_eq(up.requests_for("/probe-http")[0]["headers"].count(("X-Client-Identity", "edge-user")), 1,
-                     "identity of the admitted request", r.run)
+            # The gateway forwarded the edge's requests only: one over HTTP/1.1, one over HTTP/2.
+            check_eq(len(up.requests_for("/probe-http")), 2, "requests that reached the upstream", r.run)
+            for seen in up.requests_for("/probe-http"):
+                check_eq(seen["headers"].count(("X-Client-Identity", "edge-user")), 1,
+                         "identity of the admitted request", r.run)
 
             # The text report: the table, the verdict, and no note about an unverified origin.
             t = probe([url, "--ca", p.pem("ca")], json_output=False)
