@@ -85,7 +85,8 @@ awaitable<void> serve_phases(H2Connection& conn, H2Stream& st, ConnectionState& 
   if (!co_await hold_body(conn, st, scs, rec)) co_return;
   // The framing the upstream gets: certgate's, from what it holds (a client's content-length was checked against
   // the DATA frames by then), and the head checked again with it.
-  h2::set_body_framing(head, st.head_ends_stream, st.ended, st.body_received);
+  // Request trailers travel only in a chunked body: a body that came with trailers is chunked even when whole.
+  h2::set_body_framing(head, st.head_ends_stream, st.ended && st.trailers.empty(), st.body_received);
   check = h1::check_request(head, rt.header_rules, rt.config.limits.max_body_bytes, o.sni);
   if (!check.request) {
     h2_respond_own(conn, st, scs, check.refusal.status, 0, check.refusal.reason, rec);
