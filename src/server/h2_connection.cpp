@@ -63,7 +63,9 @@ awaitable<bool> flush(H2Connection& conn, std::string& out) {
 
 // Reads what the client sent (a bounded amount, then the loop writes) into the session. False when the connection
 // is over: the client closed it, or broke the protocol (the session then holds the GOAWAY).
-bool read_available(H2Connection& conn, std::array<std::uint8_t, 16 * 1024>& in) {
+bool read_available(H2Connection& conn) {
+  // Read into a scratch area of the worker's thread (reads never wait here): an idle connection holds no buffer.
+  static thread_local std::array<std::uint8_t, 16 * 1024> in;
   for (int i = 0; i < 8; ++i) {
     net::TlsStep step = conn.cs.stream->try_read(in.data(), in.size());
     if (step.bytes > 0 && !conn.session.feed(in.data(), step.bytes)) {
@@ -92,7 +94,6 @@ awaitable<bool> serve_h2(ConnectionState& cs, ConnectionSlot& slot) {
   using namespace asio::experimental::awaitable_operators;
   H2Connection conn(cs);
   std::string out;
-  std::array<std::uint8_t, 16 * 1024> in;
   bool goaway = false;
   bool client_gone = false;
   const config::Limits& limits = cs.rt->config.limits;
@@ -108,12 +109,15 @@ awaitable<bool> serve_h2(ConnectionState& cs, ConnectionSlot& slot) {
       client_gone = true;
       break;
     }
-    if (!conn.session.want_read() && !conn.session.want_write() && conn.live == 0) break;
     if (!conn.session.want_read() && conn.live == 0) break;
     if (conn.wake_pending) continue;
 
-    // Wait for the client or a stream. With no stream open the connection is idle.
+    // Wait for the client or a stream. With no stream open the connection is idle and holds no buffer.
     const bool idle = conn.live == 0 && conn.starting.empty();
+    if (idle) {
+      std::string().swap(out);
+      cs.stream->release_buffers();
+    }
     cs.stream->deadline().expires_after(idle && cs.requests == 0 ? limits.header_timeout : limits.idle_timeout);
     conn.wake_timer.expires_at(steady_timer::time_point::max());
     slot.idle = true;  // a drain cancels the wait: the loop then says GOAWAY
@@ -133,7 +137,7 @@ awaitable<bool> serve_h2(ConnectionState& cs, ConnectionSlot& slot) {
       client_gone = true;
       break;
     }
-    if (!read_available(conn, in)) {
+    if (!read_available(conn)) {
       consume_dropped(conn);
       client_gone = !co_await flush(conn, out) || client_gone;
       break;
