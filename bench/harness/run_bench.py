@@ -19,8 +19,8 @@ every part runs. Parts:
   resumed         resumed handshakes/s
   keepalive_1k, keepalive_64k, all_headers (certgate's 8 default identity headers, 1 KiB)
   keepalive_h2    keep-alive 1 KiB over HTTP/2 (ALPN h2, --h2-connections x --h2-streams streams in
-                  flight; nginx and HAProxy with h2 on; certgate's cell says "h2 not negotiated" when its
-                  server does not select h2)
+                  flight; nginx and HAProxy with h2 on, certgate as configured; a server that does not
+                  select h2 gets the cell "h2 not negotiated")
   p99             p99 and server CPU per 1000 requests at the fixed rate (needs the first server's
                   keep-alive 1 KiB median, measured for it if not selected, unless --fixed-rate is given)
   idle            memory per idle mTLS connection

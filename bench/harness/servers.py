@@ -11,8 +11,8 @@ identity passed upstream in a header, keep-alive connections to the same upstrea
   HAProxy   verify required + http-request set-header X-Client-DN %[ssl_c_s_dn], http-reuse always
 
 NginxH2 and HaproxyH2 are the same with HTTP/2 on (ALPN h2 first, http/1.1 as the fallback) for the h2
-keep-alive row; certgate's row uses its own configuration unchanged (it offers h2 by default once its server
-speaks it; until then the row says "h2 not negotiated").
+keep-alive row; certgate's row uses its own configuration unchanged (it offers h2 by default; a configuration
+with alpn = ["http/1.1"] would get the cell "h2 not negotiated").
 
 NginxStatic is the keep-alive ceiling: nginx with the same TLS settings serving the upstream's files itself
 (the same bytes, the same static module and so the same response headers), no upstream behind it.
