@@ -15,7 +15,7 @@
 
 #include <boost/beast/http/message.hpp>
 
-#include "h2/server_session.hpp"
+#include "h2/fields.hpp"
 #include "http/request_check.hpp"
 
 namespace certgate::h2 {

@@ -6,7 +6,7 @@
 
 #include <boost/beast/http/message.hpp>
 
-#include "h2/server_session.hpp"
+#include "h2/fields.hpp"
 #include "http/client_response.hpp"
 
 namespace certgate::h2 {

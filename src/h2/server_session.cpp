@@ -2,8 +2,6 @@
 
 #include <nghttp2/nghttp2.h>
 
-#include <algorithm>
-#include <cstring>
 #include <stdexcept>
 
 namespace certgate::h2 {
@@ -23,20 +21,14 @@ namespace {
 
 ServerSession* self_of(void* user) { return static_cast<ServerSession*>(user); }
 
-std::vector<nghttp2_nv> to_nv(const Fields& fields, std::string& status_text, int status) {
-  std::vector<nghttp2_nv> nv;
-  nv.reserve(fields.size() + 1);
-  if (status > 0) {
-    status_text = std::to_string(status);
-    nv.push_back(nghttp2_nv{reinterpret_cast<std::uint8_t*>(const_cast<char*>(":status")),
-                            reinterpret_cast<std::uint8_t*>(status_text.data()), 7, status_text.size(),
-                            NGHTTP2_NV_FLAG_NONE});
-  }
-  for (const Field& f : fields) {
-    nv.push_back(nghttp2_nv{reinterpret_cast<std::uint8_t*>(const_cast<char*>(f.first.data())),
-                            reinterpret_cast<std::uint8_t*>(const_cast<char*>(f.second.data())), f.first.size(),
-                            f.second.size(), NGHTTP2_NV_FLAG_NONE});
-  }
+// The fields with :status first.
+std::vector<nghttp2_nv> with_status(const Fields& fields, std::string& status_text, int status) {
+  status_text = std::to_string(status);
+  std::vector<nghttp2_nv> nv{nghttp2_nv{reinterpret_cast<std::uint8_t*>(const_cast<char*>(":status")),
+                                        reinterpret_cast<std::uint8_t*>(status_text.data()), 7, status_text.size(),
+                                        NGHTTP2_NV_FLAG_NONE}};
+  std::vector<nghttp2_nv> rest = to_nv(fields);
+  nv.insert(nv.end(), rest.begin(), rest.end());
   return nv;
 }
 
@@ -165,31 +157,9 @@ struct ServerSession::Callbacks {
     ServerSession& s = *self_of(user);
     auto it = s.outgoing_.find(id);
     if (it == s.outgoing_.end()) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
-    Outgoing& out = it->second;
-    const std::size_t n = std::min(length, out.body.size() - out.sent);
-    if (n > 0) std::memcpy(buf, out.body.data() + out.sent, n);
-    out.sent += n;
-    if (out.sent == out.body.size()) {
-      out.body.clear();
-      out.sent = 0;
-      if (out.ended) {
-        *data_flags |= NGHTTP2_DATA_FLAG_EOF;
-        if (!out.trailers.empty()) {
-          *data_flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
-          std::string unused;
-          std::vector<nghttp2_nv> nv = to_nv(out.trailers, unused, 0);
-          nghttp2_submit_trailer(session, id, nv.data(), nv.size());
-        }
-      } else if (n == 0) {
-        out.deferred = true;
-        return NGHTTP2_ERR_DEFERRED;
-      }
-    } else if (out.sent > 64 * 1024) {
-      out.body.erase(0, out.sent);
-      out.sent = 0;
-    }
+    const ssize_t n = it->second.body.read(session, id, buf, length, data_flags);
     if (n > 0) s.events_.on_body_sent(id);
-    return static_cast<ssize_t>(n);
+    return n;
   }
 };
 
@@ -261,7 +231,7 @@ bool ServerSession::want_write() const { return nghttp2_session_want_write(sessi
 
 bool ServerSession::submit_response(std::int32_t id, int status, const Fields& fields, bool has_body) {
   std::string status_text;
-  std::vector<nghttp2_nv> nv = to_nv(fields, status_text, status);
+  std::vector<nghttp2_nv> nv = with_status(fields, status_text, status);
   if (!has_body) return nghttp2_submit_response(session_, id, nv.data(), nv.size(), nullptr) == 0;
   outgoing_.try_emplace(id);
   nghttp2_data_provider provider{};
@@ -271,34 +241,23 @@ bool ServerSession::submit_response(std::int32_t id, int status, const Fields& f
 
 void ServerSession::submit_interim(std::int32_t id, int status) {
   std::string status_text;
-  std::vector<nghttp2_nv> nv = to_nv({}, status_text, status);
+  std::vector<nghttp2_nv> nv = with_status({}, status_text, status);
   nghttp2_submit_headers(session_, NGHTTP2_FLAG_NONE, id, nullptr, nv.data(), nv.size(), nullptr);
 }
 
 void ServerSession::append_body(std::int32_t id, std::string_view bytes) {
   auto it = outgoing_.find(id);
-  if (it == outgoing_.end()) return;
-  it->second.body.append(bytes);
-  if (it->second.deferred) {
-    it->second.deferred = false;
-    nghttp2_session_resume_data(session_, id);
-  }
+  if (it != outgoing_.end() && it->second.body.append(bytes)) nghttp2_session_resume_data(session_, id);
 }
 
 void ServerSession::end_body(std::int32_t id, const Fields& trailers) {
   auto it = outgoing_.find(id);
-  if (it == outgoing_.end()) return;
-  it->second.ended = true;
-  it->second.trailers = trailers;
-  if (it->second.deferred) {
-    it->second.deferred = false;
-    nghttp2_session_resume_data(session_, id);
-  }
+  if (it != outgoing_.end() && it->second.body.end(trailers)) nghttp2_session_resume_data(session_, id);
 }
 
 std::size_t ServerSession::queued_body(std::int32_t id) const {
   auto it = outgoing_.find(id);
-  return it == outgoing_.end() ? 0 : it->second.body.size() - it->second.sent;
+  return it == outgoing_.end() ? 0 : it->second.body.queued();
 }
 
 void ServerSession::reset_after_response(std::int32_t id) { outgoing_[id].reset_after = true; }

@@ -22,12 +22,12 @@
 #include <utility>
 #include <vector>
 
+#include "h2/body_source.hpp"
+#include "h2/fields.hpp"
+
 struct nghttp2_session;
 
 namespace certgate::h2 {
-
-using Field = std::pair<std::string, std::string>;
-using Fields = std::vector<Field>;
 
 struct SessionLimits {
   std::uint32_t max_concurrent_streams = 128;
@@ -126,11 +126,7 @@ class ServerSession {
     bool trailers = false;
   };
   struct Outgoing {
-    std::string body;
-    std::size_t sent = 0;  // bytes of `body` framed already
-    bool ended = false;
-    bool deferred = false;
-    Fields trailers;
+    BodySource body;
     bool reset_after = false;
   };
 

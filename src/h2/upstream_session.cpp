@@ -2,8 +2,6 @@
 
 #include <nghttp2/nghttp2.h>
 
-#include <algorithm>
-#include <cstring>
 #include <stdexcept>
 #include <vector>
 
@@ -11,17 +9,6 @@ namespace certgate::h2 {
 namespace {
 
 UpstreamSession* self_of(void* user) { return static_cast<UpstreamSession*>(user); }
-
-std::vector<nghttp2_nv> nv_of(const Fields& fields) {
-  std::vector<nghttp2_nv> nv;
-  nv.reserve(fields.size());
-  for (const Field& f : fields) {
-    nv.push_back(nghttp2_nv{reinterpret_cast<std::uint8_t*>(const_cast<char*>(f.first.data())),
-                            reinterpret_cast<std::uint8_t*>(const_cast<char*>(f.second.data())), f.first.size(),
-                            f.second.size(), NGHTTP2_NV_FLAG_NONE});
-  }
-  return nv;
-}
 
 }  // namespace
 
@@ -93,26 +80,7 @@ struct UpstreamSession::Callbacks {
 
   static ssize_t read_body(nghttp2_session* session, std::int32_t id, std::uint8_t* buf, std::size_t length,
                            std::uint32_t* data_flags, nghttp2_data_source*, void* user) {
-    UpstreamSession& s = *self_of(user);
-    const std::size_t n = std::min(length, s.body_.size() - s.sent_);
-    if (n > 0) std::memcpy(buf, s.body_.data() + s.sent_, n);
-    s.sent_ += n;
-    if (s.sent_ == s.body_.size()) {
-      s.body_.clear();
-      s.sent_ = 0;
-      if (s.ended_) {
-        *data_flags |= NGHTTP2_DATA_FLAG_EOF;
-        if (!s.trailers_.empty()) {
-          *data_flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
-          std::vector<nghttp2_nv> nv = nv_of(s.trailers_);
-          nghttp2_submit_trailer(session, id, nv.data(), nv.size());
-        }
-      } else if (n == 0) {
-        s.deferred_ = true;
-        return NGHTTP2_ERR_DEFERRED;
-      }
-    }
-    return static_cast<ssize_t>(n);
+    return self_of(user)->body_.read(session, id, buf, length, data_flags);
   }
 };
 
@@ -131,7 +99,7 @@ UpstreamSession::UpstreamSession(const Fields& fields, bool has_body, std::uint3
   const nghttp2_settings_entry settings[] = {{NGHTTP2_SETTINGS_ENABLE_PUSH, 0},
                                              {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, max_header_list}};
   nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, settings, 2);
-  std::vector<nghttp2_nv> nv = nv_of(fields);
+  std::vector<nghttp2_nv> nv = to_nv(fields);
   nghttp2_data_provider provider{};
   provider.read_callback = Callbacks::read_body;
   stream_id_ = nghttp2_submit_request(session_, nullptr, nv.data(), nv.size(), has_body ? &provider : nullptr, this);
@@ -169,20 +137,11 @@ void UpstreamSession::take_output(std::string& out) {
 bool UpstreamSession::want_write() const { return nghttp2_session_want_write(session_) != 0; }
 
 void UpstreamSession::append_body(std::string_view bytes) {
-  body_.append(bytes);
-  if (deferred_) {
-    deferred_ = false;
-    nghttp2_session_resume_data(session_, stream_id_);
-  }
+  if (body_.append(bytes)) nghttp2_session_resume_data(session_, stream_id_);
 }
 
 void UpstreamSession::end_body(const Fields& trailers) {
-  ended_ = true;
-  trailers_ = trailers;
-  if (deferred_) {
-    deferred_ = false;
-    nghttp2_session_resume_data(session_, stream_id_);
-  }
+  if (body_.end(trailers)) nghttp2_session_resume_data(session_, stream_id_);
 }
 
 void UpstreamSession::cancel() {

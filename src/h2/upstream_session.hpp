@@ -9,7 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "h2/server_session.hpp"
+#include "h2/body_source.hpp"
+#include "h2/fields.hpp"
 
 struct nghttp2_session;
 
@@ -37,7 +38,7 @@ class UpstreamSession {
   bool want_write() const;
   void append_body(std::string_view bytes);
   void end_body(const Fields& trailers);
-  std::size_t queued_body() const { return body_.size() - sent_; }
+  std::size_t queued_body() const { return body_.queued(); }
   // Cancels the stream (the client's went away).
   void cancel();
 
@@ -54,11 +55,7 @@ class UpstreamSession {
   nghttp2_session* session_ = nullptr;
   std::int32_t stream_id_ = -1;
   std::uint32_t max_header_list_;
-  std::string body_;
-  std::size_t sent_ = 0;
-  bool ended_ = false;
-  bool deferred_ = false;
-  Fields trailers_;
+  BodySource body_;
   // The header block being read.
   int block_status_ = 0;
   Fields block_;

@@ -46,6 +46,19 @@ awaitable<bool> H2Connection::wait(H2Stream& st, std::chrono::milliseconds timeo
   co_return woken;
 }
 
+awaitable<bool> H2Connection::drain(H2Stream& st, std::size_t limit, std::chrono::milliseconds timeout) {
+  while (!st.closed && session.queued_body(st.id) > limit) {
+    const std::size_t before = session.queued_body(st.id);
+    if (!co_await wait(st, timeout) && session.queued_body(st.id) >= before) {
+      session.reset(st.id, 0x8 /* CANCEL */);
+      wake();
+      st.stalled = true;
+      co_return false;
+    }
+  }
+  co_return !(st.closed && session.queued_body(st.id) > 0);
+}
+
 void H2Connection::finished(std::int32_t id) {
   auto it = streams.find(id);
   if (it != streams.end()) {

@@ -36,6 +36,7 @@ struct H2Stream {
   bool closed = false;               // the stream is closed (answered, reset, or the connection ended)
   std::uint32_t close_code = 0;
   bool woken = false;
+  bool stalled = false;              // reset by certgate: the client took no response body for body_timeout
   steady_timer signal;               // cancelled by wake()
   proxy::UpstreamConnection* upstream = nullptr;  // the exchange's connection while it runs
   void wake() {
@@ -67,6 +68,10 @@ class H2Connection final : public h2::ServerSession::Events {
   void adopt_decision();
   // Waits for an event of `st` (data, end, close) or `timeout`; false on timeout.
   awaitable<bool> wait(H2Stream& st, std::chrono::milliseconds timeout);
+  // Waits until at most `limit` bytes of the response body of `st` are queued. A client that takes none of it
+  // for `timeout` (a flow-control window held shut) has the stream reset: false, with `st.stalled`; false too
+  // when the stream closed with body still queued.
+  awaitable<bool> drain(H2Stream& st, std::size_t limit, std::chrono::milliseconds timeout);
   // The stream's coroutine ended.
   void finished(std::int32_t id);
 

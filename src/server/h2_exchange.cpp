@@ -21,6 +21,7 @@ using ResponseParser = http::response_parser<http::buffer_body>;
 constexpr int kMaxInterimResponses = 16;
 // Response body queued on a stream beyond what the client's window let out, at most: then the relay waits.
 constexpr std::size_t kQueuedLimit = 64 * 1024;
+constexpr const char* kStalled = "client took no response body for body_timeout (flow-control window held shut)";
 
 enum class BodyRelay { done, client_reset, client_timeout, too_large, bad_trailers, write_error };
 
@@ -107,22 +108,10 @@ class H2Attempt final : public UpstreamAttempt {
 
   // Waits until at most `limit` bytes of the response body are queued on the stream. A client that takes nothing
   // for body_timeout (a zero window held shut) has the stream reset: false, as when the stream closed.
-  awaitable<bool> drain_to(std::size_t limit) {
-    const config::Limits& limits = scs_.rt->config.limits;
-    while (!st_.closed && conn_.session.queued_body(st_.id) > limit) {
-      const std::size_t before = conn_.session.queued_body(st_.id);
-      if (!co_await conn_.wait(st_, limits.body_timeout) && conn_.session.queued_body(st_.id) >= before) {
-        conn_.session.reset(st_.id, 0x8 /* CANCEL */);
-        conn_.wake();
-        rec_.reason = "client took no response body for body_timeout (flow-control window held shut)";
-        co_return false;
-      }
-    }
-    if (st_.closed && conn_.session.queued_body(st_.id) > 0) {
-      if (rec_.reason.empty()) rec_.reason = "stream reset during the response body: " + reset_reason(st_.close_code);
-      co_return false;
-    }
-    co_return true;
+  // Why H2Connection::drain() gave up on the stream, for the log.
+  void note_undrained() {
+    if (st_.stalled) rec_.reason = kStalled;
+    else if (rec_.reason.empty()) rec_.reason = "stream reset during the response body: " + reset_reason(st_.close_code);
   }
 
   template <class Upstream>
@@ -231,7 +220,11 @@ class H2Attempt final : public UpstreamAttempt {
     // The response body, as the client's windows take it.
     std::array<char, 16 * 1024> buf;
     for (;;) {
-      if (!co_await drain_to(kQueuedLimit)) co_return out;
+      const bool drained = co_await conn_.drain(st_, kQueuedLimit, limits.body_timeout);
+      if (!drained) {
+        note_undrained();
+        co_return out;
+      }
       if (st_.closed) {
         rec_.reason = "stream reset during the response body: " + reset_reason(st_.close_code);
         co_return out;
@@ -263,7 +256,8 @@ class H2Attempt final : public UpstreamAttempt {
     // The upstream connection is done with; the stream stays until the client took the rest.
     out.upstream_reusable = parser->keep_alive() && parser->is_done() && up_conn.buffer().size() == 0 && !body_failed;
     st_.upstream = nullptr;
-    co_await drain_to(0);
+    const bool drained = co_await conn_.drain(st_, 0, limits.body_timeout);
+    if (!drained) note_undrained();
     co_return out;
   }
 

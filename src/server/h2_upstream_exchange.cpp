@@ -127,11 +127,10 @@ awaitable<AttemptResult> exchange(H2Connection& conn, H2Stream& st, ConnectionSt
     }
     if (conn.session.queued_body(st.id) > kQueuedLimit) {
       // The client's side is full: the upstream waits (its socket is not read) until the client takes some.
-      const std::size_t before = conn.session.queued_body(st.id);
-      if (!co_await conn.wait(st, limits.body_timeout) && conn.session.queued_body(st.id) >= before) {
-        conn.session.reset(st.id, 0x8 /* CANCEL */);
-        conn.wake();
-        rec.reason = "client took no response body for body_timeout (flow-control window held shut)";
+      if (!co_await conn.drain(st, kQueuedLimit, limits.body_timeout)) {
+        session.cancel();
+        rec.reason = st.stalled ? "client took no response body for body_timeout (flow-control window held shut)"
+                                : "stream reset during the response body: " + reset_reason(st.close_code);
         co_return out;
       }
       continue;
