@@ -23,6 +23,9 @@ void add_config_flags(CLI::App& app, config::Overrides& o) {
                  "default: the only location with a mapping section)");
   app.add_flag("--chain-only", o.chain_only,
                "no mappings: admit every client certificate that verifies against --client-ca, as its subject CN");
+  app.add_flag("--report-only", o.report_only,
+               "enforce = false in every host block: requests that would be refused are let through and logged "
+               "with would_refuse=STATUS (docs/cloudflare.md)");
   app.add_option("--workers", o.workers, "worker threads (0 = one per core)");
   app.add_option("--access-log", o.access_log, "access log file ('-' = stdout)");
   app.add_option("--log-format", o.log_format, "access log format: text | json");

@@ -70,7 +70,8 @@ int run_explain(const ExplainOptions& opts) {
   try {
     trust = tls::TrustStore::load(tls_settings.client_ca, tls_settings.crl, tls_settings.verify_depth,
                                   tls_settings.crl_expired == config::CrlExpired::warn);
-    compiled = core::CompiledPolicy::compile(input.block->mapping, tls_settings.mode, tls::digest_of_der);
+    compiled = core::CompiledPolicy::compile(input.block->mapping, tls_settings.mode, tls::digest_of_der,
+                                             tls_settings.enforcement);
   } catch (const std::exception& e) {
     std::cerr << "certgate: " << e.what() << "\n";
     return kExitUsage;
@@ -103,7 +104,7 @@ int run_explain(const ExplainOptions& opts) {
   // In mode ignore the server requests no certificate: the decision never sees one.
   const bool requested = tls_settings.mode != core::ClientCertMode::ignore;
   input.decision = core::decide(*compiled, &input.leaf.digest, input.verify, /*want_trace=*/true);
-  if (input.decision.admitted) {
+  if (input.decision.lets_through()) {
     const std::optional<core::CertDigest> presented =
         requested ? std::optional<core::CertDigest>(input.leaf.digest) : std::nullopt;
     const core::VerifyResult verify = requested ? input.verify : core::VerifyResult{};
@@ -142,7 +143,8 @@ void register_explain(CLI::App& app, int* exit_code) {
                    --cert cloudflare-aop-leaf-2016-2017-expired.pem --at 2016-08-01
 
 Takes the same configuration flags as serve; --cert names the CLIENT certificate here (serve's server
-certificate is not needed). Exit status: 0 admitted, 1 refused, 2 bad configuration, file or option.)");
+certificate is not needed). Exit status: 0 admitted, 1 refused (also when a report-only block would only log
+the refusal), 2 bad configuration, file or option.)");
   sub->callback([opts, exit_code] { *exit_code = run_explain(*opts); });
 }
 

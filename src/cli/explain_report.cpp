@@ -86,7 +86,9 @@ json cause_json(const core::Cause& cause) {
 
 std::string decision_line(const core::Decision& decision) {
   if (decision.admitted) return "200 admitted";
-  return decision.status_text() + " " + http_status::describe(decision.status, decision.substatus);
+  std::string line = decision.status_text() + " " + http_status::describe(decision.status, decision.substatus);
+  if (decision.would_refuse()) line += " (report-only: let through, logged as would_refuse=" + decision.status_text() + ")";
+  return line;
 }
 
 void print_chain(std::ostream& out, const ExplainInput& input) {
@@ -255,7 +257,7 @@ void print_explain(std::ostream& out, const ExplainInput& input) {
   out << "\nDecision\n  " << decision_line(decision) << "\n";
   if (const core::TraceStep* result = first_of(decision, Kind::result)) out << "  " << result->note << "\n";
   print_cause(out, decision.cause);
-  if (!decision.admitted && input.config->reject == config::RejectMode::handshake) {
+  if (!decision.lets_through() && input.config->reject == config::RejectMode::handshake) {
     out << "  (reject = handshake: the gateway aborts the TLS handshake with an alert instead of answering "
         << decision.status_text() << ")\n";
   }
@@ -316,7 +318,9 @@ nlohmann::ordered_json explain_json(const ExplainInput& input) {
         {"mapping", decision.mapping},
         {"reason", decision.reason},
         {"cause", cause_json(decision.cause)},
-        {"log_reason", decision.log_reason()}}},
+        {"log_reason", decision.log_reason()},
+        {"enforced", decision.enforced},
+        {"would_refuse", decision.would_refuse() ? json(decision.status_text()) : json(nullptr)}}},
       {"upstream_headers", std::move(headers)},
       {"trace", trace_json(input)},
   };

@@ -39,6 +39,10 @@ void inherit_tls(TlsSettings& tls, const TlsSettings& base, const ExplicitSettin
     tls.alpn = base.alpn;
     tls.alpn_where = base.alpn_where;
   }
+  if (!set.enforce) {
+    tls.enforcement = base.enforcement;
+    tls.enforce_where = base.enforce_where;
+  }
 }
 
 }  // namespace

@@ -48,6 +48,10 @@ struct TlsSettings {
   // none of them speaks HTTP/1.1 (as without ALPN). docs/config.md, alpn.
   std::vector<std::string> alpn{"h2", "http/1.1"};
   core::SourcePos alpn_where;
+  // false = report-only: every request is decided as usual, and one that would be refused goes on, with
+  // would_refuse in its log line (docs/config.md, enforce). --report-only sets it false for every block.
+  core::Enforcement enforcement = core::Enforcement::enforce;
+  core::SourcePos enforce_where;         // the TOML key or --report-only; empty = default
   core::SourcePos where;
 };
 
@@ -165,6 +169,7 @@ struct HeaderNames {
   std::string fingerprint = "X-Client-Cert-Fingerprint";
   std::string serial = "X-Client-Cert-Serial";
   std::string client_cert = "Client-Cert";  // RFC 9440
+  std::string would_refuse = "X-Client-Would-Refuse";  // report-only: the refusal a request was spared ("403.16")
   // The request id (http/request_id.hpp): sent upstream as `request_id` ("" = not sent; an inbound field of
   // that name or of the default one is stripped either way), taken from the `request_id_from` field of a
   // verified edge ("" = always generated).

@@ -23,6 +23,7 @@ struct Overrides {
   std::vector<std::string> iis_config;      // --iis-config applicationHost.config --iis-config web.config (server down)
   std::optional<std::string> iis_location;  // --iis-location "Default Web Site/app"
   bool chain_only = false;                  // --chain-only: [mapping] chain_only = true
+  bool report_only = false;                 // --report-only: enforce = false in every host block
   std::optional<int> workers;               // --workers
   std::optional<std::string> access_log;    // --access-log PATH ("-" = stdout)
   std::optional<std::string> log_format;    // --log-format text|json

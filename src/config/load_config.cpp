@@ -106,7 +106,17 @@ GatewayConfig load_config(const Overrides& flags, Purpose purpose) {
   TomlDocument document = flags.config_file ? read_toml_document_file(*flags.config_file) : new_document("");
   apply_overrides(flags, document);
   if (purpose == Purpose::serve) check_serve(document);
-  return finish_document(std::move(document));
+  GatewayConfig config = finish_document(std::move(document));
+  if (flags.report_only) {
+    // Every block, whatever its own enforce says: the flag is the operator's switch for a whole rollout.
+    config.default_host.tls.enforcement = core::Enforcement::report_only;
+    config.default_host.tls.enforce_where = core::SourcePos{"--report-only"};
+    for (HostPolicy& host : config.hosts) {
+      host.tls.enforcement = core::Enforcement::report_only;
+      host.tls.enforce_where = core::SourcePos{"--report-only"};
+    }
+  }
+  return config;
 }
 
 }  // namespace certgate::config

@@ -25,6 +25,7 @@ struct ExplicitSettings {
   bool ocsp_fail = false;
   bool ocsp_timeout = false;
   bool alpn = false;
+  bool enforce = false;
   bool mapping = false;  // the block has its own [mapping] / [host.mapping]
 };
 

@@ -146,7 +146,8 @@ void read_headers(const TomlTable& headers, HeaderNames& out) {
   std::vector<std::pair<std::string_view, std::string*>> fields = {
       {"verify", &out.verify},   {"identity", &out.identity},       {"mapping", &out.mapping},
       {"subject", &out.subject}, {"issuer", &out.issuer},           {"fingerprint", &out.fingerprint},
-      {"serial", &out.serial},   {"client_cert", &out.client_cert}, {"request_id", &out.request_id}};
+      {"serial", &out.serial},   {"client_cert", &out.client_cert}, {"request_id", &out.request_id},
+      {"would_refuse", &out.would_refuse}};
   for (auto& [key, field] : fields) {
     if (auto name = headers.string(key)) {
       // "" turns the header off (a large Client-Cert the origin does not read, say).
@@ -291,6 +292,11 @@ void read_tls(const TomlTable& table, TlsSettings& tls, ExplicitSettings& set) {
   }
   read_ocsp(table, tls, set);
   read_alpn(table, tls, set);
+  if (auto enforce = table.boolean("enforce")) {
+    tls.enforcement = *enforce ? core::Enforcement::enforce : core::Enforcement::report_only;
+    tls.enforce_where = table.where("enforce");
+    set.enforce = true;
+  }
 }
 
 // [tls] session_ticket_keys: one set for the whole process (tickets are encrypted before SNI picks a block), so
@@ -315,7 +321,7 @@ void read_session_ticket_keys(const TomlTable& table, std::vector<TicketKeyFile>
 void read_host(const toml::table& table, const std::string& file, std::size_t index, TomlDocument& document) {
   TomlTable host(table, "[[host]]", file,
                  {"names", "cert", "key", "client_ca", "crl", "crl_expired", "mode", "verify_depth", "min_version", "ocsp",
-                  "ocsp_responder", "ocsp_fail", "ocsp_timeout", "alpn", "mapping", "upstream"});
+                  "ocsp_responder", "ocsp_fail", "ocsp_timeout", "alpn", "enforce", "mapping", "upstream"});
   HostPolicy policy;
   ExplicitSettings set;
   policy.where = host.where();
@@ -403,13 +409,13 @@ TomlDocument read_toml_document(std::string_view text, const std::string& file) 
   if (const toml::table* headers = top.table("headers")) {
     read_headers(TomlTable(*headers, "[headers]", file,
                            {"verify", "identity", "mapping", "subject", "issuer", "fingerprint", "serial", "client_cert",
-                            "strip", "underscores", "request_id", "request_id_from", "client_ip_from"}),
+                            "strip", "underscores", "request_id", "request_id_from", "client_ip_from", "would_refuse"}),
                  config.headers);
   }
   if (const toml::table* tls = top.table("tls")) {
     TomlTable table(*tls, "[tls]", file,
                     {"cert", "key", "client_ca", "crl", "crl_expired", "mode", "verify_depth", "min_version", "ocsp",
-                     "ocsp_responder", "ocsp_fail", "ocsp_timeout", "alpn", "session_ticket_keys"});
+                     "ocsp_responder", "ocsp_fail", "ocsp_timeout", "alpn", "enforce", "session_ticket_keys"});
     read_tls(table, config.default_host.tls, document.default_block);
     read_session_ticket_keys(table, config.session_ticket_keys);
     config.default_host.where = table.where();

@@ -42,7 +42,7 @@ void require_header_safe(const SourcePos& where, std::string_view kind, const st
 }  // namespace
 
 std::shared_ptr<const CompiledPolicy> CompiledPolicy::compile(MappingPolicy policy, ClientCertMode mode,
-                                                             const CertDescriber& describe) {
+                                                             const CertDescriber& describe, Enforcement enforcement) {
   if (policy.chain_only && policy.has_mappings()) {
     throw std::invalid_argument(position_prefix(policy.where, {}) +
                                 "chain_only = true cannot be combined with mappings");
@@ -60,6 +60,7 @@ std::shared_ptr<const CompiledPolicy> CompiledPolicy::compile(MappingPolicy poli
   std::shared_ptr<CompiledPolicy> compiled(new CompiledPolicy());
   compiled->source_ = std::move(policy);
   compiled->mode_ = mode;
+  compiled->enforcement_ = enforcement;
 
   for (const OneToOneMapping& mapping : compiled->source_.one_to_one) {
     if (!mapping.enabled) continue;

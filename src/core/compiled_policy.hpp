@@ -58,7 +58,8 @@ class CompiledPolicy {
   // are sent upstream in headers; the loaders refuse all of these first, with file:line:column).
   // `describe`, when given, reads each one-to-one certificate for one_to_one_facts().
   static std::shared_ptr<const CompiledPolicy> compile(MappingPolicy policy, ClientCertMode mode,
-                                                       const CertDescriber& describe = nullptr);
+                                                       const CertDescriber& describe = nullptr,
+                                                       Enforcement enforcement = Enforcement::enforce);
 
   // Not copyable: the index and the compiled rules point into source_.
   CompiledPolicy(const CompiledPolicy&) = delete;
@@ -66,6 +67,8 @@ class CompiledPolicy {
 
   const MappingPolicy& source() const { return source_; }
   ClientCertMode mode() const { return mode_; }
+  // False in report-only (enforce = false): refusals are let through and logged.
+  bool enforced() const { return enforcement_ == Enforcement::enforce; }
   // True only when chain-only was chosen (MappingPolicy::chain_only): a verified chain is enough,
   // identity = subject CN. A policy that merely has no mappings gives no certificate an identity.
   bool chain_only() const { return source_.chain_only; }
@@ -80,6 +83,7 @@ class CompiledPolicy {
   CompiledPolicy() = default;
   MappingPolicy source_;
   ClientCertMode mode_ = ClientCertMode::require;
+  Enforcement enforcement_ = Enforcement::enforce;
   std::unordered_map<std::string, const OneToOneMapping*> one_to_one_by_sha256_;
   std::vector<CompiledMapping> many_to_one_;  // enabled mappings only, in order
   std::vector<OneToOneFacts> one_to_one_facts_;

@@ -339,7 +339,11 @@ void trace_result(const Decision& decision, Tracer& trace) {
     trace.add(TraceStep::Kind::cause, decision.cause.id, decision.cause.text, false, cause_line(decision.cause));
   }
   std::string note;
-  if (!decision.admitted) {
+  if (decision.would_refuse()) {
+    note = "Would be refused with " + decision.status_text() + ": " + decision.reason +
+           ". The block is report-only (enforce = false): the request goes on without an identity, and its log "
+           "line says would_refuse=" + decision.status_text() + ".";
+  } else if (!decision.admitted) {
     note = "Refused with " + decision.status_text() + ": " + decision.reason + ".";
   } else if (decision.identity.empty()) {
     note = "Admitted without an identity (anonymous).";
@@ -355,6 +359,7 @@ void trace_result(const Decision& decision, Tracer& trace) {
 
 Decision decide(const CompiledPolicy& policy, const CertDigest* cert, const VerifyResult& verify, bool want_trace) {
   Decision decision;
+  decision.enforced = policy.enforced();
   Tracer trace(want_trace ? &decision.trace : nullptr);
   const ClientCertMode mode = policy.mode();
 

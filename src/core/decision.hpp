@@ -39,7 +39,13 @@ struct Decision {
   // after the verdict, never changing it.
   Cause cause;
   std::vector<TraceStep> trace;
+  // False when the block is report-only (enforce = false): a refusal is then let through, and only logged.
+  bool enforced = true;
 
+  // Whether the request goes on to the upstream: admitted, or refused under a block that does not enforce.
+  bool lets_through() const { return admitted || !enforced; }
+  // A refusal that report-only lets through: logged as would_refuse=<status_text()>.
+  bool would_refuse() const { return !admitted && !enforced; }
   std::string status_text() const;  // "403.16", "401.2", "200"
   // The access log's reason: `reason`, then "; cause: ..." when there is one (one line).
   std::string log_reason() const;

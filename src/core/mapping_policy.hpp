@@ -12,6 +12,11 @@ namespace certgate::core {
 // IIS SSL Settings: Ignore / Accept / Require client certificates.
 enum class ClientCertMode { ignore, accept, require };
 
+// What a refusal does: refuses (the default), or, in report-only (TOML `enforce = false`, IIS has no such
+// setting), lets the request through with the refusal it would have had in its log line
+// (Decision::would_refuse). The verdict is the same either way.
+enum class Enforcement { enforce, report_only };
+
 enum class RuleField { subject, issuer };
 enum class Permission { allow, deny };
 

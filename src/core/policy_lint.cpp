@@ -131,6 +131,15 @@ void lint_mode(const MappingPolicy& policy, ClientCertMode mode, const PolicyCon
                        "anonymous = false (IIS: <anonymousAuthentication enabled=\"false\" />) to refuse them "
                        "with 401.2"));
   }
+  if (context.enforcement == Enforcement::report_only) {
+    const SourcePos& where = context.enforce_where.to_string().empty() ? context.block_where : context.enforce_where;
+    out.push_back(make("CG209", where, context,
+                       "report-only (enforce = false): every request is decided, but one the decision refuses still "
+                       "reaches the origin (without an identity; its access-log line says would_refuse=STATUS), so "
+                       "this block turns no one away",
+                       "run certgate report on the access log, and set enforce = true (remove --report-only) once "
+                       "it says \"safe to enforce\""));
+  }
   if (mode == ClientCertMode::ignore && mappings > 0) {
     out.push_back(make("CG202", mode_at, context,
                        "mode ignore (IIS: sslFlags without SslNegotiateCert, e.g. \"Ssl\" alone or \"None\"): no "

@@ -16,12 +16,15 @@ struct PolicyContext {
   SourcePos block_where;  // the block's [tls] / [[host]] table, for block-level findings
   SourcePos mode_where;   // what set the mode (TOML key, --mode, <access sslFlags>); empty = the default
   bool has_client_ca = false;
+  Enforcement enforcement = Enforcement::enforce;
+  SourcePos enforce_where;  // what set enforce = false (TOML key, --report-only); empty = the default
 };
 
 // Findings, in configuration order:
 //   CG106 client certificates requested but no trust anchor;
 //   CG201 anonymous with mode require; CG202 mode ignore with mappings; CG203 mode ignore, anonymous off;
 //   CG208 anonymous with mode accept (requests without a certificate reach the origin);
+//   CG209 report-only (enforce = false): nothing is refused;
 //   CG207 no mappings and chain_only not set (no certificate gets an identity); CG204 mappings switched off; CG205 a rule that can never match; CG206 a '*' inside a match value;
 //   CG211 a mapping shadowed by an earlier one; CG212 a duplicate mapping; CG213 a deny after an allow that
 //   covers it. (A certificate mapped one-to-one twice is already refused by both loaders.)

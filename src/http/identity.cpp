@@ -13,8 +13,12 @@ std::string verify_header_value(const core::VerifyResult& verify, bool has_cert)
 IdentityValues identity_values(const core::Decision& decision, const std::optional<core::CertDigest>& cert,
                                const core::VerifyResult& verify) {
   IdentityValues v;
+  v.verify = verify_header_value(verify, cert.has_value());
+  if (decision.would_refuse()) {
+    v.would_refuse = decision.status_text();
+    return v;
+  }
   v.has_cert = cert.has_value();
-  v.verify = verify_header_value(verify, v.has_cert);
   v.identity = decision.identity;
   v.mapping = decision.mapping;
   if (cert) {

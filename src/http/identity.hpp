@@ -19,6 +19,9 @@ struct IdentityValues {
   std::string serial;       // uppercase hex
   std::string client_cert;  // RFC 9440 ":base64-DER:"
   bool has_cert = false;
+  // Report-only: the refusal the request would have had ("403.16"); "" otherwise. Such a request carries the
+  // verification's result and this, nothing that could pass for an identity (no mapping, no certificate fields).
+  std::string would_refuse;
 };
 
 IdentityValues identity_values(const core::Decision& decision, const std::optional<core::CertDigest>& cert,

@@ -25,6 +25,7 @@ std::vector<std::pair<std::string, std::string>> identity_headers(const config::
     if (!name.empty()) out.emplace_back(name, value);
   };
   add(names.verify, id.verify);
+  if (!id.would_refuse.empty()) add(names.would_refuse, id.would_refuse);
   if (!id.identity.empty()) add(names.identity, id.identity);
   if (!id.mapping.empty()) add(names.mapping, id.mapping);
   if (id.has_cert) {

@@ -120,7 +120,8 @@ HeaderRules HeaderRules::build(const config::HeaderNames& names, const std::vect
   static const config::HeaderNames defaults;
   for (const config::HeaderNames* set : {&names, &defaults}) {
     for (const std::string* n : {&set->verify, &set->identity, &set->mapping, &set->subject, &set->issuer,
-                                 &set->fingerprint, &set->serial, &set->client_cert, &set->request_id}) {
+                                 &set->fingerprint, &set->serial, &set->client_cert, &set->request_id,
+                                 &set->would_refuse}) {
       add(*n);
     }
   }

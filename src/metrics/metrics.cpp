@@ -41,6 +41,11 @@ Metrics::Metrics()
                      .Name("certgate_decisions_total")
                      .Help("Admission decisions applied to a connection, by host block, mapping and result")
                      .Register(*registry_)),
+      would_refuse_(BuildCounter()
+                        .Name("certgate_would_refuse_total")
+                        .Help("Requests a report-only host block (enforce = false) let through that its decision "
+                              "refuses, by the status and substatus they would have had, and host block")
+                        .Register(*registry_)),
       verify_failures_(BuildCounter()
                            .Name("certgate_verify_failures_total")
                            .Help("Client chains that failed verification, by reason")
@@ -142,17 +147,32 @@ std::string Metrics::scrape(double open_connections, std::int64_t now) {
   return out.str();
 }
 
-void WorkerMetrics::request(std::string_view host_block, int status, int substatus) {
-  auto block = requests_.find(host_block);
-  if (block == requests_.end()) block = requests_.emplace(std::string(host_block), std::map<int, prometheus::Counter*>{}).first;
+namespace {
+
+// The counter of (host block, status, substatus) in `family`, resolved once per worker into `cache`.
+prometheus::Counter& status_counter(prometheus::Family<prometheus::Counter>& family,
+                                    std::map<std::string, std::map<int, prometheus::Counter*>, std::less<>>& cache,
+                                    std::string_view host_block, int status, int substatus) {
+  auto block = cache.find(host_block);
+  if (block == cache.end()) block = cache.emplace(std::string(host_block), std::map<int, prometheus::Counter*>{}).first;
   const int key = status * 1000 + substatus;
   auto it = block->second.find(key);
   if (it == block->second.end()) {
-    auto& c = m_.requests().Add(
+    auto& c = family.Add(
         {{"status", std::to_string(status)}, {"substatus", std::to_string(substatus)}, {"host_block", block->first}});
     it = block->second.emplace(key, &c).first;
   }
-  it->second->Increment();
+  return *it->second;
+}
+
+}  // namespace
+
+void WorkerMetrics::request(std::string_view host_block, int status, int substatus) {
+  status_counter(m_.requests(), requests_, host_block, status, substatus).Increment();
+}
+
+void WorkerMetrics::would_refuse(std::string_view host_block, int status, int substatus) {
+  status_counter(m_.would_refuse(), would_refuse_, host_block, status, substatus).Increment();
 }
 
 void WorkerMetrics::decision(std::string_view host_block, std::string_view mapping, bool admitted) {

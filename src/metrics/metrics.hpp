@@ -34,6 +34,7 @@ class Metrics {
 
   prometheus::Family<prometheus::Counter>& requests() { return requests_; }
   prometheus::Family<prometheus::Counter>& decisions() { return decisions_; }
+  prometheus::Family<prometheus::Counter>& would_refuse() { return would_refuse_; }
   prometheus::Family<prometheus::Counter>& verify_failures() { return verify_failures_; }
   prometheus::Family<prometheus::Counter>& upstream_errors() { return upstream_errors_; }
   prometheus::Family<prometheus::Counter>& upstream_server_errors() { return upstream_server_errors_; }
@@ -66,6 +67,7 @@ class Metrics {
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Counter>& decisions_;
+  prometheus::Family<prometheus::Counter>& would_refuse_;
   prometheus::Family<prometheus::Counter>& verify_failures_;
   prometheus::Family<prometheus::Counter>& upstream_errors_;
   prometheus::Family<prometheus::Counter>& upstream_server_errors_;
@@ -106,6 +108,8 @@ class WorkerMetrics {
 
   void request(std::string_view host_block, int status, int substatus);
   void decision(std::string_view host_block, std::string_view mapping, bool admitted);
+  // Report-only: a request let through that the decision refuses (its status and substatus).
+  void would_refuse(std::string_view host_block, int status, int substatus);
   void verify_failure(std::string_view reason);
   void upstream_error(UpstreamError e);
   // Resolved once per server (the key is the server's pool key, unique per upstream and server).
@@ -117,6 +121,7 @@ class WorkerMetrics {
   Metrics& m_;
   // host block -> (status * 1000 + substatus) -> counter
   std::map<std::string, std::map<int, prometheus::Counter*>, std::less<>> requests_;
+  std::map<std::string, std::map<int, prometheus::Counter*>, std::less<>> would_refuse_;  // as requests_
   // host block -> mapping -> [refused, admitted]
   std::map<std::string, std::map<std::string, std::array<prometheus::Counter*, 2>, std::less<>>, std::less<>> decisions_;
   std::map<std::string, prometheus::Counter*, std::less<>> verify_failures_;

@@ -49,7 +49,7 @@ bool is_loopback(const asio::ip::address& a) {
 void log_failed_handshake(Worker& worker, const tcp::endpoint& peer, const tls::HandshakeOutcome& outcome,
                           const error_code& ec) {
   count_handshake(worker.metrics(), outcome, false);
-  if (outcome.evaluated && !outcome.decision.admitted) {
+  if (outcome.evaluated && !outcome.decision.lets_through()) {
     count_decision(worker.metrics(), outcome);
     worker.metrics().request(host_block_name(outcome), outcome.decision.status, outcome.decision.substatus);
     http_log::AccessRecord rec;

@@ -72,12 +72,12 @@ awaitable<void> serve_phases(H2Connection& conn, H2Stream& st, ConnectionState& 
     h2_respond_own(conn, st, scs, 421, 0, *reason, rec);
     co_return;
   }
-  if (!o.decision.admitted) {
+  if (!o.decision.lets_through()) {
     h2_respond_own(conn, st, scs, o.decision.status, o.decision.substatus, o.decision.reason, rec);
     rec.reason = o.decision.log_reason();  // the body has the reason at most; the log also has the cause
     co_return;
   }
-  if (!o.verify.warning.empty()) rec.reason = o.verify.warning;
+  note_let_through(rec, o);
   if (check.request->expect_continue && !st.ended) {
     conn.session.submit_interim(st.id, 100);
     conn.wake();

@@ -32,12 +32,11 @@ awaitable<bool> serve_request(ConnectionState& cs, RequestParser& parser) {
     co_await send_refusal(cs, head.version(), 400, 0, "request framing is ambiguous", rec);
   } else if (auto reason = misdirected(cs, *check.request)) {
     co_await send_refusal(cs, head.version(), 421, 0, *reason, rec);
-  } else if (!o.decision.admitted) {
+  } else if (!o.decision.lets_through()) {
     co_await send_refusal(cs, head.version(), o.decision.status, o.decision.substatus, o.decision.reason, rec);
     rec.reason = o.decision.log_reason();  // the body has the reason at most; the log also has the cause
   } else {
-    // Admitted with something forgiven (a CRL past its nextUpdate under crl_expired = "warn"): the line says so.
-    if (!o.verify.warning.empty()) rec.reason = o.verify.warning;
+    note_let_through(rec, o);
     bool go = true;
     if (check.request->expect_continue) go = co_await send_continue(cs);
     if (go) {

@@ -30,9 +30,22 @@ void describe_request(http_log::AccessRecord& rec, const boost::beast::http::req
   rec.host = std::string(head[boost::beast::http::field::host]);
 }
 
-// Every answered request passes here once: the access log line and the request counter.
+void note_let_through(http_log::AccessRecord& rec, const tls::HandshakeOutcome& o) {
+  if (o.decision.would_refuse()) {
+    rec.would_refuse = o.decision.status_text();
+    rec.reason = o.decision.log_reason();
+  } else if (!o.verify.warning.empty()) {
+    rec.reason = o.verify.warning;
+  }
+}
+
+// Every answered request passes here once: the access log line and the request counters.
 void write_log(ConnectionState& cs, const http_log::AccessRecord& rec) {
   cs.worker->metrics().request(host_block_name(*cs.outcome), rec.status, rec.substatus);
+  if (!rec.would_refuse.empty()) {
+    cs.worker->metrics().would_refuse(host_block_name(*cs.outcome), cs.outcome->decision.status,
+                                      cs.outcome->decision.substatus);
+  }
   cs.worker->server().access_log().write(rec);
 }
 

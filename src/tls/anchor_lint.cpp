@@ -1,6 +1,7 @@
 #include "tls/anchor_lint.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <openssl/err.h>
 #include <openssl/x509.h>
@@ -18,7 +19,15 @@ namespace {
 constexpr std::string_view kCommonNameOid = "2.5.4.3";
 constexpr std::string_view kOrganizationOid = "2.5.4.10";
 constexpr std::string_view kUnitOid = "2.5.4.11";
+// The marks at which an expiry is announced, as Cloudflare alerts for the certificates it holds: 30, then 14 days.
 constexpr std::int64_t kExpiryWarningDays = 30;
+constexpr std::int64_t kExpiryUrgentDays = 14;
+
+// "in 10 days, inside the 14-day mark": how close an expiry is, for the messages of CG105 and CG124.
+std::string expiry_mark(std::int64_t days_left) {
+  return "in " + core::days_text(days_left) + ", inside the " +
+         std::to_string(days_left <= kExpiryUrgentDays ? kExpiryUrgentDays : kExpiryWarningDays) + "-day mark";
+}
 
 std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
 
@@ -86,11 +95,24 @@ std::string validity_problem(const CertInfo& info, std::int64_t now, bool& expir
   }
   if (d.not_before != 0 && d.not_before > now) return "is not valid before " + core::format_utc(d.not_before);
   const std::int64_t left = core::days_until(now, d.not_after);
-  if (d.not_after != 0 && left < kExpiryWarningDays) {
+  if (d.not_after != 0 && left <= kExpiryWarningDays) {
     expiring = true;
-    return "expires on " + core::format_utc(d.not_after) + " (in " + core::days_text(left) + ")";
+    return "expires on " + core::format_utc(d.not_after) + " (" + expiry_mark(left) + ")";
   }
   return "";
+}
+
+// CG124: a pinned (edge) certificate that expires within 30 days. Cloudflare presents the certificate deployed
+// last, so the next one must be issued, uploaded and mapped beside this one before the date.
+std::optional<core::Finding> edge_expiry(const std::string& name, X509* cert, std::int64_t now, const std::string& host) {
+  const core::CertDigest d = digest_of(cert);
+  const std::int64_t left = core::days_until(now, d.not_after);
+  if (d.not_after == 0 || left > kExpiryWarningDays) return std::nullopt;
+  return make("CG124", "", host,
+              name + ": certificate " + quoted(d.subject.rfc4514) + " expires on " + core::format_utc(d.not_after) +
+                  " (" + expiry_mark(left) + "); after that it is refused (403.17)",
+              "issue its successor now (certgate pki issue --hostname ...), map both until the edge presents the new "
+              "one, then remove this mapping");
 }
 
 }  // namespace
@@ -197,7 +219,13 @@ std::vector<core::Finding> lint_one_to_one_chains(const core::MappingPolicy& pol
       continue;
     }
     const core::VerifyResult result = trust.verify(cert.get(), nullptr, static_cast<std::time_t>(now));
-    if (result.status == core::VerifyStatus::ok) continue;
+    if (result.status == core::VerifyStatus::ok) {
+      if (std::optional<core::Finding> expiring = edge_expiry(name, cert.get(), now, host)) {
+        expiring->where = mapping.where;
+        out.push_back(std::move(*expiring));
+      }
+      continue;
+    }
     const std::string subject = digest_of(cert.get()).subject.rfc4514;
     std::string reason = result.reason;
     if (result.depth >= 0) reason += " at depth " + std::to_string(result.depth);

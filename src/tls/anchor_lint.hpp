@@ -21,12 +21,13 @@ struct AnchorRef {
 // CG101 Cloudflare's shared origin-pull CA trusted, and a certificate from it would be given an identity;
 // CG102 Cloudflare's Origin CA (a server-certificate CA) as a client trust anchor;
 // CG103 an anchor that is not a CA certificate; CG104 an expired (or not yet valid) anchor;
-// CG105 an anchor that expires within 30 days.
+// CG105 an anchor that expires within 30 days (the message names the 30- or 14-day mark).
 std::vector<core::Finding> lint_anchors(const std::vector<AnchorRef>& anchors, const core::CompiledPolicy& policy,
                                         std::int64_t now, const std::string& host);
 
 // CG121 an enabled one-to-one certificate that does not verify against the block's anchors (it could never
-// be presented successfully); CG122 one that verifies but is expired, not yet valid or revoked at `now`.
+// be presented successfully); CG122 one that verifies but is expired, not yet valid or revoked at `now`; CG124
+// one that verifies and expires within 30 days (the message names the 30- or 14-day mark).
 std::vector<core::Finding> lint_one_to_one_chains(const core::MappingPolicy& policy, const TrustStore& trust,
                                                   std::int64_t now, const std::string& host);
 

@@ -65,7 +65,8 @@ std::vector<core::Finding> lint_ticket_key_modes(const std::vector<config::Ticke
 
 void check_block(const config::HostPolicy& block, std::int64_t now, std::vector<core::Finding>& out) {
   const config::TlsSettings& tls = block.tls;
-  core::PolicyContext context{block.name, tls.where, tls.mode_where, !tls.client_ca.empty()};
+  core::PolicyContext context{block.name,      tls.where,       tls.mode_where, !tls.client_ca.empty(),
+                              tls.enforcement, tls.enforce_where};
   std::vector<core::Finding> policy_findings = core::lint_policy(block.mapping, tls.mode, context);
   bool policy_error = false;
   for (const core::Finding& finding : policy_findings) policy_error |= finding.severity == core::Severity::error;
@@ -73,7 +74,7 @@ void check_block(const config::HostPolicy& block, std::int64_t now, std::vector<
 
   std::shared_ptr<const core::CompiledPolicy> compiled;
   try {
-    compiled = core::CompiledPolicy::compile(block.mapping, tls.mode);
+    compiled = core::CompiledPolicy::compile(block.mapping, tls.mode, nullptr, tls.enforcement);
   } catch (const std::invalid_argument& e) {
     if (!policy_error) out.push_back(error("CG001", block.where, block.name, e.what(), "correct the mapping"));
   }

@@ -309,7 +309,8 @@ int cert_verify_cb(X509_STORE_CTX* store_ctx, void* arg) {
   SSL_SESSION* sess = SSL_get_session(ssl);
   cap_session_lifetime(sess, leaf);
   remember_outcome(sess, *out, std::move(kept));
-  if (tls->reject_mode() == config::RejectMode::http) return 1;
+  // Report-only blocks never refuse in the handshake either: the request is let through and logged.
+  if (tls->reject_mode() == config::RejectMode::http || !host.compiled->enforced()) return 1;
   if (ok == 1 && !out->decision.admitted) {
     X509_STORE_CTX_set_error(store_ctx, X509_V_ERR_APPLICATION_VERIFICATION);
     return 0;
@@ -478,8 +479,10 @@ std::shared_ptr<const ServerTls> ServerTls::build(const config::GatewayConfig& c
                                       : "certgate:" + std::to_string(generation) + ":" + std::to_string(i);
     host->trust = TrustStore::load(host->policy.tls.client_ca, host->policy.tls.crl, host->policy.tls.verify_depth,
                                    host->policy.tls.crl_expired == config::CrlExpired::warn);
-    host->compiled = core::CompiledPolicy::compile(host->policy.mapping, host->policy.tls.mode, digest_of_der);
-    host->verify_mode = verify_mode_for(host->policy.tls.mode, cfg.reject);
+    host->compiled = core::CompiledPolicy::compile(host->policy.mapping, host->policy.tls.mode, digest_of_der,
+                                                    host->policy.tls.enforcement);
+    host->verify_mode = verify_mode_for(host->policy.tls.mode, host->compiled->enforced() ? cfg.reject
+                                                                                          : config::RejectMode::http);
     host->chain_cache = std::make_unique<VerifiedChainCache>(cfg.limits.verified_chain_cache, *host->trust);
     if (host->policy.tls.ocsp != config::OcspMode::off) host->ocsp = make_ocsp_block(*host->trust);
     host->ctx = make_ctx(*host, tls.get(), cfg.limits.session_cache, tls->ticket_keys_.get());

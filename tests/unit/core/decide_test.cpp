@@ -460,5 +460,55 @@ TEST(DecisionStatusText, Formats) {
   EXPECT_EQ(d.status_text(), "401.2");
 }
 
+// ---- report-only (enforce = false) ----
+
+std::shared_ptr<const CompiledPolicy> report_only(MappingPolicy policy, ClientCertMode mode = ClientCertMode::require) {
+  return CompiledPolicy::compile(std::move(policy), mode, nullptr, Enforcement::report_only);
+}
+
+TEST(DecideReportOnly, TheVerdictIsTheSameAndOnlyLetThrough) {
+  const auto enforced = compile(ops_policy());
+  const auto reporting = report_only(ops_policy());
+  const CertDigest bob = make_digest({{"O", "Contoso"}, {"OU", "Sales"}, {"CN", "bob"}});
+  const VerifyResult untrusted = failed(VerifyStatus::untrusted, 20, 0, "unable to get local issuer certificate");
+  struct Case {
+    const CertDigest* cert;
+    VerifyResult verify;
+  };
+  for (const Case& c : {Case{nullptr, VerifyResult{}}, Case{&bob, verified()}, Case{&alice(), untrusted}}) {
+    const Decision real = decide(*enforced, c.cert, c.verify);
+    const Decision reported = decide(*reporting, c.cert, c.verify);
+    EXPECT_FALSE(real.admitted);
+    EXPECT_TRUE(real.enforced);
+    EXPECT_FALSE(real.lets_through());
+    EXPECT_FALSE(real.would_refuse());
+    EXPECT_FALSE(reported.admitted);
+    EXPECT_FALSE(reported.enforced);
+    EXPECT_TRUE(reported.lets_through());
+    EXPECT_TRUE(reported.would_refuse());
+    EXPECT_EQ(reported.status_text(), real.status_text());
+    EXPECT_EQ(reported.reason, real.reason);
+    EXPECT_EQ(reported.identity, "");
+  }
+}
+
+TEST(DecideReportOnly, AnAdmissionIsUnchanged) {
+  const Decision d = decide(*report_only(ops_policy()), &alice(), verified());
+  EXPECT_TRUE(d.admitted);
+  EXPECT_FALSE(d.would_refuse());
+  EXPECT_EQ(d.identity, "OPS");
+  EXPECT_EQ(d.status_text(), "200");
+}
+
+TEST(DecideReportOnly, TheTraceSaysTheRequestGoesOnAndWhatItsLogLineSays) {
+  const Decision d = decide(*report_only(ops_policy()), nullptr, VerifyResult{}, /*want_trace=*/true);
+  ASSERT_FALSE(d.trace.empty());
+  const TraceStep& result = d.trace.back();
+  EXPECT_EQ(result.kind, TraceStep::Kind::result);
+  EXPECT_EQ(result.label, "403.7");
+  EXPECT_NE(result.note.find("Would be refused with 403.7"), std::string::npos) << result.note;
+  EXPECT_NE(result.note.find("would_refuse=403.7"), std::string::npos) << result.note;
+}
+
 }  // namespace
 }  // namespace certgate::core

@@ -279,5 +279,20 @@ TEST(MergeFindings, SameFindingInSeveralBlocksIsListedOnce) {
   EXPECT_EQ(merged[1].where.line, 4);
 }
 
+TEST(PolicyLint, ReportOnlyTurnsNoOneAway) {
+  MappingPolicy policy = many_to_one_policy({allow("edge", "u", {subject("CN", "edge")})});
+  PolicyContext context = block();
+  EXPECT_TRUE(lint_policy(policy, ClientCertMode::require, context).empty());
+  context.enforcement = Enforcement::report_only;
+  context.enforce_where = SourcePos{"certgate.toml", 9, 11};
+  const auto findings = lint_policy(policy, ClientCertMode::require, context);
+  ASSERT_EQ(codes(findings), std::vector<std::string>{"CG209"});
+  EXPECT_EQ(findings[0].where.to_string(), "certgate.toml:9:11");
+  EXPECT_NE(findings[0].message.find("would_refuse"), std::string::npos) << findings[0].message;
+  EXPECT_NE(findings[0].fix.find("certgate report"), std::string::npos) << findings[0].fix;
+  context.enforce_where = SourcePos{};
+  EXPECT_EQ(lint_policy(policy, ClientCertMode::require, context)[0].where.to_string(), "certgate.toml:5:1");
+}
+
 }  // namespace
 }  // namespace certgate::core

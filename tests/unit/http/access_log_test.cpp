@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "http/identity.hpp"
+#include "http/identity_headers.hpp"
 #include "http/status_text.hpp"
 
 namespace certgate {
@@ -416,6 +417,60 @@ TEST(Identity, ClientCertIsRfc9440ByteSequence) {
   auto v = http_id::identity_values(d, cert, core::VerifyResult{core::VerifyStatus::ok, 0, -1, ""});
   EXPECT_EQ(v.client_cert, ":MAMCAQE=:");
   EXPECT_EQ(v.identity, "u");
+}
+
+TEST(AccessLog, TextLineSaysWhatReportOnlyLetThroughBeforeTheRequestId) {
+  http_log::AccessRecord r = refused();
+  r.status = 200;
+  r.substatus = 0;
+  r.request_id = "abc";
+  EXPECT_EQ(http_log::AccessLog::format_text(r).find("would_refuse"), std::string::npos);
+  r.would_refuse = "403.16";
+  const std::string line = http_log::AccessLog::format_text(r);
+  EXPECT_NE(line.find(" 200 identity="), std::string::npos) << line;
+  EXPECT_NE(line.find(" proto=h1 would_refuse=403.16 request_id=abc reason="), std::string::npos) << line;
+}
+
+TEST(AccessLog, JsonLineHasWouldRefuseInEveryLineNullWhenNone) {
+  http_log::AccessRecord r = refused();
+  EXPECT_EQ(nlohmann::json::parse(http_log::AccessLog::format_json(r))["would_refuse"], nullptr);
+  r.would_refuse = "401.2";
+  const nlohmann::json line = nlohmann::json::parse(http_log::AccessLog::format_json(r));
+  EXPECT_EQ(line["would_refuse"], "401.2");
+  EXPECT_EQ(line["reason"], "unable to get local issuer certificate");
+}
+
+TEST(Identity, ReportOnlyRefusalCarriesTheVerdictAndNothingThatPassesForAnIdentity) {
+  core::CertDigest cert;
+  cert.der = std::string("\x30\x03\x02\x01\x01", 5);
+  cert.subject.rfc4514 = "CN=edge";
+  cert.sha256_hex = "ab";
+  core::Decision d;
+  d.admitted = false;
+  d.enforced = false;
+  d.status = 401;
+  d.substatus = 2;
+  d.mapping = "deny-all";  // a deny mapping names itself in a refusal
+  const auto v = http_id::identity_values(d, cert, core::VerifyResult{core::VerifyStatus::ok, 0, -1, ""});
+  EXPECT_EQ(v.verify, "SUCCESS");
+  EXPECT_EQ(v.would_refuse, "401.2");
+  const auto headers = h1::identity_headers(config::HeaderNames{}, v);
+  ASSERT_EQ(headers.size(), 2u);
+  EXPECT_EQ(headers[0], (std::pair<std::string, std::string>{"X-Client-Verify", "SUCCESS"}));
+  EXPECT_EQ(headers[1], (std::pair<std::string, std::string>{"X-Client-Would-Refuse", "401.2"}));
+
+  const auto failed = http_id::identity_values(
+      d, cert, core::VerifyResult{core::VerifyStatus::untrusted, 20, 0, "unable to get local issuer certificate"});
+  EXPECT_EQ(failed.verify, "FAILED:unable to get local issuer certificate");
+  const auto none = http_id::identity_values(d, std::nullopt, core::VerifyResult{});
+  EXPECT_EQ(none.verify, "NONE");
+}
+
+TEST(Identity, AnEnforcedRefusalHasNoWouldRefuse) {
+  core::Decision d;
+  d.status = 403;
+  d.substatus = 7;
+  EXPECT_EQ(http_id::identity_values(d, std::nullopt, core::VerifyResult{}).would_refuse, "");
 }
 
 }  // namespace

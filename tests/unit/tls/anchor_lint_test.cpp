@@ -162,7 +162,13 @@ TEST(AnchorLint, ExpiredAndExpiringAnchors) {
   X509Ptr ca = load_one(cloudflare::ca_2019);  // until 2029-11-01T17:00:00Z
   auto expiring = lint_anchors({{"ca.pem", ca.get()}}, *policy, utc(2029, 10, 15), "d");
   ASSERT_EQ(codes(expiring), std::vector<std::string>{"CG105"});
-  EXPECT_NE(expiring[0].message.find("in 17 days"), std::string::npos) << expiring[0].message;
+  EXPECT_NE(expiring[0].message.find("in 17 days, inside the 30-day mark"), std::string::npos) << expiring[0].message;
+  auto urgent = lint_anchors({{"ca.pem", ca.get()}}, *policy, utc(2029, 10, 20), "d");
+  ASSERT_EQ(codes(urgent), std::vector<std::string>{"CG105"});
+  EXPECT_NE(urgent[0].message.find("in 12 days, inside the 14-day mark"), std::string::npos) << urgent[0].message;
+  EXPECT_EQ(codes(lint_anchors({{"ca.pem", ca.get()}}, *policy, utc(2029, 10, 2), "d")),
+            std::vector<std::string>{"CG105"})
+      << "30 days left is the first mark";
   EXPECT_TRUE(lint_anchors({{"ca.pem", ca.get()}}, *policy, utc(2029, 9, 1), "d").empty()) << "61 days left";
 
   auto not_yet = lint_anchors({{"ca.pem", ca.get()}}, *policy, utc(2019, 1, 1), "d");
@@ -191,7 +197,11 @@ class OneToOneChains : public ::testing::Test {
 TEST_F(OneToOneChains, CertificateFromAnotherCaCanNeverBePresented) {
   Issued other_ca = make_ca("other CA");
   Issued stranger = make_client(other_ca, "stranger");
-  Issued good = make_client(ca, "good");
+  CertSpec long_lived;
+  long_lived.subject = {{"CN", "good"}};
+  long_lived.eku = {"clientAuth"};
+  long_lived.not_after = std::time(nullptr) + 365 * 86400;  // far from the 30-day mark (CG124)
+  Issued good = make_leaf(ca, long_lived);
   core::MappingPolicy policy;
   policy.one_to_one = {mapping("good", good.cert.get()), mapping("stranger", stranger.cert.get())};
   const auto findings = lint_one_to_one_chains(policy, *trust, std::time(nullptr), "default");
@@ -214,6 +224,31 @@ TEST_F(OneToOneChains, ExpiredCertificateIsReportedApart) {
   const auto findings = lint_one_to_one_chains(policy, *trust, std::time(nullptr), "default");
   ASSERT_EQ(codes(findings), std::vector<std::string>{"CG122"});
   EXPECT_NE(findings[0].message.find("certificate has expired"), std::string::npos);
+}
+
+TEST_F(OneToOneChains, EdgeCertificateExpiryIsAnnouncedAtThirtyAndFourteenDays) {
+  CertSpec spec;
+  spec.subject = {{"CN", "www.example.com"}};
+  spec.eku = {"clientAuth"};
+  const std::int64_t now = std::time(nullptr);
+  spec.not_before = now - 3600;
+  spec.not_after = now + 40 * 86400;  // the fixture CA lives 30 days: look inside them
+  Issued edge = make_leaf(ca, spec);
+  core::MappingPolicy policy;
+  policy.one_to_one = {mapping("edge", edge.cert.get())};
+  EXPECT_TRUE(lint_one_to_one_chains(policy, *trust, now, "default").empty()) << "40 days left";
+
+  const auto at_30 = lint_one_to_one_chains(policy, *trust, now + 10 * 86400, "default");
+  ASSERT_EQ(codes(at_30), std::vector<std::string>{"CG124"});
+  EXPECT_EQ(at_30[0].where.to_string(), "web.config:7:9");
+  EXPECT_NE(at_30[0].message.find("'CN=www.example.com'"), std::string::npos) << at_30[0].message;
+  EXPECT_NE(at_30[0].message.find("in 30 days, inside the 30-day mark"), std::string::npos) << at_30[0].message;
+  EXPECT_NE(at_30[0].fix.find("certgate pki issue"), std::string::npos) << at_30[0].fix;
+
+  const auto at_14 = lint_one_to_one_chains(policy, *trust, now + 26 * 86400, "default");
+  ASSERT_EQ(codes(at_14), std::vector<std::string>{"CG124"});
+  EXPECT_NE(at_14[0].message.find("in 14 days, inside the 14-day mark"), std::string::npos) << at_14[0].message;
+  EXPECT_TRUE(lint_one_to_one_chains(policy, *trust, now + 9 * 86400, "default").empty()) << "31 days left";
 }
 
 TEST_F(OneToOneChains, DisabledMappingsAreNotChecked) {
