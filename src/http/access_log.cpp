@@ -113,6 +113,7 @@ std::string AccessLog::format_text(const AccessRecord& r) {
          " bytes=" + std::to_string(r.bytes_sent) + (r.resumed ? " resumed" : "") +
          (r.chain_cached ? " chain_cached" : "") + " proto=" + text(std::string(r.proto)) +
          (r.proto == "h2" ? " stream=" + std::to_string(r.stream_id) : std::string()) +
+         (r.would_refuse.empty() ? std::string() : " would_refuse=" + text(r.would_refuse)) +
          " request_id=" + text(r.request_id) + " reason=" + text(r.reason);
 }
 
@@ -123,6 +124,7 @@ std::string AccessLog::format_json(const AccessRecord& r) {
                   ",\"status\":" + std::to_string(r.status) + ",\"substatus\":" + std::to_string(r.substatus) +
                   ",\"identity\":" + json(r.identity) + ",\"mapping\":" + json(r.mapping) +
                   ",\"verify\":" + json(r.verify) + ",\"reason\":" + json(r.reason) +
+                  ",\"would_refuse\":" + (r.would_refuse.empty() ? std::string("null") : json(r.would_refuse)) +
                   ",\"fingerprint\":" + json(r.fingerprint) + ",\"upstream_status\":" + std::to_string(r.upstream_status);
   if (r.upstream_ms >= 0) std::snprintf(num, sizeof num, "%.3f", r.upstream_ms);
   else std::snprintf(num, sizeof num, "null");

@@ -30,6 +30,7 @@ struct AccessRecord {
   std::string mapping;
   std::string verify;       // SUCCESS, NONE, FAILED:reason
   std::string reason;       // why (rejections, upstream errors)
+  std::string would_refuse;  // report-only: the status text the decision would have sent ("403.16"); empty = none
   std::string fingerprint;  // client certificate SHA-256
   std::string request_id;   // taken from the verified edge or generated (http/request_id.hpp); "-" when empty
   int upstream_status = 0;  // 0 = no upstream response
