@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """`certgate report` on the log of a report-only rollout where every request would be admitted (and one was
-refused by an enforced block): "safe to enforce", exit 0, for text and JSON logs, and for a rotated log read
-before the current one."""
+refused by an enforced block): "safe to enforce", exit 0, for text and JSON logs, for a rotated log read
+before the current one, and for a log on standard input ("-")."""
 import datetime
 import os
+import subprocess
 import sys
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness.access_log_lines import Line, now, write_log
-from harness.common import check, check_eq, run_test, subdir
+from harness.common import certgate_bin, check, check_eq, run_test, subdir
 from harness.tools import run
 
 
@@ -40,6 +41,12 @@ def main():
     r = run(["report", rotated, current], d)
     check_eq(r.code, 0, "exit code (rotated, then current)", r)
     check("lines read                14" in r.stdout, "both files read", r)
+
+    with open(current, "rb") as f:
+        p = subprocess.run([certgate_bin(), "report", "-"], stdin=f, capture_output=True, timeout=30, text=True)
+    check_eq(p.returncode, 0, "exit code for standard input: " + p.stderr)
+    check(p.stdout.startswith("safe to enforce\n") and "lines read                 7  (-)" in p.stdout,
+          "standard input read:\n" + p.stdout)
 
 
 if __name__ == "__main__":
