@@ -6,6 +6,7 @@
 #include "cli/explain.hpp"
 #include "cli/iis.hpp"
 #include "cli/probe.hpp"
+#include "cli/report.hpp"
 #include "cli/serve.hpp"
 
 namespace certgate::cli {
@@ -18,6 +19,7 @@ void register_all(CLI::App& app, int* exit_code) {
   register_cert(app, exit_code);
   register_iis(app, exit_code);
   register_probe(app, exit_code);
+  register_report(app, exit_code);
 }
 
 }  // namespace certgate::cli

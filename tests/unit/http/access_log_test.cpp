@@ -77,6 +77,32 @@ TEST(AccessLog, JsonLineNamesTheProtocolAndTheH2StreamBeforeTheRequestId) {
   EXPECT_NE(h2.find(",\"proto\":\"h2\",\"stream\":7,\"request_id\":\"abc\"}"), std::string::npos) << h2;
 }
 
+TEST(AccessLog, TextLineSaysWhatWouldHaveBeenRefusedRightBeforeTheRequestId) {
+  auto r = refused();
+  r.status = 200;
+  r.substatus = 0;
+  r.would_refuse = "403.16";
+  std::string line = http_log::AccessLog::format_text(r);
+  EXPECT_NE(line.find("\" 200 identity="), std::string::npos) << line;
+  EXPECT_NE(line.find(" proto=h1 would_refuse=403.16 request_id=- reason="), std::string::npos) << line;
+  r.would_refuse.clear();
+  EXPECT_EQ(http_log::AccessLog::format_text(r).find("would_refuse"), std::string::npos);
+}
+
+TEST(AccessLog, JsonLineHasWouldRefuseAfterReasonNullWhenNone) {
+  auto r = refused();
+  std::string line = http_log::AccessLog::format_json(r);
+  EXPECT_NE(line.find("\"reason\":\"unable to get local issuer certificate\",\"would_refuse\":null,\"fingerprint\":"),
+            std::string::npos)
+      << line;
+  r.status = 200;
+  r.substatus = 0;
+  r.would_refuse = "401.2";
+  line = http_log::AccessLog::format_json(r);
+  EXPECT_NE(line.find("\",\"would_refuse\":\"401.2\",\"fingerprint\":"), std::string::npos) << line;
+  EXPECT_EQ(nlohmann::json::parse(line)["would_refuse"], "401.2");
+}
+
 TEST(AccessLog, JsonEscapesControlCharacters) {
   EXPECT_EQ(http_log::json_escape("a\nb\x01"), "a\\nb\\u0001");
 }
