@@ -60,6 +60,9 @@ PkiEntry read_entry(const fs::path& pem, bool is_ca, bool retired, const std::st
   if (!is_ca) e.upload_body_path = (pem.parent_path() / (e.id + ".upload.json")).string();
   auto certs = read_pem_certs(e.cert_path);
   e.digest = digest_of(certs.front().get());
+  struct stat st {};
+  if (::stat(e.cert_path.c_str(), &st) == 0)
+    e.written_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
   return e;
 }
 
@@ -79,7 +82,8 @@ void scan(const fs::path& root, bool retired, std::vector<PkiEntry>& cas, std::v
 
 void by_not_before(std::vector<PkiEntry>& v) {
   std::stable_sort(v.begin(), v.end(), [](const PkiEntry& a, const PkiEntry& b) {
-    return a.digest.not_before != b.digest.not_before ? a.digest.not_before < b.digest.not_before : a.id < b.id;
+    if (a.digest.not_before != b.digest.not_before) return a.digest.not_before < b.digest.not_before;
+    return a.written_ns != b.written_ns ? a.written_ns < b.written_ns : a.id < b.id;
   });
 }
 

@@ -13,7 +13,8 @@
 //   DIR/retired/ca/..., DIR/retired/edge/HOSTNAME/...   retired entries, the same files moved
 //
 // ID is the first 16 hex digits of the certificate's SHA-256 fingerprint. Several entries may be active at once
-// (a rotation); the newest active CA (latest notBefore) issues.
+// (a rotation); the newest active CA (latest notBefore, then latest file) issues.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,7 @@ struct PkiEntry {
   std::string cert_path, key_path, upload_body_path;  // absolute; upload_body_path edge only
   std::string issuer_id;                              // edge only: the CA of this directory that signed it, or ""
   core::CertDigest digest;
+  std::int64_t written_ns = 0;  // the certificate file's mtime: orders entries whose notBefore is the same second
 };
 
 class PkiStore {
