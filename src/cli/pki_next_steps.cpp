@@ -74,10 +74,11 @@ nlohmann::ordered_json next_steps_json(const tls::PkiStore& store, const std::st
   const std::vector<tls::PkiEntry> edges = store.active_edges(hostname);
   nlohmann::ordered_json steps = nlohmann::ordered_json::array();
 
-  auto zone = step("zone_setting", "turn on zone-level Authenticated Origin Pulls (per-hostname AOP needs it)", "PUT",
-                   "/zones/$ZONE_ID/origin_tls_client_auth/settings");
-  zone["body"] = {{"enabled", true}};
-  zone["curl"] = curl("PUT", zone["path"], shell_quote(zone["body"].dump()));
+  // Cloudflare's per-hostname guide: the zone's Authenticated Origin Pulls setting must be on as well.
+  auto zone = step("zone_setting", "turn on Authenticated Origin Pulls for the zone (per-hostname AOP needs it)",
+                   "PATCH", "/zones/$ZONE_ID/settings/tls_client_auth");
+  zone["body"] = {{"value", "on"}};
+  zone["curl"] = curl("PATCH", zone["path"], shell_quote(zone["body"].dump()));
   steps.push_back(zone);
 
   if (uploaded != nullptr) {

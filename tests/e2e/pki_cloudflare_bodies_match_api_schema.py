@@ -28,6 +28,9 @@ def main():
     steps = issue(aop, d, "www.example.com")
     by_name = {s["name"]: s for s in steps["cloudflare"]}
     check_eq(list(by_name), ["zone_setting", "upload", "enable"], "steps in order")
+    zone = by_name["zone_setting"]
+    check_eq((zone["method"], zone["path"], zone["body"]),
+             ("PATCH", "/zones/$ZONE_ID/settings/tls_client_auth", {"value": "on"}), "zone-level setting")
 
     upload = by_name["upload"]
     check_eq((upload["method"], upload["path"]),
