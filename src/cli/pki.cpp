@@ -13,6 +13,7 @@
 #include "cli/pki_next_steps.hpp"
 #include "config/names.hpp"
 #include "core/time_text.hpp"
+#include "tls/digest.hpp"
 #include "tls/pki_generator.hpp"
 #include "tls/pki_store.hpp"
 
@@ -107,6 +108,12 @@ int run_issue(const PkiOptions& o) {
   } catch (const std::exception& e) {
     return usage(e.what());
   }
+  // A certificate outliving its CA would stop verifying at the origin on the CA's last day, unannounced.
+  const std::int64_t ca_end = tls::digest_of(ca.cert.get()).not_after;
+  const auto now = static_cast<std::int64_t>(std::time(nullptr));
+  if (now + validity_seconds(days) > ca_end)
+    return usage("the newest CA expires " + core::format_utc(ca_end) + ", before " + std::to_string(days) +
+                 " days from now; give a smaller --days, or rotate the CA first (pki init --rotate)");
   tls::CertSpec spec;
   spec.subject = {{"CN", *hostname}};
   spec.dns_names = {*hostname};
