@@ -5,6 +5,7 @@
 #include "cli/demo.hpp"
 #include "cli/explain.hpp"
 #include "cli/iis.hpp"
+#include "cli/pki.hpp"
 #include "cli/probe.hpp"
 #include "cli/report.hpp"
 #include "cli/serve.hpp"
@@ -20,6 +21,7 @@ void register_all(CLI::App& app, int* exit_code) {
   register_iis(app, exit_code);
   register_probe(app, exit_code);
   register_report(app, exit_code);
+  register_pki(app, exit_code);
 }
 
 }  // namespace certgate::cli

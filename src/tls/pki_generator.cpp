@@ -2,13 +2,17 @@
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 #include <sys/stat.h>
 
 #include <cstdio>
 #include <stdexcept>
+
+#include "tls/openssl_io.hpp"
 
 namespace certgate::tls {
 namespace {
@@ -42,9 +46,39 @@ EvpPkeyPtr generate_ec_key() {
   return key;
 }
 
+std::optional<KeyType> key_type_named(std::string_view name) {
+  if (name == "ec-p256") return KeyType::ec_p256;
+  if (name == "ec-p384") return KeyType::ec_p384;
+  if (name == "rsa-2048") return KeyType::rsa_2048;
+  if (name == "rsa-3072") return KeyType::rsa_3072;
+  return std::nullopt;
+}
+
+std::string key_type_name(KeyType type) {
+  switch (type) {
+    case KeyType::ec_p256: return "ec-p256";
+    case KeyType::ec_p384: return "ec-p384";
+    case KeyType::rsa_2048: return "rsa-2048";
+    case KeyType::rsa_3072: return "rsa-3072";
+  }
+  return "";
+}
+
+EvpPkeyPtr generate_key(KeyType type) {
+  EvpPkeyPtr key;
+  switch (type) {
+    case KeyType::ec_p256: key.reset(EVP_EC_gen("P-256")); break;
+    case KeyType::ec_p384: key.reset(EVP_EC_gen("P-384")); break;
+    case KeyType::rsa_2048: key.reset(EVP_RSA_gen(2048)); break;
+    case KeyType::rsa_3072: key.reset(EVP_RSA_gen(3072)); break;
+  }
+  if (!key) fail("key generation (" + key_type_name(type) + ")");
+  return key;
+}
+
 Issued issue_certificate(const CertSpec& spec, const Issued* issuer) {
   Issued out;
-  out.key = generate_ec_key();
+  out.key = generate_key(spec.key_type);
   out.cert.reset(X509_new());
   X509* cert = out.cert.get();
   X509_set_version(cert, 2);
@@ -61,7 +95,8 @@ Issued issue_certificate(const CertSpec& spec, const Issued* issuer) {
   X509_set_issuer_name(cert, X509_get_subject_name(issuer_cert));
   X509_set_pubkey(cert, out.key.get());
   if (spec.is_ca) {
-    add_ext(cert, issuer_cert, NID_basic_constraints, "critical,CA:TRUE");
+    add_ext(cert, issuer_cert, NID_basic_constraints,
+            "critical,CA:TRUE" + (spec.path_len ? ",pathlen:" + std::to_string(*spec.path_len) : std::string()));
     add_ext(cert, issuer_cert, NID_key_usage, "critical,keyCertSign,cRLSign");
   } else {
     add_ext(cert, issuer_cert, NID_basic_constraints, "critical,CA:FALSE");
@@ -113,5 +148,38 @@ void write_key_file(const std::string& path, EVP_PKEY* key) {
   PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
   std::fclose(f);
 }
+
+std::string cert_pem(X509* cert) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (PEM_write_bio_X509(bio.get(), cert) != 1) fail("writing certificate PEM");
+  return detail::bio_contents(bio.get());
+}
+
+std::string private_key_pem(EVP_PKEY* key) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  // PEM_write_bio_PrivateKey writes PKCS#8 in OpenSSL 3 for every key type.
+  if (PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) fail("writing key PEM");
+  return detail::bio_contents(bio.get());
+}
+
+std::vector<X509Ptr> read_pem_certs(const std::string& path) {
+  BioPtr bio(BIO_new_file(path.c_str(), "r"));
+  if (!bio) fail(path + ": cannot read");
+  std::vector<X509Ptr> certs;
+  while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) certs.emplace_back(cert);
+  ERR_clear_error();  // the end of the file
+  if (certs.empty()) throw std::runtime_error(path + ": no PEM certificate");
+  return certs;
+}
+
+EvpPkeyPtr read_private_key(const std::string& path) {
+  BioPtr bio(BIO_new_file(path.c_str(), "r"));
+  if (!bio) fail(path + ": cannot read");
+  EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  if (!key) fail(path + ": no PEM private key");
+  return key;
+}
+
+bool key_matches(X509* cert, EVP_PKEY* key) { return X509_check_private_key(cert, key) == 1; }
 
 }  // namespace certgate::tls
